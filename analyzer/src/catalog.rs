@@ -1,0 +1,444 @@
+//! The catalogs: which external APIs block, which run an executor (`block_on`), which
+//! offload a closure to another thread, and what well-known constructors and methods return.
+//!
+//! They are data (the tables in `catalog/tables.rs`), compiled once into lookup maps. Rules
+//! ask questions ("is this call a blocking API?"); they never list paths themselves. User
+//! configuration can add entries through [`Catalog::add_blocking_function`].
+
+use std::collections::{HashMap, HashSet};
+
+use crate::resolve::PathKnowledge;
+use crate::ty::Ty;
+
+#[path = "catalog/tables.rs"]
+mod tables;
+
+/// What happens when the API runs on an executor thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hazard {
+    /// Parks the executor thread: every task on it stalls.
+    Blocks,
+    /// Panics when called inside a tokio runtime (and blocks elsewhere).
+    PanicsInRuntime,
+}
+
+/// One blocking API and how to replace it.
+#[derive(Clone, Debug)]
+pub struct BlockingApi {
+    /// How the API is shown to users: `std::thread::sleep`, `std::fs::File::read_to_string`.
+    pub display: String,
+    pub hazard: Hazard,
+    /// The `help:` text: what to call instead.
+    pub replacement: String,
+}
+
+/// How an API is reached from a call site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Function(String),
+    Method { receiver: String, method: String },
+}
+
+/// Templates for return types: `$0` is the first argument's type, `$self` the receiver's,
+/// `$self.0` the receiver's first generic argument.
+#[derive(Clone, Debug)]
+struct ReturnTemplate(Ty);
+
+#[derive(Default, Debug)]
+pub struct Catalog {
+    blocking: Vec<BlockingApi>,
+    blocking_keys: HashMap<Key, usize>,
+    /// Method names that identify a blocking API by themselves (`blocking_recv`): matched on
+    /// receivers of unknown type, never on crate-local types.
+    blocking_any_receiver: HashMap<String, usize>,
+    /// Trait methods that block, matched when the trait is imported in the file.
+    blocking_trait_methods: HashMap<String, Vec<(String, usize)>>,
+    /// Types whose `IntoIterator` blocks (`for msg in rx`).
+    blocking_iterables: HashMap<String, usize>,
+    executors: HashSet<Key>,
+    executor_any_receiver: HashSet<String>,
+    offload_functions: HashSet<String>,
+    offload_methods: HashSet<String>,
+    returns: HashMap<Key, ReturnTemplate>,
+    known_paths: HashSet<String>,
+    aliases: Vec<(String, String)>,
+}
+
+impl Catalog {
+    /// The built-in catalog.
+    pub fn builtin() -> Catalog {
+        let mut catalog = Catalog::default();
+        for (from, to) in tables::ALIASES {
+            catalog.aliases.push((from.to_string(), to.to_string()));
+        }
+        for entry in tables::BLOCKING {
+            catalog.add_blocking_entry(entry);
+        }
+        for (path, template) in tables::RETURNS {
+            let key = parse_key(path);
+            catalog.remember_key(&key);
+            catalog
+                .returns
+                .insert(key, ReturnTemplate(parse_ty(template)));
+        }
+        for path in tables::EXECUTORS {
+            if let Some(method) = path.strip_prefix("*.") {
+                catalog.executor_any_receiver.insert(method.to_string());
+            } else {
+                let key = parse_key(path);
+                catalog.remember_key(&key);
+                catalog.executors.insert(key);
+            }
+        }
+        for path in tables::OFFLOADERS {
+            if let Some(method) = path.strip_prefix("*.") {
+                catalog.offload_methods.insert(method.to_string());
+            } else {
+                catalog.remember_path(path);
+                catalog.offload_functions.insert(path.to_string());
+            }
+        }
+        for path in tables::KNOWN_PATHS {
+            catalog.remember_path(path);
+        }
+        catalog
+    }
+
+    fn add_blocking_entry(&mut self, entry: &tables::BlockingEntry) {
+        for target in entry.targets {
+            let (display, index) = self.push_api(entry, target);
+            if let Some(method) = target.strip_prefix("*.") {
+                self.blocking_any_receiver.insert(method.to_string(), index);
+            } else if let Some(rest) = target.strip_prefix("trait ") {
+                let (trait_path, method) = rest.rsplit_once("::").unwrap_or((rest, ""));
+                self.remember_path(trait_path);
+                self.blocking_trait_methods
+                    .entry(method.to_string())
+                    .or_default()
+                    .push((trait_path.to_string(), index));
+            } else if let Some(ty) = target.strip_prefix("for ") {
+                self.remember_path(ty);
+                self.blocking_iterables.insert(ty.to_string(), index);
+            } else {
+                let key = parse_key(target);
+                self.remember_key(&key);
+                self.blocking_keys.insert(key, index);
+            }
+            let _ = display;
+        }
+    }
+
+    fn push_api(&mut self, entry: &tables::BlockingEntry, target: &str) -> (String, usize) {
+        let display = target
+            .trim_start_matches("*.")
+            .trim_start_matches("trait ")
+            .trim_start_matches("for ")
+            .replace('.', "::");
+        let replacement = entry
+            .replacement
+            .replace("{name}", display.rsplit("::").next().unwrap_or(""));
+        self.blocking.push(BlockingApi {
+            display: display.clone(),
+            hazard: entry.hazard,
+            replacement,
+        });
+        (display, self.blocking.len() - 1)
+    }
+
+    /// Adds a user-declared blocking function (configuration `blocking-functions`).
+    pub fn add_blocking_function(&mut self, path: &str, replacement: &str) {
+        self.blocking.push(BlockingApi {
+            display: path.to_string(),
+            hazard: Hazard::Blocks,
+            replacement: replacement.to_string(),
+        });
+        let key = parse_key(path);
+        self.remember_key(&key);
+        self.blocking_keys.insert(key, self.blocking.len() - 1);
+    }
+
+    /// Adds a user-declared offloading function (configuration `offload-functions`).
+    pub fn add_offload_function(&mut self, path: &str) {
+        self.remember_path(path);
+        self.offload_functions.insert(path.to_string());
+    }
+
+    fn remember_key(&mut self, key: &Key) {
+        match key {
+            Key::Function(path) => self.remember_path(&path.clone()),
+            Key::Method { receiver, method } => {
+                self.remember_path(&format!("{receiver}::{method}"))
+            }
+        }
+    }
+
+    /// Records a path and its prefixes, so glob imports of those modules resolve.
+    fn remember_path(&mut self, path: &str) {
+        let mut end = 0;
+        while let Some(pos) = path[end..].find("::") {
+            end += pos;
+            self.known_paths.insert(path[..end].to_string());
+            end += 2;
+        }
+        self.known_paths.insert(path.to_string());
+    }
+
+    pub fn blocking_api(&self, index: usize) -> &BlockingApi {
+        &self.blocking[index]
+    }
+
+    /// A free or associated function that blocks: `std::thread::sleep`, `std::fs::File::open`.
+    pub fn blocking_function(&self, path: &str) -> Option<&BlockingApi> {
+        self.blocking_keys
+            .get(&Key::Function(path.to_string()))
+            .map(|&i| &self.blocking[i])
+    }
+
+    /// A method that blocks on a receiver of the given (canonical) type path.
+    pub fn blocking_method(&self, receiver: &str, method: &str) -> Option<&BlockingApi> {
+        let key = Key::Method {
+            receiver: receiver.to_string(),
+            method: method.to_string(),
+        };
+        self.blocking_keys.get(&key).map(|&i| &self.blocking[i])
+    }
+
+    /// A method whose name alone identifies a blocking API (`blocking_recv`).
+    pub fn blocking_method_by_name(&self, method: &str) -> Option<&BlockingApi> {
+        self.blocking_any_receiver
+            .get(method)
+            .map(|&i| &self.blocking[i])
+    }
+
+    /// A blocking trait method, if one of `imported` traits provides `method`.
+    pub fn blocking_trait_method(
+        &self,
+        method: &str,
+        is_imported: impl Fn(&str) -> bool,
+    ) -> Option<&BlockingApi> {
+        let candidates = self.blocking_trait_methods.get(method)?;
+        candidates
+            .iter()
+            .find(|(trait_path, _)| is_imported(trait_path))
+            .map(|&(_, i)| &self.blocking[i])
+    }
+
+    /// A type whose iteration (`for x in value`) blocks.
+    pub fn blocking_iterable(&self, ty: &str) -> Option<&BlockingApi> {
+        self.blocking_iterables.get(ty).map(|&i| &self.blocking[i])
+    }
+
+    pub fn is_executor_function(&self, path: &str) -> bool {
+        self.executors.contains(&Key::Function(path.to_string()))
+    }
+
+    pub fn is_executor_method(&self, receiver: &str, method: &str) -> bool {
+        self.executors.contains(&Key::Method {
+            receiver: receiver.to_string(),
+            method: method.to_string(),
+        })
+    }
+
+    /// `block_on`: a method name that runs an executor whatever the receiver.
+    pub fn is_executor_method_name(&self, method: &str) -> bool {
+        self.executor_any_receiver.contains(method)
+    }
+
+    pub fn is_offload_function(&self, path: &str) -> bool {
+        self.offload_functions.contains(path)
+    }
+
+    pub fn is_offload_method(&self, method: &str) -> bool {
+        self.offload_methods.contains(method)
+    }
+
+    /// The return type of a known function, given its argument types.
+    pub fn function_return(&self, path: &str, args: &[Ty]) -> Option<Ty> {
+        let template = self.returns.get(&Key::Function(path.to_string()))?;
+        Some(instantiate(&template.0, args, &Ty::Unknown))
+    }
+
+    /// The return type of a known method on a receiver of type `receiver` (already dereferenced
+    /// to the type that has the method).
+    pub fn method_return(&self, receiver: &Ty, method: &str, args: &[Ty]) -> Option<Ty> {
+        let path = receiver.path_str()?;
+        let key = Key::Method {
+            receiver: path.to_string(),
+            method: method.to_string(),
+        };
+        let template = self.returns.get(&key)?;
+        Some(instantiate(&template.0, args, receiver))
+    }
+
+    /// Whether a type is a smart pointer or guard that auto-derefs to its first argument.
+    pub fn derefs_to_first_arg(&self, path: &str) -> bool {
+        tables::DEREF_WRAPPERS.contains(&path)
+    }
+}
+
+impl PathKnowledge for Catalog {
+    fn canonicalize(&self, path: String) -> String {
+        for (from, to) in &self.aliases {
+            if path == *from {
+                return to.clone();
+            }
+            if let Some(rest) = path.strip_prefix(from.as_str()) {
+                if from.ends_with("::") {
+                    return format!("{to}{rest}");
+                }
+            }
+        }
+        path
+    }
+
+    fn is_known_path(&self, path: &str) -> bool {
+        self.known_paths.contains(path)
+    }
+}
+
+/// `std::fs::File::open` -> function; `std::fs::File.read` -> method `read` on `std::fs::File`.
+fn parse_key(text: &str) -> Key {
+    match text.rsplit_once('.') {
+        Some((receiver, method)) => Key::Method {
+            receiver: receiver.to_string(),
+            method: method.to_string(),
+        },
+        None => Key::Function(text.to_string()),
+    }
+}
+
+/// Parses the catalog's type templates: `std::io::Result<std::fs::File>`, `(A, B)`, `&T`, `$0`.
+pub fn parse_ty(text: &str) -> Ty {
+    let mut parser = TyParser {
+        text: text.as_bytes(),
+        pos: 0,
+    };
+    parser.ty()
+}
+
+struct TyParser<'a> {
+    text: &'a [u8],
+    pos: usize,
+}
+
+impl TyParser<'_> {
+    fn skip_ws(&mut self) {
+        while self.pos < self.text.len() && self.text[self.pos] == b' ' {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        self.skip_ws();
+        if self.text.get(self.pos) == Some(&byte) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn ty(&mut self) -> Ty {
+        self.skip_ws();
+        if self.eat(b'&') {
+            return Ty::Ref(Box::new(self.ty()));
+        }
+        if self.eat(b'(') {
+            let mut items = Vec::new();
+            while !self.eat(b')') {
+                items.push(self.ty());
+                self.eat(b',');
+                if self.pos >= self.text.len() {
+                    break;
+                }
+            }
+            return Ty::Tuple(items);
+        }
+        let start = self.pos;
+        while self.pos < self.text.len() && !b"<>(), ".contains(&self.text[self.pos]) {
+            self.pos += 1;
+        }
+        let path = String::from_utf8_lossy(&self.text[start..self.pos]).into_owned();
+        let mut args = Vec::new();
+        if self.eat(b'<') {
+            while !self.eat(b'>') {
+                args.push(self.ty());
+                self.eat(b',');
+                if self.pos >= self.text.len() {
+                    break;
+                }
+            }
+        }
+        if path == "_" {
+            return Ty::Unknown;
+        }
+        Ty::Path { path, args }
+    }
+}
+
+fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
+    match template {
+        Ty::Path { path, args: targs } => match path.as_str() {
+            "$0" => args.first().cloned().unwrap_or(Ty::Unknown),
+            "$self" => receiver.clone(),
+            "$self.0" => receiver.first_arg(),
+            _ => Ty::Path {
+                path: path.clone(),
+                args: targs
+                    .iter()
+                    .map(|t| instantiate(t, args, receiver))
+                    .collect(),
+            },
+        },
+        Ty::Ref(inner) => Ty::Ref(Box::new(instantiate(inner, args, receiver))),
+        Ty::Tuple(items) => Ty::Tuple(
+            items
+                .iter()
+                .map(|t| instantiate(t, args, receiver))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_templates_parse() {
+        assert_eq!(
+            parse_ty("std::io::Result<std::fs::File>"),
+            Ty::path("std::io::Result", vec![Ty::simple("std::fs::File")])
+        );
+        assert_eq!(
+            parse_ty("(std::sync::mpsc::Sender<$0>, &std::path::Path)"),
+            Ty::Tuple(vec![
+                Ty::path("std::sync::mpsc::Sender", vec![Ty::simple("$0")]),
+                Ty::Ref(Box::new(Ty::simple("std::path::Path")))
+            ])
+        );
+    }
+
+    #[test]
+    fn builtin_catalog_answers() {
+        let catalog = Catalog::builtin();
+        assert!(catalog.blocking_function("std::thread::sleep").is_some());
+        assert!(catalog
+            .blocking_method("std::fs::File", "read_to_string")
+            .is_some());
+        assert!(catalog.blocking_function("tokio::time::sleep").is_none());
+        assert!(catalog.is_executor_function("futures::executor::block_on"));
+        assert!(catalog.is_offload_function("tokio::task::spawn_blocking"));
+        assert!(catalog.is_known_path("std::fs"));
+        assert_eq!(
+            catalog.canonicalize("core::mem::drop".into()),
+            "std::mem::drop"
+        );
+        let arc = catalog.function_return("std::sync::Arc::new", &[Ty::simple("x::Y")]);
+        assert_eq!(
+            arc,
+            Some(Ty::path("std::sync::Arc", vec![Ty::simple("x::Y")]))
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! Async contexts: which code runs as part of a future on an executor thread.
+//!
+//! Async: the body of an `async fn`, an `async` block (also inside a sync fn), an async
+//! closure, and a plain closure written inside an async context (it runs inline, e.g. in
+//! `iter().map(..)`). Not async: nested `fn` items (they are separate functions), and
+//! closures handed to an offloading API (`spawn_blocking`, `std::thread::spawn`, ...), which
+//! run on another thread.
+
+use crate::hir::*;
+use crate::semantics::Semantics;
+use crate::source::Span;
+
+/// Why code is in an async context, for labels ("this async fn runs on the executor").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AsyncOrigin {
+    AsyncFn { name: String, span: Span },
+    AsyncBlock { span: Span },
+    AsyncClosure { span: Span },
+}
+
+impl AsyncOrigin {
+    pub fn span(&self) -> Span {
+        match self {
+            AsyncOrigin::AsyncFn { span, .. }
+            | AsyncOrigin::AsyncBlock { span }
+            | AsyncOrigin::AsyncClosure { span } => *span,
+        }
+    }
+
+    /// A label for the origin's span.
+    pub fn describe(&self) -> String {
+        match self {
+            AsyncOrigin::AsyncFn { name, .. } => {
+                format!("the async fn `{name}` runs on an executor thread")
+            }
+            AsyncOrigin::AsyncBlock { .. } => {
+                "this async block runs on an executor thread".to_string()
+            }
+            AsyncOrigin::AsyncClosure { .. } => {
+                "this async closure runs on an executor thread".to_string()
+            }
+        }
+    }
+}
+
+/// The context of one expression.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// `Some` when the expression runs as part of a future.
+    pub async_origin: Option<AsyncOrigin>,
+    /// The innermost loops around the expression within the same async context (outermost first).
+    pub loops: Vec<ExprId>,
+}
+
+impl Context {
+    pub fn is_async(&self) -> bool {
+        self.async_origin.is_some()
+    }
+
+    fn entering(origin: Option<AsyncOrigin>) -> Context {
+        Context {
+            async_origin: origin,
+            loops: Vec::new(),
+        }
+    }
+}
+
+/// The starting context of a function body.
+pub fn function_context(function: &Function) -> Context {
+    let origin = function.is_async.then(|| AsyncOrigin::AsyncFn {
+        name: function.name.clone(),
+        span: function.signature_span,
+    });
+    Context::entering(origin)
+}
+
+/// Walks every expression of a function body in source order, with its context.
+pub fn walk_function(
+    sem: &Semantics,
+    function: &Function,
+    visit: &mut dyn FnMut(&Body, ExprId, &Context),
+) {
+    let Some(body) = &function.body else { return };
+    let Some(root) = body.root else { return };
+    walk(sem, body, root, &function_context(function), visit);
+}
+
+/// Walks `expr` and everything below it, starting in context `cx`.
+pub fn walk(
+    sem: &Semantics,
+    body: &Body,
+    expr: ExprId,
+    cx: &Context,
+    visit: &mut dyn FnMut(&Body, ExprId, &Context),
+) {
+    // An explicit stack: bodies can nest deeply, and the walk must not exhaust the thread's stack.
+    let mut stack: Vec<(ExprId, Context)> = vec![(expr, cx.clone())];
+    while let Some((id, context)) = stack.pop() {
+        visit(body, id, &context);
+        let children = body.children(id);
+        let offloads = sem.is_offload_call(body, id);
+        for child in children.into_iter().rev() {
+            let offloaded = offloads || offloaded_later(sem, body, child);
+            let child_cx = child_context(body, id, child, &context, offloaded);
+            stack.push((child, child_cx));
+        }
+    }
+}
+
+/// `let work = move || ..; spawn_blocking(work)`: a closure bound to a local that is handed
+/// to an offloading call runs on another thread, like one written in the call.
+fn offloaded_later(sem: &Semantics, body: &Body, expr: ExprId) -> bool {
+    if !matches!(
+        body.kind(expr),
+        ExprKind::Closure {
+            is_async: false,
+            ..
+        }
+    ) {
+        return false;
+    }
+    let Some(local) = let_binding_of(body, expr) else {
+        return false;
+    };
+    (0..body.exprs.len() as u32).map(ExprId).any(|use_site| {
+        matches!(body.kind(use_site), ExprKind::Local(l) if *l == local)
+            && body.parent(use_site).is_some_and(|call| {
+                is_argument(body, call, use_site) && sem.is_offload_call(body, call)
+            })
+    })
+}
+
+/// The local that `let x = expr;` binds `expr` to.
+fn let_binding_of(body: &Body, expr: ExprId) -> Option<LocalId> {
+    let ExprKind::Block(block) = body.kind(body.parent(expr)?) else {
+        return None;
+    };
+    block.stmts.iter().find_map(|stmt| match stmt {
+        Stmt::Let {
+            pat: Pat::Binding { local, .. },
+            init: Some(init),
+            ..
+        } if *init == expr => Some(*local),
+        _ => None,
+    })
+}
+
+fn is_argument(body: &Body, call: ExprId, arg: ExprId) -> bool {
+    match body.kind(call) {
+        ExprKind::Call { args, .. } | ExprKind::MethodCall { args, .. } => args.contains(&arg),
+        _ => false,
+    }
+}
+
+fn child_context(
+    body: &Body,
+    parent: ExprId,
+    child: ExprId,
+    cx: &Context,
+    parent_offloads: bool,
+) -> Context {
+    match body.kind(child) {
+        ExprKind::Async { header, .. } => {
+            return Context::entering(Some(AsyncOrigin::AsyncBlock { span: *header }))
+        }
+        ExprKind::Closure {
+            is_async: true,
+            header,
+            ..
+        } => return Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header })),
+        ExprKind::Closure { .. } if parent_offloads => return Context::entering(None),
+        _ => {}
+    }
+    let mut next = cx.clone();
+    // What a loop re-runs: its body, and a `while` loop's condition.
+    let is_rerun = match body.kind(parent) {
+        ExprKind::Loop { body: b, .. } | ExprKind::For { body: b, .. } => *b == child,
+        ExprKind::While { cond, body: b, .. } => *b == child || *cond == child,
+        _ => false,
+    };
+    if is_rerun {
+        next.loops.push(parent);
+    }
+    if matches!(body.kind(child), ExprKind::Closure { .. }) {
+        // A closure is its own loop scope: a loop around its definition does not re-run it.
+        next.loops.clear();
+    }
+    next
+}

@@ -1,0 +1,475 @@
+//! Finding the files to analyse: the packages of a cargo workspace (through
+//! `cargo metadata --no-deps`, which never builds or runs project code), or explicit paths.
+//!
+//! **Architecture invariant:** discovery is the only part that asks cargo anything; the rest
+//! of the engine sees [`SourceFile`]s.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::source::{CrateId, Edition, SourceFile};
+
+/// What to analyse.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// The cargo package or workspace found from the working directory or `manifest_path`.
+    Cargo {
+        manifest_path: Option<PathBuf>,
+        workspace: bool,
+        packages: Vec<String>,
+    },
+    /// These files and directories.
+    Paths(Vec<PathBuf>),
+}
+
+/// A path that was asked for but cannot be analysed; reported as `syntax_error`.
+#[derive(Clone, Debug)]
+pub struct Unreadable {
+    pub file: SourceFile,
+}
+
+#[derive(Debug)]
+pub struct Discovered {
+    pub files: Vec<SourceFile>,
+}
+
+#[derive(Debug)]
+pub enum DiscoveryError {
+    /// `cargo metadata` failed (no Cargo.toml, invalid manifest, cargo missing).
+    Cargo(String),
+    /// `-p NAME` named no package of the workspace.
+    UnknownPackage(String),
+}
+
+impl std::fmt::Display for DiscoveryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DiscoveryError::Cargo(message) => write!(f, "{message}"),
+            DiscoveryError::UnknownPackage(name) => {
+                write!(f, "package `{name}` is not a member of the workspace")
+            }
+        }
+    }
+}
+
+/// Finds the files of `target`, relative to the working directory `cwd`, sorted by display path.
+pub fn discover(target: &Target, cwd: &Path) -> Result<Discovered, DiscoveryError> {
+    let mut files = match target {
+        Target::Cargo {
+            manifest_path,
+            workspace,
+            packages,
+        } => discover_cargo(manifest_path.as_deref(), *workspace, packages, cwd)?,
+        Target::Paths(paths) => discover_paths(paths, cwd),
+    };
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(Discovered { files })
+}
+
+struct Package {
+    crate_name: String,
+    root: PathBuf,
+    edition: Edition,
+}
+
+fn discover_cargo(
+    manifest_path: Option<&Path>,
+    workspace: bool,
+    packages: &[String],
+    cwd: &Path,
+) -> Result<Vec<SourceFile>, DiscoveryError> {
+    let mut command = cargo_metadata::MetadataCommand::new();
+    command.no_deps().current_dir(cwd);
+    if let Some(path) = manifest_path {
+        command.manifest_path(path);
+    }
+    let metadata = command
+        .exec()
+        .map_err(|e| DiscoveryError::Cargo(cargo_error_text(e)))?;
+    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
+    let selected: Vec<&cargo_metadata::Package> = if !packages.is_empty() {
+        let mut chosen = Vec::new();
+        for name in packages {
+            let package = members.iter().find(|p| p.name.as_str() == name.as_str());
+            chosen.push(*package.ok_or_else(|| DiscoveryError::UnknownPackage(name.clone()))?);
+        }
+        chosen
+    } else if workspace {
+        members
+    } else {
+        let manifest = match manifest_path {
+            Some(path) => absolute(path, cwd),
+            None => find_manifest(cwd).unwrap_or_default(),
+        };
+        let own = members
+            .iter()
+            .find(|p| same_file(p.manifest_path.as_std_path(), &manifest));
+        match own {
+            Some(package) => vec![*package],
+            // A virtual manifest: like cargo, the default members (all members without them).
+            None => default_members(&metadata, members),
+        }
+    };
+    let mut files = Vec::new();
+    for package in selected {
+        let root = package
+            .manifest_path
+            .parent()
+            .map(|p| p.as_std_path().to_path_buf())
+            .unwrap_or_default();
+        let lib_name = package
+            .targets
+            .iter()
+            .find(|t| {
+                t.kind
+                    .iter()
+                    .any(|k| matches!(k, cargo_metadata::TargetKind::Lib))
+            })
+            .map(|t| t.name.clone())
+            .unwrap_or_else(|| package.name.to_string());
+        let edition = Edition::parse(package.edition.as_str()).unwrap_or(Edition::E2021);
+        let package = Package {
+            crate_name: lib_name.replace('-', "_"),
+            root,
+            edition,
+        };
+        files.extend(package_files(&package, cwd));
+    }
+    Ok(files)
+}
+
+fn default_members<'a>(
+    metadata: &'a cargo_metadata::Metadata,
+    members: Vec<&'a cargo_metadata::Package>,
+) -> Vec<&'a cargo_metadata::Package> {
+    if metadata.workspace_default_members.is_available() {
+        let ids = &*metadata.workspace_default_members;
+        let chosen: Vec<_> = members
+            .iter()
+            .copied()
+            .filter(|p| ids.contains(&p.id))
+            .collect();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+    }
+    members
+}
+
+fn cargo_error_text(error: cargo_metadata::Error) -> String {
+    match error {
+        cargo_metadata::Error::CargoMetadata { stderr } => {
+            let text = stderr.trim();
+            let text = text.strip_prefix("error: ").unwrap_or(text);
+            format!("cargo metadata failed: {text}")
+        }
+        other => format!("cargo metadata failed: {other}"),
+    }
+}
+
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// The nearest `Cargo.toml` at or above `dir`.
+fn find_manifest(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join("Cargo.toml"))
+        .find(|p| p.is_file())
+}
+
+/// Every `.rs` file of a package, skipping `target/`, hidden directories and nested packages.
+fn package_files(package: &Package, cwd: &Path) -> Vec<SourceFile> {
+    let krate = CrateId {
+        name: package.crate_name.clone(),
+        root: package.root.clone(),
+    };
+    let root = package.root.clone();
+    let walker = WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 || !entry.file_type().is_dir() {
+                return true;
+            }
+            let name = entry.file_name().to_string_lossy();
+            !(name == "target"
+                || name.starts_with('.')
+                || entry.path().join("Cargo.toml").is_file())
+        });
+    walker
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && is_rust_file(entry.path()))
+        .map(|entry| {
+            let relative = entry
+                .path()
+                .strip_prefix(&package.root)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            source_file(
+                entry.path().to_path_buf(),
+                &relative,
+                &krate,
+                package.edition,
+                cwd,
+            )
+        })
+        .collect()
+}
+
+fn is_rust_file(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "rs")
+}
+
+fn source_file(
+    path: PathBuf,
+    relative: &Path,
+    krate: &CrateId,
+    edition: Edition,
+    cwd: &Path,
+) -> SourceFile {
+    let (module, is_test_target) = module_path(relative);
+    SourceFile {
+        display: display_path(&path, cwd),
+        path,
+        edition,
+        krate: krate.clone(),
+        module,
+        is_test_target,
+    }
+}
+
+/// A file's module path from its place in the package: `src/db/pool.rs` -> `db::pool`,
+/// `src/db/mod.rs` -> `db`; crate roots (`lib.rs`, `main.rs`, `src/bin/*`, `tests/*`,
+/// `examples/*`, `benches/*`, `build.rs`) -> the crate root.
+pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let Some((first, _)) = parts.split_first() else {
+        return (Vec::new(), false);
+    };
+    let is_test = first == "tests" || first == "benches";
+    let inner: &[String] = match first.as_str() {
+        "src" => {
+            if parts.get(1).map(String::as_str) == Some("bin") {
+                return (Vec::new(), false);
+            }
+            &parts[1..]
+        }
+        "tests" | "examples" | "benches" => {
+            // Each file directly inside is its own crate root; subdirectories are modules of it.
+            if parts.len() <= 2 {
+                return (Vec::new(), is_test);
+            }
+            &parts[1..]
+        }
+        _ => &parts[..],
+    };
+    let mut module: Vec<String> = inner
+        .iter()
+        .map(|s| s.trim_end_matches(".rs").to_string())
+        .collect();
+    if matches!(
+        module.last().map(String::as_str),
+        Some("mod" | "lib" | "main" | "build")
+    ) {
+        module.pop();
+    }
+    (module, is_test)
+}
+
+/// The path shown to users: relative to the working directory when under it.
+pub fn display_path(path: &Path, cwd: &Path) -> String {
+    let shown = path.strip_prefix(cwd).unwrap_or(path);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+}
+
+/// Path mode: the given files and directories; each file's crate and edition come from its
+/// nearest `Cargo.toml`.
+fn discover_paths(paths: &[PathBuf], cwd: &Path) -> Vec<SourceFile> {
+    let mut manifests = ManifestCache::default();
+    let mut files = Vec::new();
+    for path in paths {
+        let path = absolute(path, cwd);
+        if path.is_dir() {
+            let walker = WalkDir::new(&path)
+                .follow_links(false)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    let name = e.file_name().to_string_lossy();
+                    e.depth() == 0
+                        || !e.file_type().is_dir()
+                        || !(name == "target" || name.starts_with('.'))
+                });
+            for entry in walker.filter_map(Result::ok) {
+                if entry.file_type().is_file() && is_rust_file(entry.path()) {
+                    files.push(manifests.source_file(entry.path(), cwd));
+                }
+            }
+        } else {
+            // A missing or unreadable file is still listed: reading it reports the problem.
+            files.push(manifests.source_file(&path, cwd));
+        }
+    }
+    files
+}
+
+/// Package facts read from `Cargo.toml` files, cached per directory.
+#[derive(Default)]
+struct ManifestCache {
+    by_dir: HashMap<PathBuf, Option<(CrateId, Edition)>>,
+}
+
+impl ManifestCache {
+    fn source_file(&mut self, path: &Path, cwd: &Path) -> SourceFile {
+        let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let package = self.package_for(&dir);
+        let (krate, edition) = package.unwrap_or_else(|| {
+            let name = path
+                .file_stem()
+                .map(|s| sanitize(&s.to_string_lossy()))
+                .unwrap_or_else(|| "main".into());
+            (
+                CrateId {
+                    name,
+                    root: dir.clone(),
+                },
+                Edition::E2021,
+            )
+        });
+        let relative = path.strip_prefix(&krate.root).unwrap_or(path).to_path_buf();
+        source_file(path.to_path_buf(), &relative, &krate, edition, cwd)
+    }
+
+    fn package_for(&mut self, dir: &Path) -> Option<(CrateId, Edition)> {
+        if let Some(found) = self.by_dir.get(dir) {
+            return found.clone();
+        }
+        let manifest = dir.join("Cargo.toml");
+        let found = if manifest.is_file() {
+            read_package(&manifest)
+        } else {
+            None
+        };
+        let found = match found {
+            Some(found) => Some(found),
+            None => dir.parent().and_then(|parent| self.package_for(parent)),
+        };
+        self.by_dir.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// Reads `[package] name` and `edition` (following `edition.workspace = true`).
+fn read_package(manifest: &Path) -> Option<(CrateId, Edition)> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let value: toml::Table = text.parse().ok()?;
+    let package = value.get("package")?.as_table()?;
+    let name = package.get("name")?.as_str()?;
+    let lib_name = value
+        .get("lib")
+        .and_then(|l| l.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or(name);
+    let edition = match package.get("edition") {
+        Some(toml::Value::String(text)) => Edition::parse(text),
+        Some(toml::Value::Table(t))
+            if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
+        {
+            workspace_edition(manifest)
+        }
+        _ => Some(Edition::E2015),
+    };
+    let root = manifest.parent()?.to_path_buf();
+    Some((
+        CrateId {
+            name: sanitize(lib_name),
+            root,
+        },
+        edition.unwrap_or(Edition::E2021),
+    ))
+}
+
+/// The `[workspace.package] edition` of the workspace a manifest belongs to.
+fn workspace_edition(manifest: &Path) -> Option<Edition> {
+    for dir in manifest.parent()?.ancestors() {
+        let candidate = dir.join("Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(&candidate) else {
+            continue;
+        };
+        let Ok(value) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if let Some(workspace) = value.get("workspace") {
+            let edition = workspace
+                .get("package")
+                .and_then(|p| p.get("edition"))
+                .and_then(|e| e.as_str());
+            return edition.and_then(Edition::parse);
+        }
+    }
+    None
+}
+
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Groups files by crate, for reports.
+pub fn files_by_crate(files: &[SourceFile]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for file in files {
+        *out.entry(file.krate.name.clone()).or_insert(0) += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module(path: &str) -> Vec<String> {
+        module_path(Path::new(path)).0
+    }
+
+    #[test]
+    fn module_paths_follow_cargo_layout() {
+        assert!(module("src/lib.rs").is_empty());
+        assert!(module("src/main.rs").is_empty());
+        assert_eq!(module("src/db.rs"), vec!["db"]);
+        assert_eq!(module("src/db/mod.rs"), vec!["db"]);
+        assert_eq!(module("src/db/pool.rs"), vec!["db", "pool"]);
+        assert!(module("src/bin/tool.rs").is_empty());
+        assert!(module("tests/api.rs").is_empty());
+        assert_eq!(module("tests/common/mod.rs"), vec!["common"]);
+        assert!(module_path(Path::new("tests/api.rs")).1);
+        assert!(module("build.rs").is_empty());
+    }
+}

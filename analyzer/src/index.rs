@@ -1,0 +1,131 @@
+//! The workspace index: facts about items that rules need across files — struct fields,
+//! function signatures, statics, type aliases, crate-local types.
+//!
+//! Built once from every file's HIR, after lowering and before any rule runs.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::hir::{FileHir, FnOwner, Function};
+use crate::ty::Ty;
+
+/// Where a function is declared, for notes ("`load` is declared `async` here").
+#[derive(Clone, Debug)]
+pub struct FnLocation {
+    pub file: usize,
+    pub function: usize,
+}
+
+/// A function's signature as the index keeps it.
+#[derive(Clone, Debug)]
+pub struct FnSig {
+    pub path: String,
+    pub name: String,
+    pub is_async: bool,
+    pub returns: Option<Ty>,
+    pub owner: FnOwner,
+    pub location: FnLocation,
+}
+
+#[derive(Debug, Default)]
+pub struct CrateIndex {
+    structs: HashMap<String, Vec<(String, Ty)>>,
+    functions: HashMap<String, Vec<FnSig>>,
+    methods_by_name: HashMap<String, Vec<String>>,
+    statics: HashMap<String, Ty>,
+    aliases: HashMap<String, Ty>,
+    local_types: HashSet<String>,
+}
+
+impl CrateIndex {
+    /// Builds the index from the lowered files (`None` for files that did not parse).
+    pub fn build<'a>(files: impl IntoIterator<Item = (usize, &'a FileHir)>) -> CrateIndex {
+        let mut index = CrateIndex::default();
+        for (file, hir) in files {
+            index.add_file(file, hir);
+        }
+        index
+    }
+
+    fn add_file(&mut self, file: usize, hir: &FileHir) {
+        for def in &hir.structs {
+            self.structs.insert(def.path.clone(), def.fields.clone());
+        }
+        for def in &hir.statics {
+            self.statics.insert(def.path.clone(), def.ty.clone());
+        }
+        for (path, ty) in &hir.type_aliases {
+            self.aliases.insert(path.clone(), ty.clone());
+            self.local_types.insert(path.clone());
+        }
+        self.local_types.extend(hir.defined_types.iter().cloned());
+        for (position, function) in hir.functions.iter().enumerate() {
+            self.add_function(
+                FnLocation {
+                    file,
+                    function: position,
+                },
+                function,
+            );
+        }
+    }
+
+    fn add_function(&mut self, location: FnLocation, function: &Function) {
+        let sig = FnSig {
+            path: function.path.clone(),
+            name: function.name.clone(),
+            is_async: function.is_async,
+            returns: function.returns.clone(),
+            owner: function.owner.clone(),
+            location,
+        };
+        if function.has_self
+            || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. })
+        {
+            self.methods_by_name
+                .entry(function.name.clone())
+                .or_default()
+                .push(function.path.clone());
+        }
+        self.functions
+            .entry(function.path.clone())
+            .or_default()
+            .push(sig);
+    }
+
+    /// The declared type of a struct's field.
+    pub fn field_type(&self, struct_path: &str, field: &str) -> Option<&Ty> {
+        self.structs
+            .get(struct_path)?
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, ty)| ty)
+    }
+
+    /// The signature of a crate function by canonical path; `None` when unknown or when
+    /// several items share the path (cfg'd alternatives disagree on nothing we can check).
+    pub fn function(&self, path: &str) -> Option<&FnSig> {
+        self.functions.get(path).and_then(|sigs| sigs.first())
+    }
+
+    /// Every crate method with this name (canonical paths).
+    pub fn methods_named(&self, name: &str) -> &[String] {
+        self.methods_by_name
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub fn static_type(&self, path: &str) -> Option<&Ty> {
+        self.statics.get(path)
+    }
+
+    /// Expands a crate-local type alias one level.
+    pub fn alias(&self, path: &str) -> Option<&Ty> {
+        self.aliases.get(path)
+    }
+
+    /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
+    pub fn is_local_type(&self, path: &str) -> bool {
+        self.local_types.contains(path)
+    }
+}

@@ -1,0 +1,24 @@
+//! async-lint's analysis engine: discovery, parsing, the semantic model (name resolution,
+//! HIR, types, async contexts, workspace index), the rule interface, diagnostics and
+//! rendering. It never prints or exits: the binary does.
+
+pub mod catalog;
+pub mod context;
+pub mod diagnostic;
+pub mod discovery;
+pub mod engine;
+pub mod hir;
+pub mod index;
+pub mod lower;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod rule;
+pub mod semantics;
+pub mod source;
+pub mod suppress;
+pub mod ty;
+
+pub use diagnostic::{Diagnostic, Finding, Label, Level, Severity};
+pub use engine::{analyze, Analysis, EngineOptions, LevelConfig};
+pub use rule::{Rule, RuleContext, RuleDocs, RuleMeta};

@@ -1,0 +1,1209 @@
+//! Lowering: syn's tree -> [`crate::hir`]. Resolves every path it meets, tells locals from
+//! items, records where locals get their values, and parses the bodies of the macros async
+//! code is written with.
+//!
+//! **Architecture invariant:** lowering never fails. Anything it does not understand becomes
+//! an `Other`/`Opaque` node whose parts are still lowered where possible.
+
+use proc_macro2::TokenStream;
+use syn::parse::{ParseStream, Parser};
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::Token;
+
+use crate::hir::*;
+use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, Unraw};
+use crate::source::{SourceFile, Span};
+use crate::ty::Ty;
+
+/// Expressions nested deeper than this are not lowered further (a guard against stack
+/// exhaustion on generated code; real code stays far below it).
+const MAX_EXPR_DEPTH: u32 = 1_000;
+
+/// Lowers one parsed file.
+pub fn lower_file(
+    syntax: &syn::File,
+    source: &SourceFile,
+    knowledge: &dyn PathKnowledge,
+) -> FileHir {
+    let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
+    let mut lowerer = ItemLowerer {
+        tree: &tree,
+        knowledge,
+        out: FileHir::default(),
+    };
+    let env = ItemEnv {
+        module: tree.root(),
+        blocks: BlockScopes::default(),
+        base: tree.module_path(tree.root()).to_string(),
+        in_test: source.is_test_target || has_cfg_test(&syntax.attrs),
+        in_fn: false,
+    };
+    lowerer.items(&env, &syntax.items);
+    lowerer.out
+}
+
+fn span_of(node: &impl Spanned) -> Span {
+    Span::from_pm2(node.span())
+}
+
+/// Where items are being lowered: a module, or the body of a function (for nested items).
+#[derive(Clone)]
+struct ItemEnv {
+    module: usize,
+    blocks: BlockScopes,
+    /// The path items defined here are named under.
+    base: String,
+    in_test: bool,
+    in_fn: bool,
+}
+
+struct ItemLowerer<'a> {
+    tree: &'a ModuleTree,
+    knowledge: &'a dyn PathKnowledge,
+    out: FileHir,
+}
+
+impl<'a> ItemLowerer<'a> {
+    fn resolver<'r>(&'r self, env: &'r ItemEnv, self_ty: Option<&'r str>) -> Resolver<'r> {
+        Resolver {
+            tree: self.tree,
+            module: env.module,
+            blocks: &env.blocks,
+            self_ty,
+            knowledge: self.knowledge,
+        }
+    }
+
+    fn items(&mut self, env: &ItemEnv, items: &[syn::Item]) {
+        for item in items {
+            self.item(env, item);
+        }
+    }
+
+    fn item(&mut self, env: &ItemEnv, item: &syn::Item) {
+        match item {
+            syn::Item::Fn(f) => {
+                let path = format!("{}::{}", env.base, f.sig.ident.unraw());
+                let owner = if env.in_fn {
+                    FnOwner::Nested
+                } else {
+                    FnOwner::Free
+                };
+                let test = env.in_test || has_test_attr(&f.attrs);
+                self.function(env, &f.sig, Some(&f.block), owner, path, None, test);
+            }
+            syn::Item::Impl(imp) => self.impl_block(env, imp),
+            syn::Item::Trait(t) => self.trait_def(env, t),
+            syn::Item::Mod(m) => {
+                let Some((_, content)) = &m.content else {
+                    return;
+                };
+                let name = m.ident.unraw();
+                let Some(child) = (!env.in_fn)
+                    .then(|| self.tree.child(env.module, &name))
+                    .flatten()
+                else {
+                    return;
+                };
+                let child_env = ItemEnv {
+                    module: child,
+                    blocks: BlockScopes::default(),
+                    base: self.tree.module_path(child).to_string(),
+                    in_test: env.in_test || has_cfg_test(&m.attrs),
+                    in_fn: false,
+                };
+                self.items(&child_env, content);
+            }
+            syn::Item::Struct(s) => {
+                let path = format!("{}::{}", env.base, s.ident.unraw());
+                let resolver = self.resolver(env, Some(&path));
+                let fields = s
+                    .fields
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| {
+                        let name = f
+                            .ident
+                            .as_ref()
+                            .map(|id| id.unraw())
+                            .unwrap_or_else(|| i.to_string());
+                        (name, lower_type(&resolver, &f.ty))
+                    })
+                    .collect();
+                self.out.defined_types.push(path.clone());
+                self.out.structs.push(StructDef { path, fields });
+            }
+            syn::Item::Enum(e) => {
+                self.out
+                    .defined_types
+                    .push(format!("{}::{}", env.base, e.ident.unraw()))
+            }
+            syn::Item::Union(u) => {
+                self.out
+                    .defined_types
+                    .push(format!("{}::{}", env.base, u.ident.unraw()))
+            }
+            syn::Item::Static(s) => self.static_item(env, &s.ident, &s.ty),
+            syn::Item::Const(c) => self.static_item(env, &c.ident, &c.ty),
+            syn::Item::Type(t) => {
+                let ty = lower_type(&self.resolver(env, None), &t.ty);
+                self.out
+                    .type_aliases
+                    .push((format!("{}::{}", env.base, t.ident.unraw()), ty));
+            }
+            syn::Item::Use(u) => {
+                self.record_imports(env, &u.tree, Vec::new(), u.leading_colon.is_some())
+            }
+            syn::Item::Macro(m) => self.item_macro(env, m),
+            _ => {}
+        }
+    }
+
+    fn static_item(&mut self, env: &ItemEnv, ident: &syn::Ident, ty: &syn::Type) {
+        let ty = lower_type(&self.resolver(env, None), ty);
+        self.out.statics.push(StaticDef {
+            path: format!("{}::{}", env.base, ident.unraw()),
+            ty,
+        });
+    }
+
+    /// `lazy_static! { static ref X: T = ..; }` and `thread_local! { static X: T = ..; }`
+    /// declare statics whose types the guard rules need.
+    fn item_macro(&mut self, env: &ItemEnv, m: &syn::ItemMacro) {
+        let name = m
+            .mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if name != "lazy_static" && name != "thread_local" {
+            return;
+        }
+        let Ok(decls) = m.mac.parse_body_with(parse_static_decls) else {
+            return;
+        };
+        for (ident, ty) in decls {
+            let ty = lower_type(&self.resolver(env, None), &ty);
+            let ty = if name == "thread_local" {
+                Ty::path("std::thread::LocalKey", vec![ty])
+            } else {
+                ty
+            };
+            self.out.statics.push(StaticDef {
+                path: format!("{}::{}", env.base, ident.unraw()),
+                ty,
+            });
+        }
+    }
+
+    fn record_imports(
+        &mut self,
+        env: &ItemEnv,
+        tree: &syn::UseTree,
+        prefix: Vec<String>,
+        leading: bool,
+    ) {
+        let resolve = |segments: &[String]| self.resolver(env, None).resolve(segments, leading);
+        match tree {
+            syn::UseTree::Path(p) => {
+                let mut next = prefix;
+                next.push(p.ident.unraw());
+                self.record_imports(env, &p.tree, next, leading);
+            }
+            syn::UseTree::Name(syn::UseName { ident })
+            | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
+                let mut segments = prefix;
+                if ident != "self" {
+                    segments.push(ident.unraw());
+                }
+                if let Some(path) = resolve(&segments) {
+                    self.out.imports.push(path);
+                }
+            }
+            syn::UseTree::Glob(_) => {
+                if let Some(path) = resolve(&prefix) {
+                    self.out.glob_imports.push(path);
+                }
+            }
+            syn::UseTree::Group(g) => {
+                for item in &g.items {
+                    self.record_imports(env, item, prefix.clone(), leading);
+                }
+            }
+        }
+    }
+
+    fn impl_block(&mut self, env: &ItemEnv, imp: &syn::ItemImpl) {
+        let resolver = self.resolver(env, None);
+        let self_ty = lower_type(&resolver, &imp.self_ty);
+        let trait_path = imp.trait_.as_ref().and_then(|(_, path, _)| {
+            let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
+            resolver.resolve(&segments, path.leading_colon.is_some())
+        });
+        let base = self_ty
+            .path_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{}::<impl>", env.base));
+        let in_test = env.in_test;
+        for item in &imp.items {
+            if let syn::ImplItem::Fn(f) = item {
+                let path = format!("{base}::{}", f.sig.ident.unraw());
+                let owner = FnOwner::Impl {
+                    self_ty: self_ty.clone(),
+                    trait_path: trait_path.clone(),
+                };
+                let test = in_test || has_test_attr(&f.attrs);
+                self.function(
+                    env,
+                    &f.sig,
+                    Some(&f.block),
+                    owner,
+                    path,
+                    Some(self_ty.clone()),
+                    test,
+                );
+            }
+        }
+    }
+
+    fn trait_def(&mut self, env: &ItemEnv, t: &syn::ItemTrait) {
+        let trait_path = format!("{}::{}", env.base, t.ident.unraw());
+        self.out.defined_types.push(trait_path.clone());
+        for item in &t.items {
+            if let syn::TraitItem::Fn(f) = item {
+                let path = format!("{trait_path}::{}", f.sig.ident.unraw());
+                let owner = FnOwner::Trait {
+                    trait_path: trait_path.clone(),
+                };
+                let self_ty = Ty::simple(trait_path.clone());
+                self.function(
+                    env,
+                    &f.sig,
+                    f.default.as_ref(),
+                    owner,
+                    path,
+                    Some(self_ty),
+                    env.in_test,
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn function(
+        &mut self,
+        env: &ItemEnv,
+        sig: &syn::Signature,
+        block: Option<&syn::Block>,
+        owner: FnOwner,
+        path: String,
+        self_ty: Option<Ty>,
+        is_test: bool,
+    ) {
+        let mut body = BodyLowerer::new(self.tree, self.knowledge, env, self_ty, path.clone());
+        let params = body.params(sig);
+        let returns = match &sig.output {
+            syn::ReturnType::Default => None,
+            syn::ReturnType::Type(_, ty) => Some(lower_type(&body.resolver(), ty)),
+        };
+        let root = block.map(|b| body.block(b, false));
+        let nested = std::mem::take(&mut body.nested);
+        let lowered_body = root.map(|root| body.finish(root));
+        let start = sig
+            .constness
+            .map(|t| t.span)
+            .or(sig.asyncness.map(|t| t.span))
+            .unwrap_or(sig.fn_token.span);
+        self.out.functions.push(Function {
+            name: sig.ident.unraw(),
+            path: path.clone(),
+            has_self: matches!(sig.inputs.first(), Some(syn::FnArg::Receiver(_))),
+            owner,
+            is_async: sig.asyncness.is_some(),
+            returns,
+            params,
+            body: lowered_body,
+            name_span: span_of(&sig.ident),
+            signature_span: Span::from_pm2(start).to(span_of(&sig.ident)),
+            is_test,
+        });
+        for (item, blocks) in nested {
+            let nested_env = ItemEnv {
+                module: env.module,
+                blocks,
+                base: path.clone(),
+                in_test: is_test,
+                in_fn: true,
+            };
+            self.item(&nested_env, &item);
+        }
+    }
+}
+
+/// Parses `[attrs] [vis] static [ref] NAME: TYPE = EXPR;` repeated.
+fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Ident, syn::Type)>> {
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        input.call(syn::Attribute::parse_outer)?;
+        input.parse::<syn::Visibility>()?;
+        input.parse::<Token![static]>()?;
+        if input.peek(Token![ref]) {
+            input.parse::<Token![ref]>()?;
+        }
+        let ident: syn::Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let ty: syn::Type = input.parse()?;
+        input.parse::<Token![=]>()?;
+        input.parse::<syn::Expr>()?;
+        if !input.is_empty() {
+            input.parse::<Token![;]>()?;
+        }
+        out.push((ident, ty));
+    }
+    Ok(out)
+}
+
+fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"))
+}
+
+fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a.parse_args::<syn::Ident>()
+                .is_ok_and(|ident| ident == "test")
+    })
+}
+
+/// Lowers a written type, resolving its paths.
+pub(crate) fn lower_type(resolver: &Resolver, ty: &syn::Type) -> Ty {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => lower_type_path(resolver, &p.path),
+        syn::Type::Reference(r) => Ty::Ref(Box::new(lower_type(resolver, &r.elem))),
+        syn::Type::Ptr(p) => Ty::Ref(Box::new(lower_type(resolver, &p.elem))),
+        syn::Type::Tuple(t) => Ty::Tuple(t.elems.iter().map(|e| lower_type(resolver, e)).collect()),
+        syn::Type::Slice(s) => Ty::Slice(Box::new(lower_type(resolver, &s.elem))),
+        syn::Type::Array(a) => Ty::Slice(Box::new(lower_type(resolver, &a.elem))),
+        syn::Type::Paren(p) => lower_type(resolver, &p.elem),
+        syn::Type::Group(g) => lower_type(resolver, &g.elem),
+        syn::Type::ImplTrait(t) => Ty::Bounds(lower_bounds(resolver, &t.bounds)),
+        syn::Type::TraitObject(t) => Ty::Bounds(lower_bounds(resolver, &t.bounds)),
+        _ => Ty::Unknown,
+    }
+}
+
+fn lower_bounds(
+    resolver: &Resolver,
+    bounds: &Punctuated<syn::TypeParamBound, Token![+]>,
+) -> Vec<Ty> {
+    bounds
+        .iter()
+        .filter_map(|b| match b {
+            syn::TypeParamBound::Trait(t) => Some(lower_type_path(resolver, &t.path)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn lower_type_path(resolver: &Resolver, path: &syn::Path) -> Ty {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
+    let Some(resolved) = resolver.resolve(&segments, path.leading_colon.is_some()) else {
+        return Ty::Unknown;
+    };
+    let mut args = Vec::new();
+    if let Some(last) = path.segments.last() {
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => {
+                for arg in &a.args {
+                    match arg {
+                        syn::GenericArgument::Type(t) => args.push(lower_type(resolver, t)),
+                        syn::GenericArgument::AssocType(binding) => {
+                            args.push(lower_type(resolver, &binding.ty))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            syn::PathArguments::Parenthesized(p) => {
+                if let syn::ReturnType::Type(_, t) = &p.output {
+                    args.push(lower_type(resolver, t));
+                }
+            }
+            syn::PathArguments::None => {}
+        }
+    }
+    Ty::Path {
+        path: resolved,
+        args,
+    }
+}
+
+/// How the locals of a pattern get their value, before the step path is known.
+#[derive(Clone, Copy)]
+enum OriginBase {
+    Let(Option<ExprId>),
+    For(ExprId),
+    Scrutinee(ExprId),
+    Param,
+    ClosureParam,
+}
+
+impl OriginBase {
+    fn origin(self, steps: &[PatStep]) -> LocalOrigin {
+        match self {
+            OriginBase::Let(init) => LocalOrigin::Let {
+                init,
+                path: steps.to_vec(),
+            },
+            OriginBase::For(iter) => LocalOrigin::ForLoop { iter },
+            OriginBase::Scrutinee(scrutinee) => LocalOrigin::Scrutinee {
+                scrutinee,
+                path: steps.to_vec(),
+            },
+            OriginBase::Param => LocalOrigin::Param,
+            OriginBase::ClosureParam => LocalOrigin::ClosureParam,
+        }
+    }
+}
+
+/// A `select!` body as parsed, before lowering.
+struct RawSelect {
+    biased: bool,
+    branches: Vec<(syn::Pat, syn::Expr, Option<syn::Expr>, syn::Expr, Span)>,
+    fallback: Vec<syn::Expr>,
+}
+
+/// What a macro body parsed as.
+enum RawMacroBody {
+    Exprs(Vec<syn::Expr>),
+    Stmts(Vec<syn::Stmt>),
+    Opaque,
+}
+
+struct BodyLowerer<'a> {
+    tree: &'a ModuleTree,
+    knowledge: &'a dyn PathKnowledge,
+    module: usize,
+    blocks: BlockScopes,
+    self_ty: Option<Ty>,
+    self_path: Option<String>,
+    fn_path: String,
+    body: Body,
+    /// Local scopes, innermost last; shadowing is resolved by searching from the end.
+    frames: Vec<Vec<(String, LocalId)>>,
+    /// Items declared inside the body, with the block scopes they see.
+    nested: Vec<(syn::Item, BlockScopes)>,
+    depth: u32,
+}
+
+impl<'a> BodyLowerer<'a> {
+    fn new(
+        tree: &'a ModuleTree,
+        knowledge: &'a dyn PathKnowledge,
+        env: &ItemEnv,
+        self_ty: Option<Ty>,
+        fn_path: String,
+    ) -> Self {
+        let self_path = self_ty
+            .as_ref()
+            .and_then(|t| t.path_str().map(str::to_string));
+        BodyLowerer {
+            tree,
+            knowledge,
+            module: env.module,
+            blocks: env.blocks.clone(),
+            self_ty,
+            self_path,
+            fn_path,
+            body: Body::default(),
+            frames: vec![Vec::new()],
+            nested: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn resolver(&self) -> Resolver<'_> {
+        Resolver {
+            tree: self.tree,
+            module: self.module,
+            blocks: &self.blocks,
+            self_ty: self.self_path.as_deref(),
+            knowledge: self.knowledge,
+        }
+    }
+
+    fn finish(mut self, root: ExprId) -> Body {
+        self.body.root = Some(root);
+        let mut parents = vec![None; self.body.exprs.len()];
+        for (index, expr) in self.body.exprs.iter().enumerate() {
+            for_each_child(&expr.kind, |child| {
+                parents[child.0 as usize] = Some(ExprId(index as u32))
+            });
+        }
+        self.body.parents = parents;
+        self.body
+    }
+
+    fn alloc(&mut self, kind: ExprKind, span: Span) -> ExprId {
+        self.body.exprs.push(Expr { kind, span });
+        ExprId(self.body.exprs.len() as u32 - 1)
+    }
+
+    fn bind(
+        &mut self,
+        name: String,
+        span: Span,
+        declared_ty: Option<Ty>,
+        origin: LocalOrigin,
+    ) -> LocalId {
+        let id = LocalId(self.body.locals.len() as u32);
+        self.body.locals.push(Local {
+            name: name.clone(),
+            span,
+            declared_ty,
+            origin,
+        });
+        if let Some(frame) = self.frames.last_mut() {
+            frame.push((name, id));
+        }
+        id
+    }
+
+    fn lookup_local(&self, name: &str) -> Option<LocalId> {
+        self.frames
+            .iter()
+            .rev()
+            .flat_map(|f| f.iter().rev())
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
+    }
+
+    fn push_frame(&mut self) {
+        self.frames.push(Vec::new());
+    }
+
+    fn pop_frame(&mut self) {
+        self.frames.pop();
+    }
+
+    fn resolve_path(&self, path: &syn::Path) -> Resolved {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
+        match self
+            .resolver()
+            .resolve(&segments, path.leading_colon.is_some())
+        {
+            Some(resolved) => Resolved::Item(resolved),
+            None => Resolved::Unknown(segments.join("::")),
+        }
+    }
+
+    fn params(&mut self, sig: &syn::Signature) -> Vec<LocalId> {
+        let mut params = Vec::new();
+        for input in &sig.inputs {
+            match input {
+                syn::FnArg::Receiver(r) => {
+                    let self_ty = self.self_ty.clone().unwrap_or(Ty::Unknown);
+                    let ty = if r.reference.is_some() {
+                        Ty::Ref(Box::new(self_ty))
+                    } else {
+                        self_ty
+                    };
+                    params.push(self.bind(
+                        "self".into(),
+                        span_of(&r.self_token),
+                        Some(ty),
+                        LocalOrigin::SelfParam,
+                    ));
+                }
+                syn::FnArg::Typed(t) => {
+                    let ty = lower_type(&self.resolver(), &t.ty);
+                    let pat = self.pat(&t.pat, OriginBase::Param, &mut Vec::new(), Some(ty));
+                    params.extend(pat.bindings());
+                }
+            }
+        }
+        params
+    }
+
+    fn block(&mut self, block: &syn::Block, is_unsafe: bool) -> ExprId {
+        self.blocks.push(&block.stmts, &self.fn_path.clone());
+        self.push_frame();
+        let lowered = self.stmts(&block.stmts, is_unsafe);
+        self.pop_frame();
+        self.blocks.pop();
+        self.alloc(ExprKind::Block(lowered), span_of(block))
+    }
+
+    fn stmts(&mut self, stmts: &[syn::Stmt], is_unsafe: bool) -> Block {
+        let mut out = Vec::new();
+        let mut tail = None;
+        for (index, stmt) in stmts.iter().enumerate() {
+            let is_last = index + 1 == stmts.len();
+            match stmt {
+                syn::Stmt::Local(local) => out.push(self.local(local)),
+                syn::Stmt::Item(item) => {
+                    if !matches!(item, syn::Item::Mod(_)) {
+                        self.nested.push((item.clone(), self.blocks.clone()));
+                    }
+                    out.push(Stmt::Item);
+                }
+                syn::Stmt::Expr(expr, semi) => {
+                    let id = self.expr(expr);
+                    if is_last && semi.is_none() {
+                        tail = Some(id);
+                    } else {
+                        out.push(Stmt::Expr {
+                            expr: id,
+                            semi: semi.is_some(),
+                        });
+                    }
+                }
+                syn::Stmt::Macro(m) => {
+                    let id = self.macro_expr(&m.mac, span_of(m));
+                    if is_last && m.semi_token.is_none() {
+                        tail = Some(id);
+                    } else {
+                        out.push(Stmt::Expr {
+                            expr: id,
+                            semi: m.semi_token.is_some(),
+                        });
+                    }
+                }
+            }
+        }
+        Block {
+            stmts: out,
+            tail,
+            is_unsafe,
+        }
+    }
+
+    fn local(&mut self, local: &syn::Local) -> Stmt {
+        let init = local.init.as_ref().map(|i| self.expr(&i.expr));
+        let else_branch = local
+            .init
+            .as_ref()
+            .and_then(|i| i.diverge.as_ref())
+            .map(|(_, e)| self.expr(e));
+        let (pat, ty) = match &local.pat {
+            syn::Pat::Type(t) => (&*t.pat, Some(lower_type(&self.resolver(), &t.ty))),
+            other => (other, None),
+        };
+        let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty.clone());
+        Stmt::Let {
+            pat: lowered,
+            ty,
+            init,
+            else_branch,
+            span: span_of(local),
+        }
+    }
+
+    fn pat(
+        &mut self,
+        pat: &syn::Pat,
+        base: OriginBase,
+        steps: &mut Vec<PatStep>,
+        declared: Option<Ty>,
+    ) -> Pat {
+        match pat {
+            syn::Pat::Ident(p) => {
+                let local = self.bind(
+                    p.ident.unraw(),
+                    span_of(&p.ident),
+                    declared,
+                    base.origin(steps),
+                );
+                if let Some((_, sub)) = &p.subpat {
+                    self.pat(sub, base, steps, None);
+                }
+                Pat::Binding {
+                    local,
+                    by_ref: p.by_ref.is_some(),
+                }
+            }
+            syn::Pat::Wild(_) => Pat::Wild,
+            syn::Pat::Type(t) => {
+                let ty = lower_type(&self.resolver(), &t.ty);
+                self.pat(&t.pat, base, steps, Some(ty))
+            }
+            syn::Pat::Reference(r) => self.pat(&r.pat, base, steps, None),
+            syn::Pat::Paren(p) => self.pat(&p.pat, base, steps, declared),
+            syn::Pat::Tuple(t) => {
+                let items = t
+                    .elems
+                    .iter()
+                    .enumerate()
+                    .map(|(i, elem)| {
+                        steps.push(PatStep::Field(i));
+                        let item = self.pat(elem, base, steps, None);
+                        steps.pop();
+                        item
+                    })
+                    .collect();
+                Pat::Tuple(items)
+            }
+            syn::Pat::TupleStruct(t) => {
+                let path = self.resolve_path(&t.path);
+                let is_variant = matches!(path.name(), "Some" | "Ok" | "Err") && t.elems.len() == 1;
+                let items = t
+                    .elems
+                    .iter()
+                    .enumerate()
+                    .map(|(i, elem)| {
+                        steps.push(if is_variant {
+                            PatStep::Variant
+                        } else {
+                            PatStep::Field(i)
+                        });
+                        let item = self.pat(elem, base, steps, None);
+                        steps.pop();
+                        item
+                    })
+                    .collect();
+                Pat::TupleStruct { path, items }
+            }
+            syn::Pat::Or(o) => {
+                // Every alternative binds the same names; the first one stands for all.
+                match o.cases.first() {
+                    Some(first) => {
+                        let lowered = self.pat(first, base, steps, declared);
+                        Pat::Other(lowered.bindings())
+                    }
+                    None => Pat::Other(Vec::new()),
+                }
+            }
+            syn::Pat::Struct(s) => {
+                let mut locals = Vec::new();
+                for field in &s.fields {
+                    locals.extend(self.pat(&field.pat, base, steps, None).bindings());
+                }
+                Pat::Other(locals)
+            }
+            syn::Pat::Slice(s) => {
+                let mut locals = Vec::new();
+                for elem in &s.elems {
+                    locals.extend(self.pat(elem, base, steps, None).bindings());
+                }
+                Pat::Other(locals)
+            }
+            _ => Pat::Other(Vec::new()),
+        }
+    }
+
+    fn exprs(&mut self, exprs: &[&syn::Expr]) -> Vec<ExprId> {
+        exprs.iter().map(|e| self.expr(e)).collect()
+    }
+
+    fn expr(&mut self, expr: &syn::Expr) -> ExprId {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return self.alloc(ExprKind::Lit, span_of(expr));
+        }
+        self.depth += 1;
+        let id = self.expr_inner(expr);
+        self.depth -= 1;
+        id
+    }
+
+    fn expr_inner(&mut self, expr: &syn::Expr) -> ExprId {
+        use syn::Expr as E;
+        let span = span_of(expr);
+        let kind = match expr {
+            E::Array(a) => ExprKind::Other(self.exprs(&a.elems.iter().collect::<Vec<_>>())),
+            E::Assign(a) => {
+                let target = self.expr(&a.left);
+                let value = self.expr(&a.right);
+                ExprKind::Assign { target, value }
+            }
+            E::Async(a) => {
+                let header = a
+                    .capture
+                    .map(|c| span_of(&a.async_token).to(span_of(&c)))
+                    .unwrap_or(span_of(&a.async_token));
+                let body = self.block(&a.block, false);
+                ExprKind::Async {
+                    body,
+                    is_move: a.capture.is_some(),
+                    header,
+                }
+            }
+            E::Await(a) => ExprKind::Await(self.expr(&a.base)),
+            E::Binary(b) => ExprKind::Other(self.exprs(&[&b.left, &b.right])),
+            E::Block(b) => return self.block(&b.block, false),
+            E::Break(b) => {
+                let value = b.expr.as_ref().map(|e| self.expr(e));
+                ExprKind::Break {
+                    label: b.label.as_ref().map(|l| l.ident.to_string()),
+                    value,
+                }
+            }
+            E::Call(c) => {
+                let callee = self.expr(&c.func);
+                let args = self.exprs(&c.args.iter().collect::<Vec<_>>());
+                ExprKind::Call { callee, args }
+            }
+            E::Cast(c) => ExprKind::Other(vec![self.expr(&c.expr)]),
+            E::Closure(c) => return self.closure(c),
+            E::Const(c) => return self.block(&c.block, false),
+            E::Continue(c) => ExprKind::Continue {
+                label: c.label.as_ref().map(|l| l.ident.to_string()),
+            },
+            E::Field(f) => {
+                let base = self.expr(&f.base);
+                let name = match &f.member {
+                    syn::Member::Named(ident) => ident.unraw(),
+                    syn::Member::Unnamed(index) => index.index.to_string(),
+                };
+                ExprKind::Field { base, name }
+            }
+            E::ForLoop(f) => {
+                let iter = self.expr(&f.expr);
+                self.push_frame();
+                let pat = self.pat(&f.pat, OriginBase::For(iter), &mut Vec::new(), None);
+                let body = self.block(&f.body, false);
+                self.pop_frame();
+                ExprKind::For {
+                    pat,
+                    iter,
+                    body,
+                    label: f.label.as_ref().map(|l| l.name.ident.to_string()),
+                }
+            }
+            E::Group(g) => return self.expr(&g.expr),
+            E::If(i) => {
+                self.push_frame();
+                let cond = self.expr(&i.cond);
+                let then_branch = self.block(&i.then_branch, false);
+                self.pop_frame();
+                let else_branch = i.else_branch.as_ref().map(|(_, e)| self.expr(e));
+                ExprKind::If {
+                    cond,
+                    then_branch,
+                    else_branch,
+                }
+            }
+            E::Index(i) => ExprKind::Other(self.exprs(&[&i.expr, &i.index])),
+            E::Let(l) => {
+                let scrutinee = self.expr(&l.expr);
+                let pat = self.pat(
+                    &l.pat,
+                    OriginBase::Scrutinee(scrutinee),
+                    &mut Vec::new(),
+                    None,
+                );
+                ExprKind::Let { pat, scrutinee }
+            }
+            E::Loop(l) => {
+                let body = self.block(&l.body, false);
+                ExprKind::Loop {
+                    body,
+                    label: l.label.as_ref().map(|l| l.name.ident.to_string()),
+                }
+            }
+            E::Macro(m) => return self.macro_expr(&m.mac, span),
+            E::Match(m) => {
+                let scrutinee = self.expr(&m.expr);
+                let arms = m
+                    .arms
+                    .iter()
+                    .map(|arm| {
+                        self.push_frame();
+                        let pat = self.pat(
+                            &arm.pat,
+                            OriginBase::Scrutinee(scrutinee),
+                            &mut Vec::new(),
+                            None,
+                        );
+                        let guard = arm.guard.as_ref().map(|(_, g)| self.expr(g));
+                        let body = self.expr(&arm.body);
+                        self.pop_frame();
+                        Arm { pat, guard, body }
+                    })
+                    .collect();
+                ExprKind::Match { scrutinee, arms }
+            }
+            E::MethodCall(m) => {
+                let receiver = self.expr(&m.receiver);
+                let args = self.exprs(&m.args.iter().collect::<Vec<_>>());
+                let method_span = span_of(&m.method).to(Span::from_pm2(m.paren_token.span.close()));
+                ExprKind::MethodCall {
+                    receiver,
+                    method: m.method.unraw(),
+                    method_span,
+                    args,
+                }
+            }
+            E::Paren(p) => return self.expr(&p.expr),
+            E::Path(p) => self.path_expr(p),
+            E::Range(r) => {
+                let parts: Vec<&syn::Expr> =
+                    r.start.iter().chain(r.end.iter()).map(|b| &**b).collect();
+                ExprKind::Other(self.exprs(&parts))
+            }
+            E::RawAddr(r) => ExprKind::Other(vec![self.expr(&r.expr)]),
+            E::Reference(r) => ExprKind::Ref(self.expr(&r.expr)),
+            E::Repeat(r) => ExprKind::Other(self.exprs(&[&r.expr, &r.len])),
+            E::Return(r) => ExprKind::Return(r.expr.as_ref().map(|e| self.expr(e))),
+            E::Struct(s) => {
+                let path = self.resolve_path(&s.path);
+                let mut fields: Vec<ExprId> = s.fields.iter().map(|f| self.expr(&f.expr)).collect();
+                if let Some(rest) = &s.rest {
+                    fields.push(self.expr(rest));
+                }
+                ExprKind::Struct { path, fields }
+            }
+            E::Try(t) => ExprKind::Try(self.expr(&t.expr)),
+            E::TryBlock(t) => return self.block(&t.block, false),
+            E::Tuple(t) => ExprKind::Tuple(self.exprs(&t.elems.iter().collect::<Vec<_>>())),
+            E::Unary(u) => match u.op {
+                syn::UnOp::Deref(_) => ExprKind::Deref(self.expr(&u.expr)),
+                _ => ExprKind::Other(vec![self.expr(&u.expr)]),
+            },
+            E::Unsafe(u) => return self.block(&u.block, true),
+            E::While(w) => {
+                self.push_frame();
+                let cond = self.expr(&w.cond);
+                let body = self.block(&w.body, false);
+                self.pop_frame();
+                ExprKind::While {
+                    cond,
+                    body,
+                    label: w.label.as_ref().map(|l| l.name.ident.to_string()),
+                }
+            }
+            E::Yield(y) => ExprKind::Other(y.expr.iter().map(|e| self.expr(e)).collect()),
+            _ => ExprKind::Lit,
+        };
+        self.alloc(kind, span)
+    }
+
+    fn path_expr(&mut self, p: &syn::ExprPath) -> ExprKind {
+        if let Some(qself) = &p.qself {
+            // `<T as Trait>::f` names `Trait::f`; `<T>::f` names `T::f`.
+            if qself.position > 0 {
+                return ExprKind::Path(self.resolve_path(&p.path));
+            }
+            let ty = lower_type(&self.resolver(), &qself.ty);
+            let rest: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw()).collect();
+            return match ty.path_str() {
+                Some(base) => {
+                    ExprKind::Path(Resolved::Item(format!("{base}::{}", rest.join("::"))))
+                }
+                None => ExprKind::Path(Resolved::Unknown(rest.join("::"))),
+            };
+        }
+        if p.path.leading_colon.is_none() && p.path.segments.len() == 1 {
+            let name = p.path.segments[0].ident.unraw();
+            if let Some(local) = self.lookup_local(&name) {
+                return ExprKind::Local(local);
+            }
+        }
+        ExprKind::Path(self.resolve_path(&p.path))
+    }
+
+    fn closure(&mut self, c: &syn::ExprClosure) -> ExprId {
+        let start = c
+            .asyncness
+            .map(|t| t.span)
+            .or(c.capture.map(|t| t.span))
+            .unwrap_or(c.or1_token.span);
+        let header = Span::from_pm2(start).to(span_of(&c.or2_token));
+        self.push_frame();
+        let params = c
+            .inputs
+            .iter()
+            .map(|p| self.pat(p, OriginBase::ClosureParam, &mut Vec::new(), None))
+            .collect();
+        let body = self.expr(&c.body);
+        self.pop_frame();
+        let kind = ExprKind::Closure {
+            is_async: c.asyncness.is_some(),
+            is_move: c.capture.is_some(),
+            params,
+            body,
+            header,
+        };
+        self.alloc(kind, span_of(c))
+    }
+
+    fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> ExprId {
+        let path = self.resolve_path(&mac.path);
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        let kind = match name.as_str() {
+            "select" | "select_biased" => match mac.parse_body_with(parse_select) {
+                Ok(raw) => MacroKind::Select(self.select(raw)),
+                Err(_) => self.generic_macro(mac.tokens.clone(), false),
+            },
+            "pin" | "pin_mut" => self.generic_macro(mac.tokens.clone(), true),
+            _ => self.generic_macro(mac.tokens.clone(), false),
+        };
+        self.alloc(ExprKind::Macro(MacroCall { path, kind }), span)
+    }
+
+    /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).
+    fn generic_macro(&mut self, tokens: TokenStream, binds_outward: bool) -> MacroKind {
+        match parse_macro_body(tokens) {
+            RawMacroBody::Exprs(exprs) => {
+                MacroKind::Exprs(exprs.iter().map(|e| self.expr(e)).collect())
+            }
+            RawMacroBody::Stmts(stmts) => {
+                if !binds_outward {
+                    self.push_frame();
+                }
+                let block = self.stmts(&stmts, false);
+                if !binds_outward {
+                    self.pop_frame();
+                }
+                let span = stmts
+                    .first()
+                    .map(|s| span_of(s).to(span_of(stmts.last().unwrap_or(s))))
+                    .unwrap_or_default();
+                MacroKind::Stmts(self.alloc(ExprKind::Block(block), span))
+            }
+            RawMacroBody::Opaque => MacroKind::Opaque,
+        }
+    }
+
+    fn select(&mut self, raw: RawSelect) -> Select {
+        let branches = raw
+            .branches
+            .into_iter()
+            .map(|(pat, future, condition, handler, span)| {
+                let future = self.expr(&future);
+                let condition = condition.map(|c| self.expr(&c));
+                self.push_frame();
+                let pat = self.pat(&pat, OriginBase::Scrutinee(future), &mut Vec::new(), None);
+                let handler = self.expr(&handler);
+                self.pop_frame();
+                SelectBranch {
+                    pat,
+                    future,
+                    condition,
+                    handler,
+                    span,
+                }
+            })
+            .collect();
+        let fallback = raw.fallback.iter().map(|e| self.expr(e)).collect();
+        Select {
+            biased: raw.biased,
+            branches,
+            fallback,
+        }
+    }
+}
+
+/// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,
+/// or a leading expression followed by anything (`matches!(x, Pat)`).
+fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
+    if tokens.is_empty() {
+        return RawMacroBody::Exprs(Vec::new());
+    }
+    let comma_separated =
+        |input: ParseStream| Punctuated::<syn::Expr, Token![,]>::parse_terminated(input);
+    if let Ok(exprs) = comma_separated.parse2(tokens.clone()) {
+        return RawMacroBody::Exprs(exprs.into_iter().collect());
+    }
+    let repeat = |input: ParseStream| -> syn::Result<Vec<syn::Expr>> {
+        let value: syn::Expr = input.parse()?;
+        input.parse::<Token![;]>()?;
+        let count: syn::Expr = input.parse()?;
+        Ok(vec![value, count])
+    };
+    if let Ok(exprs) = repeat.parse2(tokens.clone()) {
+        return RawMacroBody::Exprs(exprs);
+    }
+    if let Ok(stmts) = syn::Block::parse_within.parse2(tokens.clone()) {
+        return RawMacroBody::Stmts(stmts);
+    }
+    let leading = |input: ParseStream| -> syn::Result<Vec<syn::Expr>> {
+        let first: syn::Expr = input.parse()?;
+        input.parse::<Token![,]>()?;
+        input.parse::<TokenStream>()?;
+        Ok(vec![first])
+    };
+    match leading.parse2(tokens) {
+        Ok(exprs) => RawMacroBody::Exprs(exprs),
+        Err(_) => RawMacroBody::Opaque,
+    }
+}
+
+/// The grammar shared by `tokio::select!` and `futures::select!`:
+/// `[biased;] (PAT = FUT [, if COND] => HANDLER [,])* [else|complete|default => HANDLER [,]]`.
+fn parse_select(input: ParseStream) -> syn::Result<RawSelect> {
+    let mut raw = RawSelect {
+        biased: false,
+        branches: Vec::new(),
+        fallback: Vec::new(),
+    };
+    if input.peek(syn::Ident) && input.peek2(Token![;]) {
+        let ident: syn::Ident = input.parse()?;
+        if ident != "biased" {
+            return Err(syn::Error::new(ident.span(), "expected `biased;`"));
+        }
+        input.parse::<Token![;]>()?;
+        raw.biased = true;
+    }
+    while !input.is_empty() {
+        let is_fallback = (input.peek(Token![else])
+            || input.peek(Token![default])
+            || peek_ident(input, "complete"))
+            && input.peek2(Token![=>]);
+        if is_fallback {
+            input.parse::<proc_macro2::TokenTree>()?;
+            input.parse::<Token![=>]>()?;
+            raw.fallback.push(parse_select_handler(input)?);
+            continue;
+        }
+        let start = input.span();
+        let pat = syn::Pat::parse_multi_with_leading_vert(input)?;
+        input.parse::<Token![=]>()?;
+        let future: syn::Expr = input.parse()?;
+        let condition = if input.peek(Token![,]) && input.peek2(Token![if]) {
+            input.parse::<Token![,]>()?;
+            input.parse::<Token![if]>()?;
+            Some(input.parse::<syn::Expr>()?)
+        } else {
+            None
+        };
+        input.parse::<Token![=>]>()?;
+        let handler = parse_select_handler(input)?;
+        let span = Span::from_pm2(start).to(span_of(&handler));
+        raw.branches.push((pat, future, condition, handler, span));
+    }
+    Ok(raw)
+}
+
+fn peek_ident(input: ParseStream, name: &str) -> bool {
+    input
+        .cursor()
+        .ident()
+        .is_some_and(|(ident, _)| ident == name)
+}
+
+/// A branch handler: a block (comma optional) or an expression followed by a comma or the end.
+fn parse_select_handler(input: ParseStream) -> syn::Result<syn::Expr> {
+    let handler = if input.peek(syn::token::Brace) {
+        let block: syn::Block = input.parse()?;
+        syn::Expr::Block(syn::ExprBlock {
+            attrs: Vec::new(),
+            label: None,
+            block,
+        })
+    } else {
+        input.parse::<syn::Expr>()?
+    };
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(handler)
+}

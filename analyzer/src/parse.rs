@@ -1,0 +1,167 @@
+//! Reading and parsing one file. Never panics: every failure becomes a [`ParseFailure`]
+//! with the best position known.
+
+use std::path::Path;
+
+use crate::source::{Pos, Span};
+
+/// Nesting deeper than this is refused before parsing: syn's parser is recursive, and
+/// generated inputs with tens of thousands of nested brackets would exhaust the stack.
+pub const MAX_NESTING: usize = 500;
+
+#[derive(Debug)]
+pub struct ParseFailure {
+    pub message: String,
+    pub span: Span,
+}
+
+/// Reads a file as UTF-8.
+pub fn read_source(path: &Path) -> Result<String, ParseFailure> {
+    let bytes = std::fs::read(path).map_err(|e| ParseFailure {
+        message: format!("could not read file: {e}"),
+        span: Span::default(),
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let text = String::from_utf8_lossy(valid);
+        let line = text.matches('\n').count() as u32 + 1;
+        let column = text
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0) as u32;
+        let pos = Pos { line, column };
+        ParseFailure {
+            message: "file is not valid UTF-8".to_string(),
+            span: Span {
+                start: pos,
+                end: pos,
+            },
+        }
+    })
+}
+
+/// Parses a file with syn, after checking its nesting depth.
+pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
+    if let Some((depth_pos, depth)) = excessive_nesting(text) {
+        return Err(ParseFailure {
+            message: format!(
+                "brackets nest {depth} levels deep here; async-lint analyses at most {MAX_NESTING}"
+            ),
+            span: Span {
+                start: depth_pos,
+                end: depth_pos,
+            },
+        });
+    }
+    syn::parse_file(text).map_err(|e| {
+        let span = Span::from_pm2(e.span());
+        let span = if span.start.line == 0 {
+            Span::default()
+        } else {
+            span
+        };
+        let reason = e.to_string();
+        // proc-macro2's lexer error carries no detail; say what it means.
+        let reason = if reason == "cannot parse string into token stream" {
+            "unbalanced delimiters or an invalid token".to_string()
+        } else {
+            reason
+        };
+        ParseFailure {
+            message: format!("could not parse file: {reason}"),
+            span,
+        }
+    })
+}
+
+/// Finds the first place where `(`, `[`, `{` nest deeper than [`MAX_NESTING`], skipping
+/// comments, strings and char literals well enough for that purpose.
+fn excessive_nesting(text: &str) -> Option<(Pos, usize)> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let (mut line, mut column) = (1u32, 0u32);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    }
+                    if bytes.get(i) == Some(&b'\n') {
+                        line += 1;
+                        column = 0;
+                    }
+                    i += 1;
+                }
+            }
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') => {
+                // A char literal such as '(' opens nothing.
+                i += 3;
+                column += 3;
+                continue;
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((Pos { line, column }, depth));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' => {
+                line += 1;
+                column = 0;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if b & 0xC0 != 0x80 {
+            column += 1;
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_nesting_is_refused_not_crashed() {
+        let deep = format!(
+            "fn f() {{ let x = {}1{}; }}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        let err = parse_source(&deep).unwrap_err();
+        assert!(err.message.contains("nest"), "{}", err.message);
+        assert_eq!(err.span.start.line, 1);
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count() {
+        let text = format!(
+            "// {}\nfn f() {{ let s = \"{}\"; }}",
+            "(".repeat(900),
+            "[".repeat(900)
+        );
+        assert!(parse_source(&text).is_ok());
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse_source("fn main() {\n    let = ;\n}\n").unwrap_err();
+        assert_eq!(err.span.start.line, 2);
+    }
+}

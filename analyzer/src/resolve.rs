@@ -1,0 +1,510 @@
+//! Syntactic name resolution: turns a path as written (`sleep`, `fs::read`, `self::db::load`)
+//! into a canonical path (`std::thread::sleep`, `std::fs::read`, `my_crate::db::load`).
+//!
+//! What it knows: `use` items (renames, groups, `self`/`super`/`crate`, nested and inline
+//! modules, globs of modules it can see), items defined in a module or block shadowing
+//! imports, `extern crate x as y`, leading `::`, `Self`, and the std prelude.
+//! What it does not know (written down in ARCHITECTURE.md): macro-generated items, `#[path]`
+//! attributes, re-exports inside external crates beyond the catalog's aliases, and crate
+//! renames in Cargo.toml.
+
+use std::collections::HashMap;
+
+/// How a name was brought into a scope.
+#[derive(Clone, Debug)]
+enum Entry {
+    /// An item defined here: its canonical path.
+    Defined(String),
+    /// An import, as written in the `use` tree (resolved lazily, in its own scope).
+    Import {
+        segments: Vec<String>,
+        leading_colon: bool,
+    },
+}
+
+/// The names of one module (or one block of a function body).
+#[derive(Clone, Debug, Default)]
+pub struct Scope {
+    /// Canonical path of the module; for a block, the module it is in.
+    path: String,
+    names: HashMap<String, Entry>,
+    /// `use x::*` targets, as written.
+    globs: Vec<(Vec<String>, bool)>,
+    parent: Option<usize>,
+    children: HashMap<String, usize>,
+}
+
+/// All module scopes of one file, indexed by module id (0 is the file's own module).
+#[derive(Clone, Debug)]
+pub struct ModuleTree {
+    modules: Vec<Scope>,
+    crate_name: String,
+    root: usize,
+}
+
+/// Canonical-path facts the resolver needs from outside: which external paths exist
+/// (for glob imports of external modules) and how re-exports are spelled canonically.
+pub trait PathKnowledge {
+    /// Rewrites an external path to its canonical spelling (`core::` -> `std::`, re-exports).
+    fn canonicalize(&self, path: String) -> String;
+    /// Whether an external path is known to exist (used to resolve glob imports).
+    fn is_known_path(&self, path: &str) -> bool;
+}
+
+impl ModuleTree {
+    /// Collects the names of every module in `file` (the file's own module plus inline `mod`s).
+    pub fn build(file: &syn::File, crate_name: &str, module_path: &[String]) -> ModuleTree {
+        let mut path = crate_name.to_string();
+        for segment in module_path {
+            path.push_str("::");
+            path.push_str(segment);
+        }
+        let mut tree = ModuleTree {
+            modules: Vec::new(),
+            crate_name: crate_name.to_string(),
+            root: 0,
+        };
+        let parent_path = module_path.split_last().map(|(_, parents)| {
+            let mut p = crate_name.to_string();
+            for s in parents {
+                p.push_str("::");
+                p.push_str(s);
+            }
+            p
+        });
+        // A file module's parent lives in another file: a pseudo-scope carries its path so
+        // `super::x` still resolves to a canonical path.
+        let parent = parent_path.map(|p| {
+            tree.modules.push(Scope {
+                path: p,
+                ..Scope::default()
+            });
+            0
+        });
+        let root = tree.modules.len();
+        tree.root = root;
+        tree.modules.push(Scope {
+            path,
+            parent,
+            ..Scope::default()
+        });
+        tree.collect_items(root, &file.items);
+        tree
+    }
+
+    /// The id of the file's own module.
+    pub fn root(&self) -> usize {
+        self.root
+    }
+
+    pub fn module_path(&self, module: usize) -> &str {
+        &self.modules[module].path
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.crate_name
+    }
+
+    /// The child module `name` of `module`, if it is inline in this file.
+    pub fn child(&self, module: usize, name: &str) -> Option<usize> {
+        self.modules[module].children.get(name).copied()
+    }
+
+    fn collect_items(&mut self, module: usize, items: &[syn::Item]) {
+        for item in items {
+            if let syn::Item::Mod(item_mod) = item {
+                let name = item_mod.ident.to_string();
+                let path = format!("{}::{}", self.modules[module].path, name);
+                self.define(module, &name, path.clone());
+                if let Some((_, content)) = &item_mod.content {
+                    let child = self.modules.len();
+                    self.modules.push(Scope {
+                        path,
+                        parent: Some(module),
+                        ..Scope::default()
+                    });
+                    self.modules[module].children.insert(name, child);
+                    self.collect_items(child, content);
+                }
+                continue;
+            }
+            let base = self.modules[module].path.clone();
+            add_item_names(&mut self.modules[module], &base, item);
+        }
+    }
+
+    fn define(&mut self, module: usize, name: &str, path: String) {
+        self.modules[module]
+            .names
+            .insert(name.to_string(), Entry::Defined(path));
+    }
+}
+
+/// Adds the names an item brings into `scope` (definitions and imports).
+fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
+    let defined = |ident: &syn::Ident| format!("{base}::{}", ident.unraw());
+    let ident = match item {
+        syn::Item::Fn(f) => Some(&f.sig.ident),
+        syn::Item::Struct(s) => Some(&s.ident),
+        syn::Item::Enum(e) => Some(&e.ident),
+        syn::Item::Union(u) => Some(&u.ident),
+        syn::Item::Trait(t) => Some(&t.ident),
+        syn::Item::TraitAlias(t) => Some(&t.ident),
+        syn::Item::Type(t) => Some(&t.ident),
+        syn::Item::Static(s) => Some(&s.ident),
+        syn::Item::Const(c) => Some(&c.ident),
+        syn::Item::Mod(m) => Some(&m.ident),
+        syn::Item::Macro(m) => m.ident.as_ref(),
+        syn::Item::ExternCrate(e) => {
+            let name = e
+                .rename
+                .as_ref()
+                .map(|(_, r)| r)
+                .unwrap_or(&e.ident)
+                .unraw()
+                .to_string();
+            if name != "_" {
+                let target = e.ident.unraw().to_string();
+                let target = if target == "self" {
+                    base.to_string()
+                } else {
+                    target
+                };
+                scope.names.insert(name, Entry::Defined(target));
+            }
+            None
+        }
+        syn::Item::Use(u) => {
+            let leading = u.leading_colon.is_some();
+            collect_use_tree(scope, &u.tree, Vec::new(), leading);
+            None
+        }
+        _ => None,
+    };
+    if let Some(ident) = ident {
+        scope
+            .names
+            .insert(ident.unraw().to_string(), Entry::Defined(defined(ident)));
+    }
+}
+
+fn collect_use_tree(scope: &mut Scope, tree: &syn::UseTree, prefix: Vec<String>, leading: bool) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            let mut next = prefix;
+            next.push(p.ident.unraw().to_string());
+            collect_use_tree(scope, &p.tree, next, leading);
+        }
+        syn::UseTree::Name(n) => {
+            let name = n.ident.unraw().to_string();
+            if name == "self" {
+                if let Some(last) = prefix.last().cloned() {
+                    scope.names.insert(
+                        last,
+                        Entry::Import {
+                            segments: prefix,
+                            leading_colon: leading,
+                        },
+                    );
+                }
+            } else {
+                let mut segments = prefix;
+                segments.push(name.clone());
+                scope.names.insert(
+                    name,
+                    Entry::Import {
+                        segments,
+                        leading_colon: leading,
+                    },
+                );
+            }
+        }
+        syn::UseTree::Rename(r) => {
+            let alias = r.rename.unraw().to_string();
+            let name = r.ident.unraw().to_string();
+            let segments = if name == "self" {
+                prefix
+            } else {
+                let mut s = prefix;
+                s.push(name);
+                s
+            };
+            if alias != "_" {
+                scope.names.insert(
+                    alias,
+                    Entry::Import {
+                        segments,
+                        leading_colon: leading,
+                    },
+                );
+            }
+        }
+        syn::UseTree::Glob(_) => scope.globs.push((prefix, leading)),
+        syn::UseTree::Group(g) => {
+            for item in &g.items {
+                collect_use_tree(scope, item, prefix.clone(), leading);
+            }
+        }
+    }
+}
+
+/// Names of the std prelude that matter to rules and type derivation.
+fn prelude(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "drop" => "std::mem::drop",
+        "Box" => "std::boxed::Box",
+        "Vec" => "std::vec::Vec",
+        "String" => "std::string::String",
+        "Option" => "std::option::Option",
+        "Some" => "std::option::Option::Some",
+        "None" => "std::option::Option::None",
+        "Result" => "std::result::Result",
+        "Ok" => "std::result::Result::Ok",
+        "Err" => "std::result::Result::Err",
+        "Iterator" => "std::iter::Iterator",
+        "IntoIterator" => "std::iter::IntoIterator",
+        "Default" => "std::default::Default",
+        "Clone" => "std::clone::Clone",
+        "ToString" => "std::string::ToString",
+        "From" => "std::convert::From",
+        "Into" => "std::convert::Into",
+        "Send" => "std::marker::Send",
+        "Sync" => "std::marker::Sync",
+        "Fn" => "std::ops::Fn",
+        "FnMut" => "std::ops::FnMut",
+        "FnOnce" => "std::ops::FnOnce",
+        _ => return None,
+    })
+}
+
+/// Scopes of the blocks enclosing the current position in a function body, innermost last.
+#[derive(Clone, Debug, Default)]
+pub struct BlockScopes {
+    blocks: Vec<Scope>,
+}
+
+impl BlockScopes {
+    /// Opens a block scope holding the items and `use`s declared directly in `stmts`.
+    /// Items in a block are named under `item_base` (the enclosing function's path).
+    pub fn push(&mut self, stmts: &[syn::Stmt], item_base: &str) {
+        let mut scope = Scope {
+            path: item_base.to_string(),
+            ..Scope::default()
+        };
+        for stmt in stmts {
+            if let syn::Stmt::Item(item) = stmt {
+                add_item_names(&mut scope, item_base, item);
+            }
+        }
+        self.blocks.push(scope);
+    }
+
+    pub fn pop(&mut self) {
+        self.blocks.pop();
+    }
+}
+
+/// Resolves paths at one position: a module of a file, the blocks around, and `Self`.
+pub struct Resolver<'a> {
+    pub tree: &'a ModuleTree,
+    pub module: usize,
+    pub blocks: &'a BlockScopes,
+    pub self_ty: Option<&'a str>,
+    pub knowledge: &'a dyn PathKnowledge,
+}
+
+const MAX_DEPTH: u8 = 12;
+
+impl Resolver<'_> {
+    /// Resolves a path in the value or type namespace. Returns `None` for a single name
+    /// nothing defines (a glob import from a module the resolver cannot see, a macro-made item).
+    pub fn resolve(&self, segments: &[String], leading_colon: bool) -> Option<String> {
+        self.resolve_at(
+            Place::Block(self.blocks.blocks.len()),
+            segments,
+            leading_colon,
+            0,
+        )
+    }
+
+    fn resolve_at(
+        &self,
+        place: Place,
+        segments: &[String],
+        leading: bool,
+        depth: u8,
+    ) -> Option<String> {
+        let (first, rest) = segments.split_first()?;
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if leading {
+            return Some(self.knowledge.canonicalize(segments.join("::")));
+        }
+        let module = self.module_of(place);
+        match first.as_str() {
+            "crate" => return Some(join(self.tree.crate_name(), rest)),
+            "self" => return self.resolve_in_module_only(module, rest, depth),
+            "super" => {
+                let parent = self.tree.modules[module].parent.unwrap_or(module);
+                return self.resolve_in_module_only(parent, rest, depth);
+            }
+            "Self" => {
+                if let Some(self_ty) = self.self_ty {
+                    return Some(join(self_ty, rest));
+                }
+            }
+            _ => {}
+        }
+        if let Some(found) = self.lookup_scoped(place, first, depth) {
+            return Some(self.finish(join(&found, rest)));
+        }
+        if let Some(found) = self.lookup_globs(place, first, depth) {
+            return Some(self.finish(join(&found, rest)));
+        }
+        if rest.is_empty() {
+            return prelude(first).map(str::to_string);
+        }
+        // An extern crate (`tokio::spawn`): taken as written.
+        Some(self.knowledge.canonicalize(segments.join("::")))
+    }
+
+    fn finish(&self, path: String) -> String {
+        if path.starts_with(self.tree.crate_name()) {
+            path
+        } else {
+            self.knowledge.canonicalize(path)
+        }
+    }
+
+    fn module_of(&self, place: Place) -> usize {
+        match place {
+            Place::Module(m) => m,
+            Place::Block(_) => self.module,
+        }
+    }
+
+    /// `self::x` / `super::x`: only names of that module, then its canonical path.
+    fn resolve_in_module_only(&self, module: usize, rest: &[String], depth: u8) -> Option<String> {
+        let Some((first, tail)) = rest.split_first() else {
+            return Some(self.tree.modules[module].path.clone());
+        };
+        if let Some(found) = self.lookup_in_scope(
+            &self.tree.modules[module],
+            Place::Module(module),
+            first,
+            depth,
+        ) {
+            return Some(self.finish(join(&found, tail)));
+        }
+        if let Some(found) = self.lookup_globs(Place::Module(module), first, depth) {
+            return Some(self.finish(join(&found, tail)));
+        }
+        Some(join(&self.tree.modules[module].path, rest))
+    }
+
+    /// Innermost blocks first, then the module.
+    fn lookup_scoped(&self, place: Place, name: &str, depth: u8) -> Option<String> {
+        if let Place::Block(count) = place {
+            for index in (0..count).rev() {
+                let scope = &self.blocks.blocks[index];
+                if let Some(found) = self.lookup_in_scope(scope, Place::Block(index), name, depth) {
+                    return Some(found);
+                }
+            }
+        }
+        let module = self.module_of(place);
+        self.lookup_in_scope(
+            &self.tree.modules[module],
+            Place::Module(module),
+            name,
+            depth,
+        )
+    }
+
+    fn lookup_in_scope(
+        &self,
+        scope: &Scope,
+        place: Place,
+        name: &str,
+        depth: u8,
+    ) -> Option<String> {
+        match scope.names.get(name)? {
+            Entry::Defined(path) => Some(path.clone()),
+            Entry::Import {
+                segments,
+                leading_colon,
+            } => {
+                // An import resolves in the scope that declares it, minus itself (a `use`
+                // cannot name itself), which the depth bound guarantees.
+                self.resolve_at(place, segments, *leading_colon, depth + 1)
+                    .or_else(|| Some(segments.join("::")))
+            }
+        }
+    }
+
+    fn lookup_globs(&self, place: Place, name: &str, depth: u8) -> Option<String> {
+        let mut scopes: Vec<(&Scope, Place)> = Vec::new();
+        if let Place::Block(count) = place {
+            for index in (0..count).rev() {
+                scopes.push((&self.blocks.blocks[index], Place::Block(index)));
+            }
+        }
+        let module = self.module_of(place);
+        scopes.push((&self.tree.modules[module], Place::Module(module)));
+        for (scope, scope_place) in scopes {
+            for (prefix, leading) in &scope.globs {
+                let Some(target) = self.resolve_at(scope_place, prefix, *leading, depth + 1) else {
+                    continue;
+                };
+                if let Some(found) = self.lookup_in_glob_target(&target, name, depth) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// Looks `name` up in the module a glob names: a module of this file by its scope, an
+    /// external module by the catalog's knowledge of its paths.
+    fn lookup_in_glob_target(&self, target: &str, name: &str, depth: u8) -> Option<String> {
+        if let Some(module) = self.tree.modules.iter().position(|m| m.path == target) {
+            let scope = &self.tree.modules[module];
+            return self
+                .lookup_in_scope(scope, Place::Module(module), name, depth + 1)
+                .or_else(|| self.lookup_globs(Place::Module(module), name, depth + 1));
+        }
+        let candidate = self.knowledge.canonicalize(format!("{target}::{name}"));
+        self.knowledge
+            .is_known_path(&candidate)
+            .then_some(candidate)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Place {
+    Module(usize),
+    /// A position inside the first `n` block scopes.
+    Block(usize),
+}
+
+fn join(base: &str, rest: &[String]) -> String {
+    let mut out = base.to_string();
+    for segment in rest {
+        out.push_str("::");
+        out.push_str(segment);
+    }
+    out
+}
+
+/// Identifiers written as `r#type` resolve as `type`.
+pub(crate) trait Unraw {
+    fn unraw(&self) -> String;
+}
+
+impl Unraw for syn::Ident {
+    fn unraw(&self) -> String {
+        let text = self.to_string();
+        text.strip_prefix("r#").map(str::to_string).unwrap_or(text)
+    }
+}

@@ -1,0 +1,91 @@
+//! The [`Rule`] trait and rule metadata. A rule is one file in the `rules` crate: its
+//! metadata and docs (from which `docs/rules/<id>.md` is generated) and its check.
+
+use crate::diagnostic::{Finding, Level};
+use crate::hir::FileHir;
+use crate::semantics::Semantics;
+use crate::source::SourceFile;
+
+/// The documentation of a rule, in clippy's shape.
+#[derive(Debug)]
+pub struct RuleDocs {
+    pub what_it_does: &'static str,
+    pub why_is_this_bad: &'static str,
+    /// Rust code that the rule reports.
+    pub example: &'static str,
+    /// The same code, fixed.
+    pub use_instead: &'static str,
+    pub known_limits: &'static str,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable id, snake_case; never reused.
+    pub id: &'static str,
+    pub default_level: Level,
+    /// One line for `--list-rules` and SARIF's short description.
+    pub summary: &'static str,
+    pub docs: RuleDocs,
+}
+
+impl RuleMeta {
+    /// The rule's documentation page, as published in `docs/rules/<id>.md` and printed by
+    /// `--explain`.
+    pub fn render_markdown(&self) -> String {
+        let docs = &self.docs;
+        format!(
+            "# `{id}`\n\n\
+             Default level: `{level}`. {summary}\n\n\
+             ## What it does\n\n{what}\n\n\
+             ## Why is this bad\n\n{why}\n\n\
+             ## Example\n\n```rust\n{example}\n```\n\n\
+             ## Use instead\n\n```rust\n{instead}\n```\n\n\
+             ## Known limits\n\n{limits}\n\n\
+             Suppress one finding with `// async-lint: allow({id})` on the line or the line above;\n\
+             a whole file with `// async-lint: allow-file({id})`.\n",
+            id = self.id,
+            level = self.default_level.as_str(),
+            summary = self.summary,
+            what = docs.what_it_does.trim(),
+            why = docs.why_is_this_bad.trim(),
+            example = docs.example.trim(),
+            instead = docs.use_instead.trim(),
+            limits = docs.known_limits.trim(),
+        )
+    }
+}
+
+/// What a rule sees of one file.
+pub struct RuleContext<'a> {
+    pub file: &'a SourceFile,
+    pub hir: &'a FileHir,
+    pub sem: &'a Semantics<'a>,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Reports the rule's findings in one file. Deciding and reporting stay separate inside
+    /// each rule: a `find_*` function decides, a `report` function builds the [`Finding`].
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>);
+}
+
+/// The engine's own diagnostic for files that cannot be read or parsed.
+pub static SYNTAX_ERROR: RuleMeta = RuleMeta {
+    id: "syntax_error",
+    default_level: Level::Deny,
+    summary: "A file could not be read or parsed; it was not analysed.",
+    docs: RuleDocs {
+        what_it_does:
+            "Reports a file that async-lint could not read (missing, unreadable, not UTF-8) \
+            or parse as Rust (a syntax error, or nesting deeper than the analyzer's limit). \
+            The position is the parse error's. Every other file is still analysed.",
+        why_is_this_bad: "Nothing in the file was checked, so findings in it may be missing. \
+            rustc would reject the same file, unless it is excluded by `cfg` or generated.",
+        example: "async fn broken( {\n}",
+        use_instead: "async fn fixed() {\n}",
+        known_limits:
+            "async-lint parses with `syn`, which follows stable Rust syntax. Files that use \
+            unstable syntax behind feature gates may be reported here; exclude them in the \
+            configuration or with `// async-lint: allow-file(syntax_error)`.",
+    },
+};

@@ -1,0 +1,403 @@
+//! Questions rules ask about the HIR: the type of an expression (as far as declarations and
+//! the catalog tell), what a call calls, whether a blocking or executor API is reached.
+//!
+//! Type derivation follows declared types (parameters, `let` annotations, struct fields,
+//! statics, function signatures) and the catalog's constructors. It never guesses: an
+//! expression whose type is not derivable is `Ty::Unknown`, and rules treat unknown
+//! receivers as "not matched" unless the catalog says a method name alone identifies the API.
+
+use std::cell::Cell;
+
+use crate::catalog::{BlockingApi, Catalog};
+use crate::hir::*;
+use crate::index::CrateIndex;
+use crate::resolve::PathKnowledge;
+use crate::ty::Ty;
+
+const MAX_TYPE_DEPTH: u32 = 48;
+const MAX_DEREF_STEPS: usize = 8;
+
+pub struct Semantics<'a> {
+    pub catalog: &'a Catalog,
+    pub index: &'a CrateIndex,
+    pub file: &'a FileHir,
+    depth: Cell<u32>,
+}
+
+/// What a call expression reaches.
+#[derive(Clone, Debug)]
+pub enum CallTarget {
+    /// `path(args)`: a function or associated function by canonical path.
+    Path(String),
+    /// `receiver.method(args)`.
+    Method { receiver: ExprId, method: String },
+    /// Calling a local (closure) or an expression.
+    Dynamic,
+}
+
+impl<'a> Semantics<'a> {
+    pub fn new(catalog: &'a Catalog, index: &'a CrateIndex, file: &'a FileHir) -> Self {
+        Semantics {
+            catalog,
+            index,
+            file,
+            depth: Cell::new(0),
+        }
+    }
+
+    pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
+        match body.kind(expr) {
+            ExprKind::Call { callee, .. } => Some(match body.kind(*callee) {
+                ExprKind::Path(Resolved::Item(path)) => CallTarget::Path(path.clone()),
+                _ => CallTarget::Dynamic,
+            }),
+            ExprKind::MethodCall {
+                receiver, method, ..
+            } => Some(CallTarget::Method {
+                receiver: *receiver,
+                method: method.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The blocking API a call reaches, if any.
+    pub fn blocking_api(&self, body: &Body, expr: ExprId) -> Option<&'a BlockingApi> {
+        match self.call_target(body, expr)? {
+            CallTarget::Path(path) => self.catalog.blocking_function(&path),
+            CallTarget::Method { receiver, method } => {
+                if body.is_awaited(expr) {
+                    // An awaited method is an async API, whatever its name.
+                    return None;
+                }
+                self.blocking_method(body, receiver, &method)
+            }
+            CallTarget::Dynamic => None,
+        }
+    }
+
+    fn blocking_method(
+        &self,
+        body: &Body,
+        receiver: ExprId,
+        method: &str,
+    ) -> Option<&'a BlockingApi> {
+        let receiver_ty = self.ty_of(body, receiver);
+        let chain = self.deref_chain(&receiver_ty);
+        for ty in &chain {
+            if let Some(path) = ty.path_str() {
+                if let Some(api) = self.catalog.blocking_method(path, method) {
+                    return Some(api);
+                }
+            }
+        }
+        if self.is_crate_local(&chain) {
+            // The crate's own type: its methods are its own, whatever their names.
+            return None;
+        }
+        if let Some(api) = self.catalog.blocking_method_by_name(method) {
+            if chain
+                .iter()
+                .all(|t| t.is_unknown() || t.path_str().is_some_and(|p| p.starts_with("tokio::")))
+            {
+                return Some(api);
+            }
+        }
+        let typed_elsewhere = chain.iter().any(|t| !t.is_unknown());
+        if typed_elsewhere {
+            return None;
+        }
+        self.catalog
+            .blocking_trait_method(method, |trait_path| self.is_imported(trait_path))
+    }
+
+    /// The blocking API reached by iterating `iter` in a `for` loop.
+    pub fn blocking_iteration(&self, body: &Body, iter: ExprId) -> Option<&'a BlockingApi> {
+        let ty = self.ty_of(body, iter);
+        self.deref_chain(&ty)
+            .iter()
+            .find_map(|t| t.path_str().and_then(|p| self.catalog.blocking_iterable(p)))
+    }
+
+    /// Whether a call runs an executor to completion (`block_on`), and the API's display name.
+    pub fn executor_call(&self, body: &Body, expr: ExprId) -> Option<String> {
+        match self.call_target(body, expr)? {
+            CallTarget::Path(path) => self.catalog.is_executor_function(&path).then_some(path),
+            CallTarget::Method { receiver, method } => {
+                if body.is_awaited(expr) {
+                    return None;
+                }
+                let chain = self.deref_chain(&self.ty_of(body, receiver));
+                for ty in &chain {
+                    if let Some(path) = ty.path_str() {
+                        if self.catalog.is_executor_method(path, &method) {
+                            return Some(format!("{path}::{method}"));
+                        }
+                    }
+                }
+                // Unknown receivers, and futures (pollster's `FutureExt::block_on`).
+                let known_other = chain.iter().any(|t| !t.is_unknown() && !is_future(t));
+                (!known_other && self.catalog.is_executor_method_name(&method))
+                    .then(|| method.clone())
+            }
+            CallTarget::Dynamic => None,
+        }
+    }
+
+    /// Whether the call at `expr` hands its closure arguments to another thread.
+    pub fn is_offload_call(&self, body: &Body, expr: ExprId) -> bool {
+        match self.call_target(body, expr) {
+            Some(CallTarget::Path(path)) => self.catalog.is_offload_function(&path),
+            Some(CallTarget::Method { method, .. }) => {
+                self.catalog.is_offload_method(&method)
+                    || (method == "spawn" && self.has_sync_closure_arg(body, expr))
+            }
+            _ => false,
+        }
+    }
+
+    /// `builder.spawn(|| ..)`, `scope.spawn(|| ..)`: a `spawn` method taking a plain closure
+    /// runs it on another thread (async spawns take futures, not closures).
+    fn has_sync_closure_arg(&self, body: &Body, expr: ExprId) -> bool {
+        let ExprKind::MethodCall { args, .. } = body.kind(expr) else {
+            return false;
+        };
+        args.iter().any(|a| {
+            matches!(body.kind(*a), ExprKind::Closure { is_async: false, body: inner, .. }
+            if !matches!(body.kind(*inner), ExprKind::Async { .. }))
+        })
+    }
+
+    /// Whether a trait (canonical path) is imported in this file, by name or by a glob of its module.
+    pub fn is_imported(&self, trait_path: &str) -> bool {
+        if self.file.imports.iter().any(|p| p == trait_path) {
+            return true;
+        }
+        let name = trait_path.rsplit("::").next().unwrap_or(trait_path);
+        self.file
+            .glob_imports
+            .iter()
+            .any(|glob| self.catalog.canonicalize(format!("{glob}::{name}")) == trait_path)
+    }
+
+    fn is_crate_local(&self, chain: &[Ty]) -> bool {
+        chain
+            .iter()
+            .any(|t| t.path_str().is_some_and(|p| self.index.is_local_type(p)))
+    }
+
+    /// The receiver type and what auto-deref reaches from it: `&Arc<Mutex<T>>` ->
+    /// `[&Arc<..>, Arc<..>, Mutex<T>]`.
+    pub fn deref_chain(&self, ty: &Ty) -> Vec<Ty> {
+        let mut chain = vec![ty.clone()];
+        let mut current = ty.clone();
+        for _ in 0..MAX_DEREF_STEPS {
+            let next = match &current {
+                Ty::Ref(inner) => (**inner).clone(),
+                Ty::Path { path, args }
+                    if self.catalog.derefs_to_first_arg(path) && !args.is_empty() =>
+                {
+                    args[0].clone()
+                }
+                Ty::Path { path, .. } => match self.index.alias(path) {
+                    Some(target) => target.clone(),
+                    None => break,
+                },
+                _ => break,
+            };
+            chain.push(next.clone());
+            current = next;
+        }
+        chain
+    }
+
+    /// The type of an expression, as far as declarations tell.
+    pub fn ty_of(&self, body: &Body, expr: ExprId) -> Ty {
+        let depth = self.depth.get();
+        if depth >= MAX_TYPE_DEPTH {
+            return Ty::Unknown;
+        }
+        self.depth.set(depth + 1);
+        let ty = self.derive(body, expr);
+        self.depth.set(depth);
+        ty
+    }
+
+    fn derive(&self, body: &Body, expr: ExprId) -> Ty {
+        match body.kind(expr) {
+            ExprKind::Local(local) => self.local_ty(body, *local),
+            ExprKind::Path(Resolved::Item(path)) => {
+                self.index.static_type(path).cloned().unwrap_or(Ty::Unknown)
+            }
+            ExprKind::Call { callee, args } => self.call_ty(body, *callee, args),
+            ExprKind::MethodCall {
+                receiver,
+                method,
+                args,
+                ..
+            } => self.method_ty(body, *receiver, method, args),
+            ExprKind::Try(inner) => self.ty_of(body, *inner).unwrapped(),
+            ExprKind::Await(inner) => self.awaited_ty(body, *inner),
+            ExprKind::Field { base, name } => self.field_ty(body, *base, name),
+            ExprKind::Ref(inner) => Ty::Ref(Box::new(self.ty_of(body, *inner))),
+            ExprKind::Deref(inner) => {
+                let chain = self.deref_chain(&self.ty_of(body, *inner));
+                chain.get(1).cloned().unwrap_or(Ty::Unknown)
+            }
+            ExprKind::Block(block) => block
+                .tail
+                .map(|t| self.ty_of(body, t))
+                .unwrap_or(Ty::Unknown),
+            ExprKind::Struct {
+                path: Resolved::Item(path),
+                ..
+            } => Ty::simple(path.clone()),
+            ExprKind::Tuple(items) => {
+                Ty::Tuple(items.iter().map(|i| self.ty_of(body, *i)).collect())
+            }
+            ExprKind::Async { .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
+            _ => Ty::Unknown,
+        }
+    }
+
+    pub fn local_ty(&self, body: &Body, local: LocalId) -> Ty {
+        let info = body.local(local);
+        if let Some(ty) = &info.declared_ty {
+            if !ty.is_unknown() {
+                return ty.clone();
+            }
+        }
+        match &info.origin {
+            LocalOrigin::Let {
+                init: Some(init),
+                path,
+            } => project(self.ty_of(body, *init), path),
+            LocalOrigin::Scrutinee { scrutinee, path } => {
+                project(self.ty_of(body, *scrutinee), path)
+            }
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn call_ty(&self, body: &Body, callee: ExprId, args: &[ExprId]) -> Ty {
+        let ExprKind::Path(Resolved::Item(path)) = body.kind(callee) else {
+            return Ty::Unknown;
+        };
+        let arg_tys: Vec<Ty> = args.iter().take(2).map(|a| self.ty_of(body, *a)).collect();
+        if let Some(ty) = self.catalog.function_return(path, &arg_tys) {
+            return ty;
+        }
+        if let Some(sig) = self.index.function(path) {
+            let returns = sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new()));
+            return if sig.is_async {
+                future_of(returns)
+            } else {
+                returns
+            };
+        }
+        // `Type::new(..)` and friends return the type by convention.
+        if let Some((ty_path, ctor)) = path.rsplit_once("::") {
+            if matches!(ctor, "new" | "default" | "with_capacity") && self.is_type_path(ty_path) {
+                return Ty::simple(ty_path.to_string());
+            }
+        }
+        Ty::Unknown
+    }
+
+    fn is_type_path(&self, path: &str) -> bool {
+        self.index.is_local_type(path) || self.catalog.is_known_path(path)
+    }
+
+    fn method_ty(&self, body: &Body, receiver: ExprId, method: &str, args: &[ExprId]) -> Ty {
+        let receiver_ty = self.ty_of(body, receiver);
+        if receiver_ty.is_unknown() {
+            return Ty::Unknown;
+        }
+        match method {
+            "unwrap" | "expect" | "unwrap_or_else" | "unwrap_or_default" | "unwrap_or"
+            | "unwrap_unchecked" => {
+                return receiver_ty.unwrapped();
+            }
+            "clone" | "to_owned" => {
+                return match receiver_ty {
+                    Ty::Ref(inner) => *inner,
+                    other => other,
+                };
+            }
+            _ => {}
+        }
+        let arg_tys: Vec<Ty> = args.iter().take(2).map(|a| self.ty_of(body, *a)).collect();
+        for ty in self.deref_chain(&receiver_ty) {
+            if let Some(ret) = self.catalog.method_return(&ty, method, &arg_tys) {
+                return ret;
+            }
+            if let Some(path) = ty.path_str() {
+                if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
+                    let returns = sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new()));
+                    return if sig.is_async {
+                        future_of(returns)
+                    } else {
+                        returns
+                    };
+                }
+            }
+        }
+        Ty::Unknown
+    }
+
+    fn awaited_ty(&self, body: &Body, inner: ExprId) -> Ty {
+        match self.ty_of(body, inner) {
+            Ty::Bounds(bounds) => bounds
+                .iter()
+                .find(|b| b.is_path("std::future::Future"))
+                .map(|b| b.first_arg())
+                .unwrap_or(Ty::Unknown),
+            _ => Ty::Unknown,
+        }
+    }
+
+    fn field_ty(&self, body: &Body, base: ExprId, name: &str) -> Ty {
+        let base_ty = self.ty_of(body, base);
+        for ty in self.deref_chain(&base_ty) {
+            match &ty {
+                Ty::Tuple(items) => {
+                    if let Some(item) = name.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        return item.clone();
+                    }
+                }
+                Ty::Path { path, .. } => {
+                    if let Some(field) = self.index.field_type(path, name) {
+                        return field.clone();
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ty::Unknown
+    }
+}
+
+/// `impl Future<..>` as derived for async fn calls and async blocks.
+fn is_future(ty: &Ty) -> bool {
+    matches!(ty, Ty::Bounds(bounds) if bounds.iter().any(|b| b.is_path("std::future::Future")))
+}
+
+fn future_of(output: Ty) -> Ty {
+    Ty::Bounds(vec![Ty::path("std::future::Future", vec![output])])
+}
+
+/// Follows a pattern path into a type: tuple fields, and `Some`/`Ok` payloads.
+fn project(ty: Ty, path: &[PatStep]) -> Ty {
+    let mut current = ty;
+    for step in path {
+        current = match (step, &current) {
+            (PatStep::Field(i), Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
+            (PatStep::Field(_), Ty::Ref(inner)) => {
+                project((**inner).clone(), std::slice::from_ref(step))
+            }
+            (PatStep::Variant, Ty::Path { .. }) => current.unwrapped(),
+            _ => Ty::Unknown,
+        };
+    }
+    current
+}

@@ -1,0 +1,156 @@
+//! Source files as the analyzer sees them: text, edition, crate and module identity,
+//! and the line index that turns (line, column) positions into byte offsets.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The Rust edition a file is compiled with. It changes drop order (`if let` else-blocks),
+/// so the guard rules must know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Edition {
+    E2015,
+    E2018,
+    E2021,
+    E2024,
+}
+
+impl Edition {
+    pub fn parse(text: &str) -> Option<Edition> {
+        match text.trim() {
+            "2015" => Some(Edition::E2015),
+            "2018" => Some(Edition::E2018),
+            "2021" => Some(Edition::E2021),
+            "2024" => Some(Edition::E2024),
+            _ => None,
+        }
+    }
+}
+
+/// Identity of the crate a file belongs to: files of one crate share a namespace
+/// (`crate::...`) and one index.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CrateId {
+    /// The crate's name as used in paths (`my_crate`, dashes replaced).
+    pub name: String,
+    /// The directory of the package's `Cargo.toml`, or the file's directory outside cargo.
+    pub root: PathBuf,
+}
+
+/// One file to analyse.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path used to read the file.
+    pub path: PathBuf,
+    /// The path shown to users (relative to the working directory when under it).
+    pub display: String,
+    pub edition: Edition,
+    pub krate: CrateId,
+    /// Module path inside the crate, e.g. `["db", "pool"]` for `src/db/pool.rs`.
+    pub module: Vec<String>,
+    /// Whether the whole file is test code (`tests/`, `benches/`).
+    pub is_test_target: bool,
+}
+
+/// A position as proc-macro2 reports it: 1-based line, 0-based column in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A half-open range of source positions in one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn from_pm2(span: proc_macro2::Span) -> Span {
+        let start = span.start();
+        let end = span.end();
+        Span {
+            start: Pos {
+                line: start.line as u32,
+                column: start.column as u32,
+            },
+            end: Pos {
+                line: end.line as u32,
+                column: end.column as u32,
+            },
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Maps (line, character column) to byte offsets, for renderers that need byte ranges.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: Arc<str>) -> LineIndex {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// The byte offset of a position, clamped to the text.
+    pub fn offset(&self, pos: Pos) -> usize {
+        let line = (pos.line.max(1) as usize - 1).min(self.line_starts.len() - 1);
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let line_text = &self.text[start..end];
+        let column_bytes = line_text
+            .char_indices()
+            .nth(pos.column as usize)
+            .map(|(i, _)| i)
+            .unwrap_or(line_text.len());
+        start + column_bytes
+    }
+
+    pub fn byte_range(&self, span: Span) -> std::ops::Range<usize> {
+        let start = self.offset(span.start);
+        let end = self.offset(span.end).max(start);
+        start..end
+    }
+
+    /// The text of one 1-based line, without its line break.
+    pub fn line_text(&self, line: u32) -> &str {
+        let index = line.max(1) as usize - 1;
+        let Some(&start) = self.line_starts.get(index) else {
+            return "";
+        };
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        &self.text[self.byte_range(span)]
+    }
+}

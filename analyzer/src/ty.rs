@@ -1,0 +1,128 @@
+//! Types as far as a syntax-only analyzer can know them: declared types with their paths
+//! resolved to canonical names. No inference beyond what [`crate::semantics`] derives.
+
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    /// A named type with its generic arguments: `std::sync::Mutex<u32>`.
+    Path {
+        path: String,
+        args: Vec<Ty>,
+    },
+    /// `&T`, `&mut T`, `*const T`: all peeled the same way by auto-deref.
+    Ref(Box<Ty>),
+    Tuple(Vec<Ty>),
+    /// `[T]` and `[T; N]`.
+    Slice(Box<Ty>),
+    /// `impl A + B` and `dyn A + B`: the bounds, resolved.
+    Bounds(Vec<Ty>),
+    /// Anything else (fn pointers, macros, inference holes).
+    Unknown,
+}
+
+impl Ty {
+    pub fn path(path: impl Into<String>, args: Vec<Ty>) -> Ty {
+        Ty::Path {
+            path: path.into(),
+            args,
+        }
+    }
+
+    pub fn simple(path: impl Into<String>) -> Ty {
+        Ty::Path {
+            path: path.into(),
+            args: Vec::new(),
+        }
+    }
+
+    pub fn path_str(&self) -> Option<&str> {
+        match self {
+            Ty::Path { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    pub fn args(&self) -> &[Ty] {
+        match self {
+            Ty::Path { args, .. } => args,
+            _ => &[],
+        }
+    }
+
+    pub fn is_path(&self, wanted: &str) -> bool {
+        self.path_str() == Some(wanted)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Ty::Unknown)
+    }
+
+    /// The first generic argument, or `Unknown`.
+    pub fn first_arg(&self) -> Ty {
+        self.args().first().cloned().unwrap_or(Ty::Unknown)
+    }
+
+    /// `Result<T, _>` and `Option<T>` yield `T` (what `?`, `unwrap` and `expect` produce);
+    /// any other type is returned unchanged, as custom `Result` aliases are common.
+    pub fn unwrapped(&self) -> Ty {
+        match self.path_str() {
+            Some("std::result::Result" | "std::option::Option" | "std::io::Result") => {
+                self.first_arg()
+            }
+            _ => self.clone(),
+        }
+    }
+
+    /// Whether the declared type says the value is a `Result` (the output of a fallible task).
+    pub fn is_result(&self) -> bool {
+        match self.path_str() {
+            Some(path) => path == "std::result::Result" || path.ends_with("::Result"),
+            None => false,
+        }
+    }
+}
+
+impl fmt::Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ty::Path { path, args } => {
+                write!(f, "{path}")?;
+                if !args.is_empty() {
+                    write!(f, "<")?;
+                    for (i, arg) in args.iter().enumerate() {
+                        if i > 0 {
+                            write!(f, ", ")?;
+                        }
+                        write!(f, "{arg}")?;
+                    }
+                    write!(f, ">")?;
+                }
+                Ok(())
+            }
+            Ty::Ref(inner) => write!(f, "&{inner}"),
+            Ty::Tuple(items) => {
+                write!(f, "(")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                write!(f, ")")
+            }
+            Ty::Slice(inner) => write!(f, "[{inner}]"),
+            Ty::Bounds(bounds) => {
+                write!(f, "impl ")?;
+                for (i, bound) in bounds.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, " + ")?;
+                    }
+                    write!(f, "{bound}")?;
+                }
+                Ok(())
+            }
+            Ty::Unknown => write!(f, "_"),
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! `blocking_call`: a known blocking API called in an async context.
+
+use async_lint_analyzer::catalog::{BlockingApi, Hazard};
+use async_lint_analyzer::context::{walk_function, AsyncOrigin};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+use crate::util::{call_span, is_within};
+
+pub struct BlockingCall;
+
+static META: RuleMeta = RuleMeta {
+    id: "blocking_call",
+    default_level: Level::Warn,
+    summary: "A blocking call (sleep, file system, std networking, sync clients) inside async code stalls the executor thread.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a call to a known blocking API inside an async context: the body of an `async fn`
+(also trait methods and `#[async_trait]`), an `async` block, an async closure, or a closure
+that runs inline in one of those (`iter().map(|p| std::fs::read(p))`). The catalog covers
+`std::thread::sleep`, `std::fs`, `std::fs::File` I/O, `Path::exists` and friends, stdin reads,
+`std::net` sockets, `std::process::Command::output`/`status`, std channel receives, `Condvar`,
+`Barrier`, thread joins, tokio's `blocking_*` methods, `reqwest::blocking`, `ureq`, the sync
+`postgres`, `rusqlite`, `diesel` and `redis` clients, and `crossbeam_channel` receives.
+
+Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found,
+a crate's own `mod time { pub fn sleep() }` is not) and methods by the receiver's declared type:
+a user type's own `read_to_string()` or `recv()` is never reported.",
+        why_is_this_bad: "\
+An executor runs many tasks on few threads. A blocking call parks the thread: every other task
+scheduled on it stalls until the call returns, timers fire late, and with enough blocked
+workers the whole service stops making progress. Some APIs (tokio's `blocking_*`,
+`reqwest::blocking`, the sync `postgres` client) panic outright inside a tokio runtime.",
+        example: "\
+async fn load(path: &std::path::Path) -> std::io::Result<String> {
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    std::fs::read_to_string(path)
+}",
+        use_instead: "\
+async fn load(path: &std::path::Path) -> std::io::Result<String> {
+    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    tokio::fs::read_to_string(path).await
+}",
+        known_limits: "\
+Types are taken from declarations (parameters, `let` annotations, struct fields, statics,
+function signatures) and from well-known constructors; a method called on a value whose type
+cannot be derived that way is not reported. Blocking reached through the crate's own helper
+functions is the `transitive_blocking_call` rule's job. Short critical sections under a
+`std::sync::Mutex` are not reported: holding the guard across `.await` is the hazard, and the
+lock rules check it.",
+    },
+};
+
+/// One blocking call in an async context.
+struct BlockingSite<'a> {
+    expr: ExprId,
+    span: Span,
+    api: &'a BlockingApi,
+    origin: AsyncOrigin,
+    /// Reached by iterating (`for msg in rx`), not by a call.
+    iteration: bool,
+}
+
+impl Rule for BlockingCall {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            out.extend(find_blocking_calls(cx.sem, function).iter().map(report));
+        }
+    }
+}
+
+fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<BlockingSite<'a>> {
+    let Some(body) = &function.body else {
+        return Vec::new();
+    };
+    let mut sites = Vec::new();
+    walk_function(sem, function, &mut |body, expr, cx| {
+        let Some(origin) = &cx.async_origin else {
+            return;
+        };
+        match body.kind(expr) {
+            ExprKind::Call { .. } | ExprKind::MethodCall { .. } => {
+                if let Some(api) = sem.blocking_api(body, expr) {
+                    let span = call_span(body, expr);
+                    sites.push(BlockingSite {
+                        expr,
+                        span,
+                        api,
+                        origin: origin.clone(),
+                        iteration: false,
+                    });
+                }
+            }
+            ExprKind::For { iter, .. } => {
+                if let Some(api) = sem.blocking_iteration(body, *iter) {
+                    let span = body.span(*iter);
+                    sites.push(BlockingSite {
+                        expr: *iter,
+                        span,
+                        api,
+                        origin: origin.clone(),
+                        iteration: true,
+                    });
+                }
+            }
+            _ => {}
+        }
+    });
+    drop_chained_duplicates(body, sites)
+}
+
+/// `File::open(p)?.read_to_string(&mut s)` is one blocking operation to the reader: keep the
+/// innermost call of a method chain and drop the methods called on its result.
+fn drop_chained_duplicates<'a>(body: &Body, sites: Vec<BlockingSite<'a>>) -> Vec<BlockingSite<'a>> {
+    let receivers: Vec<Option<ExprId>> = sites
+        .iter()
+        .map(|site| match body.kind(site.expr) {
+            ExprKind::MethodCall { receiver, .. } => Some(*receiver),
+            _ => None,
+        })
+        .collect();
+    let keep: Vec<bool> = receivers
+        .iter()
+        .map(|receiver| {
+            receiver.is_none_or(|receiver| {
+                !sites
+                    .iter()
+                    .any(|other| is_within(body, other.expr, receiver))
+            })
+        })
+        .collect();
+    sites
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(site, _)| site)
+        .collect()
+}
+
+fn report(site: &BlockingSite<'_>) -> Finding {
+    let api = site.api;
+    let (message, label) = match (site.iteration, api.hazard) {
+        (true, _) => (
+            format!("iterating a `{}` blocks in an async context", api.display),
+            "each iteration blocks the executor thread until a message arrives",
+        ),
+        (false, Hazard::Blocks) => (
+            format!("blocking call to `{}` in an async context", api.display),
+            "blocks the executor thread",
+        ),
+        (false, Hazard::PanicsInRuntime) => (
+            format!("blocking call to `{}` in an async context", api.display),
+            "blocks the executor thread, and panics inside a tokio runtime",
+        ),
+    };
+    Finding::new(site.span, message)
+        .primary_label(label)
+        .label(site.origin.span(), site.origin.describe())
+        .help(api.replacement.clone())
+}

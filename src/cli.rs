@@ -1,0 +1,318 @@
+//! Arguments, level flags, output selection and exit codes, in one place.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use async_lint_analyzer::catalog::Catalog;
+use async_lint_analyzer::discovery::{discover, Target};
+use async_lint_analyzer::render::{render_human, render_json};
+use async_lint_analyzer::{analyze, Analysis, EngineOptions, Level, LevelConfig, Severity};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
+
+/// Nothing at `deny` level was reported.
+pub const EXIT_CLEAN: u8 = 0;
+/// Something at `deny` level was reported (with `-D warnings`, any warning).
+pub const EXIT_FINDINGS: u8 = 1;
+/// Usage or internal error.
+pub const EXIT_USAGE: u8 = 2;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  nothing at deny level was reported
+  1  something at deny level was reported (with -D warnings, any warning)
+  2  usage error, or the workspace could not be read
+
+Suppress a finding with `// async-lint: allow(rule)` on its line or the line above, or a whole
+file with `// async-lint: allow-file(rule)`. `--explain RULE` prints a rule's documentation.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cargo-async-lint",
+    bin_name = "cargo async-lint",
+    version,
+    about = "Finds blocking calls, nested runtimes and other async hazards in Rust code, from the source alone.",
+    after_help = EXIT_CODES_HELP
+)]
+struct Cli {
+    /// Files or directories to analyse instead of the cargo package.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Path to the Cargo.toml of the package or workspace to analyse.
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+
+    /// Analyse every member of the workspace.
+    #[arg(long)]
+    workspace: bool,
+
+    /// Analyse only this package (repeatable).
+    #[arg(short = 'p', long = "package", value_name = "SPEC")]
+    packages: Vec<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+
+    /// When to color human output.
+    #[arg(long, value_enum, env = "CARGO_TERM_COLOR", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    /// Set a rule's level to allow (`all` for every rule).
+    #[arg(short = 'A', long = "allow", value_name = "RULE")]
+    allow: Vec<String>,
+
+    /// Set a rule's level to warn (`all` for every rule).
+    #[arg(short = 'W', long = "warn", value_name = "RULE")]
+    warn: Vec<String>,
+
+    /// Set a rule's level to deny (`all` for every rule, `warnings` to fail on any warning).
+    #[arg(short = 'D', long = "deny", value_name = "RULE")]
+    deny: Vec<String>,
+
+    /// List the rules with their default levels and exit.
+    #[arg(long)]
+    list_rules: bool,
+
+    /// Print a rule's documentation and exit.
+    #[arg(long, value_name = "RULE")]
+    explain: Option<String>,
+
+    /// Number of threads (default: every core).
+    #[arg(short = 'j', long, value_name = "N")]
+    jobs: Option<usize>,
+
+    /// Do not print the summary line on stderr.
+    #[arg(short = 'q', long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What `main` prints and how it exits.
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: u8,
+}
+
+impl Outcome {
+    fn print(stdout: String) -> Outcome {
+        Outcome {
+            stdout,
+            stderr: String::new(),
+            code: EXIT_CLEAN,
+        }
+    }
+}
+
+pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            let code = if error.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            };
+            let text = error.render().ansi().to_string();
+            return Ok(if code == EXIT_CLEAN {
+                Outcome::print(text)
+            } else {
+                Outcome {
+                    stdout: String::new(),
+                    stderr: text,
+                    code,
+                }
+            });
+        }
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    let rules = async_lint_rules::all();
+
+    if cli.list_rules {
+        return Ok(Outcome::print(list_rules()));
+    }
+    if let Some(id) = &cli.explain {
+        let meta = async_lint_rules::meta(id).ok_or_else(|| unknown_rule(id))?;
+        return Ok(Outcome::print(meta.render_markdown()));
+    }
+
+    let mut levels = LevelConfig::new(&rules);
+    apply_level_flags(&matches, &mut levels)?;
+
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let target = if cli.paths.is_empty() {
+        Target::Cargo {
+            manifest_path: cli.manifest_path.clone(),
+            workspace: cli.workspace,
+            packages: cli.packages.clone(),
+        }
+    } else {
+        Target::Paths(cli.paths.clone())
+    };
+    let discovered = discover(&target, &cwd).map_err(|e| e.to_string())?;
+    let catalog = Catalog::builtin();
+    let options = EngineOptions {
+        rules: &rules,
+        levels: &levels,
+        catalog: &catalog,
+        jobs: cli.jobs,
+    };
+    let analysis = analyze(discovered.files, &options);
+
+    let stdout = match cli.format {
+        Format::Human => render_human(&analysis, use_color(cli.color)),
+        Format::Json => render_json(&analysis),
+    };
+    let stderr = if cli.quiet {
+        String::new()
+    } else {
+        summary(&analysis)
+    };
+    let code = if analysis.count(Severity::Error) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    };
+    Ok(Outcome {
+        stdout,
+        stderr,
+        code,
+    })
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal(),
+    }
+}
+
+fn list_rules() -> String {
+    let metas = async_lint_rules::all_metas();
+    let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
+    metas
+        .iter()
+        .map(|m| {
+            format!(
+                "{:width$}  {:5}  {}\n",
+                m.id,
+                m.default_level.as_str(),
+                m.summary
+            )
+        })
+        .collect()
+}
+
+/// Applies `-A`/`-W`/`-D` in the order they were written, as rustc does; `-D warnings`
+/// applies last whatever its position.
+fn apply_level_flags(matches: &ArgMatches, levels: &mut LevelConfig) -> Result<(), String> {
+    let mut flags: Vec<(usize, Level, String)> = Vec::new();
+    for (id, level) in [
+        ("allow", Level::Allow),
+        ("warn", Level::Warn),
+        ("deny", Level::Deny),
+    ] {
+        if let (Some(indices), Some(values)) =
+            (matches.indices_of(id), matches.get_many::<String>(id))
+        {
+            flags.extend(indices.zip(values).map(|(i, v)| (i, level, v.clone())));
+        }
+    }
+    flags.sort_by_key(|(index, _, _)| *index);
+    for (_, level, name) in flags {
+        match name.as_str() {
+            "all" => levels.set_all(level),
+            "warnings" => match level {
+                Level::Deny => levels.deny_warnings = true,
+                Level::Allow => {
+                    for meta in async_lint_rules::all_metas() {
+                        if levels.level(meta.id) == Level::Warn {
+                            levels.set(meta.id, Level::Allow);
+                        }
+                    }
+                }
+                Level::Warn => {}
+            },
+            rule if levels.is_known(rule) => levels.set(rule, level),
+            rule => return Err(unknown_rule(rule)),
+        }
+    }
+    Ok(())
+}
+
+fn unknown_rule(name: &str) -> String {
+    let ids: Vec<&str> = async_lint_rules::all_metas().iter().map(|m| m.id).collect();
+    let suggestion = ids
+        .iter()
+        .map(|id| (edit_distance(name, id), *id))
+        .filter(|(distance, _)| *distance <= name.len().max(3) / 3 + 1)
+        .min();
+    match suggestion {
+        Some((_, id)) => format!("unknown rule `{name}`; did you mean `{id}`? (see --list-rules)"),
+        None => format!("unknown rule `{name}` (see --list-rules)"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+fn summary(analysis: &Analysis) -> String {
+    let errors = analysis.count(Severity::Error);
+    let warnings = analysis.count(Severity::Warning);
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let findings = if errors + warnings == 0 {
+        "no findings".to_string()
+    } else {
+        format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    };
+    format!(
+        "async-lint: {findings} in {} ({:.2}s)\n",
+        plural(analysis.files.len(), "file"),
+        analysis.elapsed.as_secs_f64()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_suggests_close_rule_ids() {
+        assert!(unknown_rule("blocking_cal").contains("did you mean `blocking_call`"));
+        assert!(!unknown_rule("zzzz").contains("did you mean"));
+    }
+}
