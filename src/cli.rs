@@ -23,7 +23,7 @@ Exit codes:
   1  something at deny level was reported (with -D warnings, any warning)
   2  usage error, or the workspace could not be read
 
-Suppress a finding with `// async-lint: allow(rule)` on its line or the line above, or a whole
+Suppress a finding with `// async-lint: allow(rule)` at the end of its line or on the line above, or a whole
 file with `// async-lint: allow-file(rule)`. `--explain RULE` prints a rule's documentation.";
 
 #[derive(Parser, Debug)]

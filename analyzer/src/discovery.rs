@@ -54,7 +54,7 @@ impl std::fmt::Display for DiscoveryError {
     }
 }
 
-/// Finds the files of `target`, relative to the working directory `cwd`, sorted by display path.
+/// Finds the files of `target`, relative to the working directory `cwd`, sorted by path.
 pub fn discover(target: &Target, cwd: &Path) -> Result<Discovered, DiscoveryError> {
     let mut files = match target {
         Target::Cargo {
@@ -64,7 +64,7 @@ pub fn discover(target: &Target, cwd: &Path) -> Result<Discovered, DiscoveryErro
         } => discover_cargo(manifest_path.as_deref(), *workspace, packages, cwd)?,
         Target::Paths(paths) => discover_paths(paths, cwd),
     };
-    files.sort_by(|a, b| a.display.cmp(&b.display));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     Ok(Discovered { files })
 }

@@ -110,7 +110,7 @@ struct Lowered {
     suppressions: Suppressions,
 }
 
-/// Analyses `files` (which should be sorted by display path for stable output).
+/// Analyses `files` (which should be sorted by path for stable output).
 pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis {
     let started = Instant::now();
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);

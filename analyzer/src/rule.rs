@@ -41,8 +41,8 @@ impl RuleMeta {
              ## Example\n\n```rust\n{example}\n```\n\n\
              ## Use instead\n\n```rust\n{instead}\n```\n\n\
              ## Known limits\n\n{limits}\n\n\
-             Suppress one finding with `// async-lint: allow({id})` on the line or the line above;\n\
-             a whole file with `// async-lint: allow-file({id})`.\n",
+             Suppress one finding with `// async-lint: allow({id})` at the end of its line or on its own\n\
+             line just above it; a whole file with `// async-lint: allow-file({id})`.\n",
             id = self.id,
             level = self.default_level.as_str(),
             summary = self.summary,

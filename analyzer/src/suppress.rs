@@ -1,6 +1,6 @@
-//! Suppression comments: `// async-lint: allow(rule_a, rule_b)` on the reported line or the
-//! line above, and `// async-lint: allow-file(rule)` anywhere in the file. `all` matches
-//! every rule.
+//! Suppression comments: `// async-lint: allow(rule_a, rule_b)` at the end of the reported
+//! line, or on a line of its own just above it; `// async-lint: allow-file(rule)` anywhere in
+//! the file. `all` matches every rule.
 
 use std::collections::HashMap;
 
@@ -27,10 +27,15 @@ impl Suppressions {
             if let Some(rules) = parse_list(directive, "allow-file") {
                 out.whole_file.extend(rules);
             } else if let Some(rules) = parse_list(directive, "allow") {
-                out.by_line
-                    .entry(index as u32 + 1)
-                    .or_default()
-                    .extend(rules);
+                let line_number = index as u32 + 1;
+                // A comment on its own line covers the next line; a trailing one its own line.
+                let own_line = line[..comment_at].trim().is_empty();
+                let target = if own_line {
+                    line_number + 1
+                } else {
+                    line_number
+                };
+                out.by_line.entry(target).or_default().extend(rules);
             }
         }
         out
@@ -42,10 +47,7 @@ impl Suppressions {
         if names(&self.whole_file) {
             return true;
         }
-        [line, line.saturating_sub(1)]
-            .iter()
-            .filter_map(|l| self.by_line.get(l))
-            .any(|rules| names(rules))
+        self.by_line.get(&line).is_some_and(|rules| names(rules))
     }
 }
 
@@ -67,14 +69,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn line_and_line_above() {
-        let s = Suppressions::parse(
-            "// async-lint: allow(blocking_call)\nx\ny // async-lint: allow(a, b)\n",
-        );
+    fn own_line_covers_the_next_line_trailing_covers_its_own() {
+        let text = "// async-lint: allow(blocking_call)\nx\ny // async-lint: allow(a, b)\nz\n";
+        let s = Suppressions::parse(text);
         assert!(s.is_suppressed("blocking_call", 2));
-        assert!(s.is_suppressed("blocking_call", 1));
         assert!(!s.is_suppressed("blocking_call", 3));
         assert!(s.is_suppressed("b", 3));
+        assert!(
+            !s.is_suppressed("b", 4),
+            "a trailing comment covers its own line only"
+        );
         assert!(!s.is_suppressed("c", 3));
     }
 

@@ -57,3 +57,57 @@ pub fn check_or_bless(path: &Path, actual: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// A scratch directory under the target dir, emptied on creation.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = repo_root().join("target/test-scratch").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes `files` (relative path, contents) under `dir`.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (path, contents) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+}
+
+/// The result of running the built binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `cargo-async-lint` with `args` in `cwd`.
+pub fn run_tool(cwd: &Path, args: &[&str]) -> Run {
+    run_tool_with_env(cwd, args, &[])
+}
+
+pub fn run_tool_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-async-lint"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CARGO_TERM_COLOR");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let output = command.output().expect("run cargo-async-lint");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Parses `--format json` output into one value per line.
+pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect()
+}
