@@ -110,11 +110,7 @@ pub struct Outcome {
 
 impl Outcome {
     fn print(stdout: String) -> Outcome {
-        Outcome {
-            stdout,
-            stderr: String::new(),
-            code: EXIT_CLEAN,
-        }
+        Outcome { stdout, stderr: String::new(), code: EXIT_CLEAN }
     }
 }
 
@@ -122,20 +118,12 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     let matches = match Cli::command().try_get_matches_from(args) {
         Ok(matches) => matches,
         Err(error) => {
-            let code = if error.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_CLEAN
-            };
+            let code = if error.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
             let text = error.render().ansi().to_string();
             return Ok(if code == EXIT_CLEAN {
                 Outcome::print(text)
             } else {
-                Outcome {
-                    stdout: String::new(),
-                    stderr: text,
-                    code,
-                }
+                Outcome { stdout: String::new(), stderr: text, code }
             });
         }
     };
@@ -153,8 +141,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     let mut levels = LevelConfig::new(&rules);
     apply_level_flags(&matches, &mut levels)?;
 
-    let cwd =
-        std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let target = if cli.paths.is_empty() {
         Target::Cargo {
             manifest_path: cli.manifest_path.clone(),
@@ -166,33 +153,16 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     };
     let discovered = discover(&target, &cwd).map_err(|e| e.to_string())?;
     let catalog = Catalog::builtin();
-    let options = EngineOptions {
-        rules: &rules,
-        levels: &levels,
-        catalog: &catalog,
-        jobs: cli.jobs,
-    };
+    let options = EngineOptions { rules: &rules, levels: &levels, catalog: &catalog, jobs: cli.jobs };
     let analysis = analyze(discovered.files, &options);
 
     let stdout = match cli.format {
         Format::Human => render_human(&analysis, use_color(cli.color)),
         Format::Json => render_json(&analysis),
     };
-    let stderr = if cli.quiet {
-        String::new()
-    } else {
-        summary(&analysis)
-    };
-    let code = if analysis.count(Severity::Error) > 0 {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    };
-    Ok(Outcome {
-        stdout,
-        stderr,
-        code,
-    })
+    let stderr = if cli.quiet { String::new() } else { summary(&analysis) };
+    let code = if analysis.count(Severity::Error) > 0 { EXIT_FINDINGS } else { EXIT_CLEAN };
+    Ok(Outcome { stdout, stderr, code })
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -208,14 +178,7 @@ fn list_rules() -> String {
     let width = metas.iter().map(|m| m.id.len()).max().unwrap_or(0);
     metas
         .iter()
-        .map(|m| {
-            format!(
-                "{:width$}  {:5}  {}\n",
-                m.id,
-                m.default_level.as_str(),
-                m.summary
-            )
-        })
+        .map(|m| format!("{:width$}  {:5}  {}\n", m.id, m.default_level.as_str(), m.summary))
         .collect()
 }
 
@@ -223,14 +186,8 @@ fn list_rules() -> String {
 /// applies last whatever its position.
 fn apply_level_flags(matches: &ArgMatches, levels: &mut LevelConfig) -> Result<(), String> {
     let mut flags: Vec<(usize, Level, String)> = Vec::new();
-    for (id, level) in [
-        ("allow", Level::Allow),
-        ("warn", Level::Warn),
-        ("deny", Level::Deny),
-    ] {
-        if let (Some(indices), Some(values)) =
-            (matches.indices_of(id), matches.get_many::<String>(id))
-        {
+    for (id, level) in [("allow", Level::Allow), ("warn", Level::Warn), ("deny", Level::Deny)] {
+        if let (Some(indices), Some(values)) = (matches.indices_of(id), matches.get_many::<String>(id)) {
             flags.extend(indices.zip(values).map(|(i, v)| (i, level, v.clone())));
         }
     }
@@ -277,9 +234,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb))
-                .min(row[j] + 1)
-                .min(current + 1);
+            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
             previous = current;
         }
     }
@@ -293,11 +248,7 @@ fn summary(analysis: &Analysis) -> String {
     let findings = if errors + warnings == 0 {
         "no findings".to_string()
     } else {
-        format!(
-            "{}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        )
+        format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
     };
     format!(
         "async-lint: {findings} in {} ({:.2}s)\n",

@@ -11,10 +11,7 @@ fn rule_pages_match_rule_metadata() {
     let dir = repo_root().join("docs/rules");
     let metas = async_lint_rules::all_metas();
     for meta in &metas {
-        if let Err(diff) = check_or_bless(
-            &dir.join(format!("{}.md", meta.id)),
-            &meta.render_markdown(),
-        ) {
+        if let Err(diff) = check_or_bless(&dir.join(format!("{}.md", meta.id)), &meta.render_markdown()) {
             failures += &diff;
         }
     }

@@ -28,10 +28,7 @@ fn fixtures() -> Vec<Fixture> {
             let is_crate = p.join("Cargo.toml").is_file() && !p.ends_with("demo");
             is_file || is_crate
         })
-        .map(|path| Fixture {
-            name: path.file_stem().unwrap().to_string_lossy().into_owned(),
-            path,
-        })
+        .map(|path| Fixture { name: path.file_stem().unwrap().to_string_lossy().into_owned(), path })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
@@ -45,16 +42,8 @@ fn expectations(analysis: &async_lint_analyzer::Analysis) -> BTreeSet<Expectatio
     for file in &analysis.files {
         for (index, line) in file.lines.text().lines().enumerate() {
             let Some(at) = line.find("//~") else { continue };
-            for rule in line[at + 3..]
-                .split(',')
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-            {
-                out.insert((
-                    file.source.display.clone(),
-                    index as u32 + 1,
-                    rule.to_string(),
-                ));
+            for rule in line[at + 3..].split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                out.insert((file.source.display.clone(), index as u32 + 1, rule.to_string()));
             }
         }
     }
@@ -65,13 +54,7 @@ fn findings(analysis: &async_lint_analyzer::Analysis) -> BTreeSet<Expectation> {
     analysis
         .diagnostics
         .iter()
-        .map(|d| {
-            (
-                analysis.files[d.file].source.display.clone(),
-                d.span.start.line,
-                d.rule.to_string(),
-            )
-        })
+        .map(|d| (analysis.files[d.file].source.display.clone(), d.span.start.line, d.rule.to_string()))
         .collect()
 }
 
@@ -97,34 +80,20 @@ fn fixtures_report_exactly_the_marked_lines() {
     assert!(fixtures.len() >= 3, "fixtures not found");
     for fixture in &fixtures {
         let analysis = analyze_paths(std::slice::from_ref(&fixture.path), &fixtures_dir());
-        assert!(
-            !analysis.files.is_empty(),
-            "{}: no files analysed",
-            fixture.name
-        );
+        assert!(!analysis.files.is_empty(), "{}: no files analysed", fixture.name);
         let expected = expectations(&analysis);
         let actual = findings(&analysis);
         let missing: BTreeSet<_> = expected.difference(&actual).cloned().collect();
         let unexpected: BTreeSet<_> = actual.difference(&expected).cloned().collect();
         if !missing.is_empty() {
-            failures += &format!(
-                "{}: missing findings:\n{}",
-                fixture.name,
-                describe(&analysis, &missing)
-            );
+            failures += &format!("{}: missing findings:\n{}", fixture.name, describe(&analysis, &missing));
         }
         if !unexpected.is_empty() {
-            failures += &format!(
-                "{}: unexpected findings:\n{}",
-                fixture.name,
-                describe(&analysis, &unexpected)
-            );
+            failures +=
+                &format!("{}: unexpected findings:\n{}", fixture.name, describe(&analysis, &unexpected));
         }
-        let snapshot = fixtures_dir()
-            .parent()
-            .unwrap()
-            .join("tests/snapshots")
-            .join(format!("{}.txt", fixture.name));
+        let snapshot =
+            fixtures_dir().parent().unwrap().join("tests/snapshots").join(format!("{}.txt", fixture.name));
         if let Err(diff) = check_or_bless(&snapshot, &render_human(&analysis, false)) {
             failures += &diff;
         }
@@ -138,16 +107,8 @@ fn every_rule_has_a_substantial_fixture() {
     for rule in async_lint_rules::all() {
         let id = rule.meta().id;
         let path = fixtures_dir().join(format!("{id}.rs"));
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|_| panic!("{} is missing", path.display()));
-        let marked = text
-            .lines()
-            .filter(|l| l.split("//~").nth(1).is_some_and(|m| m.contains(id)))
-            .count();
-        assert!(
-            marked >= 25,
-            "{id}: only {marked} must-report lines in {}",
-            path.display()
-        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+        let marked = text.lines().filter(|l| l.split("//~").nth(1).is_some_and(|m| m.contains(id))).count();
+        assert!(marked >= 25, "{id}: only {marked} must-report lines in {}", path.display());
     }
 }

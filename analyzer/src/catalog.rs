@@ -77,9 +77,7 @@ impl Catalog {
         for (path, template) in tables::RETURNS {
             let key = parse_key(path);
             catalog.remember_key(&key);
-            catalog
-                .returns
-                .insert(key, ReturnTemplate(parse_ty(template)));
+            catalog.returns.insert(key, ReturnTemplate(parse_ty(template)));
         }
         for path in tables::EXECUTORS {
             if let Some(method) = path.strip_prefix("*.") {
@@ -134,14 +132,8 @@ impl Catalog {
             .trim_start_matches("trait ")
             .trim_start_matches("for ")
             .replace('.', "::");
-        let replacement = entry
-            .replacement
-            .replace("{name}", display.rsplit("::").next().unwrap_or(""));
-        self.blocking.push(BlockingApi {
-            display: display.clone(),
-            hazard: entry.hazard,
-            replacement,
-        });
+        let replacement = entry.replacement.replace("{name}", display.rsplit("::").next().unwrap_or(""));
+        self.blocking.push(BlockingApi { display: display.clone(), hazard: entry.hazard, replacement });
         (display, self.blocking.len() - 1)
     }
 
@@ -166,9 +158,7 @@ impl Catalog {
     fn remember_key(&mut self, key: &Key) {
         match key {
             Key::Function(path) => self.remember_path(&path.clone()),
-            Key::Method { receiver, method } => {
-                self.remember_path(&format!("{receiver}::{method}"))
-            }
+            Key::Method { receiver, method } => self.remember_path(&format!("{receiver}::{method}")),
         }
     }
 
@@ -189,25 +179,18 @@ impl Catalog {
 
     /// A free or associated function that blocks: `std::thread::sleep`, `std::fs::File::open`.
     pub fn blocking_function(&self, path: &str) -> Option<&BlockingApi> {
-        self.blocking_keys
-            .get(&Key::Function(path.to_string()))
-            .map(|&i| &self.blocking[i])
+        self.blocking_keys.get(&Key::Function(path.to_string())).map(|&i| &self.blocking[i])
     }
 
     /// A method that blocks on a receiver of the given (canonical) type path.
     pub fn blocking_method(&self, receiver: &str, method: &str) -> Option<&BlockingApi> {
-        let key = Key::Method {
-            receiver: receiver.to_string(),
-            method: method.to_string(),
-        };
+        let key = Key::Method { receiver: receiver.to_string(), method: method.to_string() };
         self.blocking_keys.get(&key).map(|&i| &self.blocking[i])
     }
 
     /// A method whose name alone identifies a blocking API (`blocking_recv`).
     pub fn blocking_method_by_name(&self, method: &str) -> Option<&BlockingApi> {
-        self.blocking_any_receiver
-            .get(method)
-            .map(|&i| &self.blocking[i])
+        self.blocking_any_receiver.get(method).map(|&i| &self.blocking[i])
     }
 
     /// A blocking trait method, if one of `imported` traits provides `method`.
@@ -217,10 +200,7 @@ impl Catalog {
         is_imported: impl Fn(&str) -> bool,
     ) -> Option<&BlockingApi> {
         let candidates = self.blocking_trait_methods.get(method)?;
-        candidates
-            .iter()
-            .find(|(trait_path, _)| is_imported(trait_path))
-            .map(|&(_, i)| &self.blocking[i])
+        candidates.iter().find(|(trait_path, _)| is_imported(trait_path)).map(|&(_, i)| &self.blocking[i])
     }
 
     /// A type whose iteration (`for x in value`) blocks.
@@ -233,10 +213,7 @@ impl Catalog {
     }
 
     pub fn is_executor_method(&self, receiver: &str, method: &str) -> bool {
-        self.executors.contains(&Key::Method {
-            receiver: receiver.to_string(),
-            method: method.to_string(),
-        })
+        self.executors.contains(&Key::Method { receiver: receiver.to_string(), method: method.to_string() })
     }
 
     /// `block_on`: a method name that runs an executor whatever the receiver.
@@ -262,10 +239,7 @@ impl Catalog {
     /// to the type that has the method).
     pub fn method_return(&self, receiver: &Ty, method: &str, args: &[Ty]) -> Option<Ty> {
         let path = receiver.path_str()?;
-        let key = Key::Method {
-            receiver: path.to_string(),
-            method: method.to_string(),
-        };
+        let key = Key::Method { receiver: path.to_string(), method: method.to_string() };
         let template = self.returns.get(&key)?;
         Some(instantiate(&template.0, args, receiver))
     }
@@ -299,20 +273,16 @@ impl PathKnowledge for Catalog {
 /// `std::fs::File::open` -> function; `std::fs::File.read` -> method `read` on `std::fs::File`.
 fn parse_key(text: &str) -> Key {
     match text.rsplit_once('.') {
-        Some((receiver, method)) => Key::Method {
-            receiver: receiver.to_string(),
-            method: method.to_string(),
-        },
+        Some((receiver, method)) => {
+            Key::Method { receiver: receiver.to_string(), method: method.to_string() }
+        }
         None => Key::Function(text.to_string()),
     }
 }
 
 /// Parses the catalog's type templates: `std::io::Result<std::fs::File>`, `(A, B)`, `&T`, `$0`.
 pub fn parse_ty(text: &str) -> Ty {
-    let mut parser = TyParser {
-        text: text.as_bytes(),
-        pos: 0,
-    };
+    let mut parser = TyParser { text: text.as_bytes(), pos: 0 };
     parser.ty()
 }
 
@@ -384,19 +354,11 @@ fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
             "$self.0" => receiver.first_arg(),
             _ => Ty::Path {
                 path: path.clone(),
-                args: targs
-                    .iter()
-                    .map(|t| instantiate(t, args, receiver))
-                    .collect(),
+                args: targs.iter().map(|t| instantiate(t, args, receiver)).collect(),
             },
         },
         Ty::Ref(inner) => Ty::Ref(Box::new(instantiate(inner, args, receiver))),
-        Ty::Tuple(items) => Ty::Tuple(
-            items
-                .iter()
-                .map(|t| instantiate(t, args, receiver))
-                .collect(),
-        ),
+        Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| instantiate(t, args, receiver)).collect()),
         other => other.clone(),
     }
 }
@@ -424,21 +386,13 @@ mod tests {
     fn builtin_catalog_answers() {
         let catalog = Catalog::builtin();
         assert!(catalog.blocking_function("std::thread::sleep").is_some());
-        assert!(catalog
-            .blocking_method("std::fs::File", "read_to_string")
-            .is_some());
+        assert!(catalog.blocking_method("std::fs::File", "read_to_string").is_some());
         assert!(catalog.blocking_function("tokio::time::sleep").is_none());
         assert!(catalog.is_executor_function("futures::executor::block_on"));
         assert!(catalog.is_offload_function("tokio::task::spawn_blocking"));
         assert!(catalog.is_known_path("std::fs"));
-        assert_eq!(
-            catalog.canonicalize("core::mem::drop".into()),
-            "std::mem::drop"
-        );
+        assert_eq!(catalog.canonicalize("core::mem::drop".into()), "std::mem::drop");
         let arc = catalog.function_return("std::sync::Arc::new", &[Ty::simple("x::Y")]);
-        assert_eq!(
-            arc,
-            Some(Ty::path("std::sync::Arc", vec![Ty::simple("x::Y")]))
-        );
+        assert_eq!(arc, Some(Ty::path("std::sync::Arc", vec![Ty::simple("x::Y")])));
     }
 }

@@ -33,12 +33,8 @@ impl AsyncOrigin {
             AsyncOrigin::AsyncFn { name, .. } => {
                 format!("the async fn `{name}` runs on an executor thread")
             }
-            AsyncOrigin::AsyncBlock { .. } => {
-                "this async block runs on an executor thread".to_string()
-            }
-            AsyncOrigin::AsyncClosure { .. } => {
-                "this async closure runs on an executor thread".to_string()
-            }
+            AsyncOrigin::AsyncBlock { .. } => "this async block runs on an executor thread".to_string(),
+            AsyncOrigin::AsyncClosure { .. } => "this async closure runs on an executor thread".to_string(),
         }
     }
 }
@@ -58,28 +54,20 @@ impl Context {
     }
 
     fn entering(origin: Option<AsyncOrigin>) -> Context {
-        Context {
-            async_origin: origin,
-            loops: Vec::new(),
-        }
+        Context { async_origin: origin, loops: Vec::new() }
     }
 }
 
 /// The starting context of a function body.
 pub fn function_context(function: &Function) -> Context {
-    let origin = function.is_async.then(|| AsyncOrigin::AsyncFn {
-        name: function.name.clone(),
-        span: function.signature_span,
-    });
+    let origin = function
+        .is_async
+        .then(|| AsyncOrigin::AsyncFn { name: function.name.clone(), span: function.signature_span });
     Context::entering(origin)
 }
 
 /// Walks every expression of a function body in source order, with its context.
-pub fn walk_function(
-    sem: &Semantics,
-    function: &Function,
-    visit: &mut dyn FnMut(&Body, ExprId, &Context),
-) {
+pub fn walk_function(sem: &Semantics, function: &Function, visit: &mut dyn FnMut(&Body, ExprId, &Context)) {
     let Some(body) = &function.body else { return };
     let Some(root) = body.root else { return };
     walk(sem, body, root, &function_context(function), visit);
@@ -110,13 +98,7 @@ pub fn walk(
 /// `let work = move || ..; spawn_blocking(work)`: a closure bound to a local that is handed
 /// to an offloading call runs on another thread, like one written in the call.
 fn offloaded_later(sem: &Semantics, body: &Body, expr: ExprId) -> bool {
-    if !matches!(
-        body.kind(expr),
-        ExprKind::Closure {
-            is_async: false,
-            ..
-        }
-    ) {
+    if !matches!(body.kind(expr), ExprKind::Closure { is_async: false, .. }) {
         return false;
     }
     let Some(local) = let_binding_of(body, expr) else {
@@ -124,9 +106,9 @@ fn offloaded_later(sem: &Semantics, body: &Body, expr: ExprId) -> bool {
     };
     (0..body.exprs.len() as u32).map(ExprId).any(|use_site| {
         matches!(body.kind(use_site), ExprKind::Local(l) if *l == local)
-            && body.parent(use_site).is_some_and(|call| {
-                is_argument(body, call, use_site) && sem.is_offload_call(body, call)
-            })
+            && body
+                .parent(use_site)
+                .is_some_and(|call| is_argument(body, call, use_site) && sem.is_offload_call(body, call))
     })
 }
 
@@ -136,11 +118,7 @@ fn let_binding_of(body: &Body, expr: ExprId) -> Option<LocalId> {
         return None;
     };
     block.stmts.iter().find_map(|stmt| match stmt {
-        Stmt::Let {
-            pat: Pat::Binding { local, .. },
-            init: Some(init),
-            ..
-        } if *init == expr => Some(*local),
+        Stmt::Let { pat: Pat::Binding { local, .. }, init: Some(init), .. } if *init == expr => Some(*local),
         _ => None,
     })
 }
@@ -152,22 +130,14 @@ fn is_argument(body: &Body, call: ExprId, arg: ExprId) -> bool {
     }
 }
 
-fn child_context(
-    body: &Body,
-    parent: ExprId,
-    child: ExprId,
-    cx: &Context,
-    parent_offloads: bool,
-) -> Context {
+fn child_context(body: &Body, parent: ExprId, child: ExprId, cx: &Context, parent_offloads: bool) -> Context {
     match body.kind(child) {
         ExprKind::Async { header, .. } => {
             return Context::entering(Some(AsyncOrigin::AsyncBlock { span: *header }))
         }
-        ExprKind::Closure {
-            is_async: true,
-            header,
-            ..
-        } => return Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header })),
+        ExprKind::Closure { is_async: true, header, .. } => {
+            return Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header }))
+        }
         ExprKind::Closure { .. } if parent_offloads => return Context::entering(None),
         _ => {}
     }

@@ -97,10 +97,7 @@ impl Finding {
     }
 
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Finding {
-        self.labels.push(Label {
-            span,
-            message: message.into(),
-        });
+        self.labels.push(Label { span, message: message.into() });
         self
     }
 

@@ -15,11 +15,7 @@ use crate::source::{CrateId, Edition, SourceFile};
 #[derive(Clone, Debug)]
 pub enum Target {
     /// The cargo package or workspace found from the working directory or `manifest_path`.
-    Cargo {
-        manifest_path: Option<PathBuf>,
-        workspace: bool,
-        packages: Vec<String>,
-    },
+    Cargo { manifest_path: Option<PathBuf>, workspace: bool, packages: Vec<String> },
     /// These files and directories.
     Paths(Vec<PathBuf>),
 }
@@ -57,11 +53,9 @@ impl std::fmt::Display for DiscoveryError {
 /// Finds the files of `target`, relative to the working directory `cwd`, sorted by path.
 pub fn discover(target: &Target, cwd: &Path) -> Result<Discovered, DiscoveryError> {
     let mut files = match target {
-        Target::Cargo {
-            manifest_path,
-            workspace,
-            packages,
-        } => discover_cargo(manifest_path.as_deref(), *workspace, packages, cwd)?,
+        Target::Cargo { manifest_path, workspace, packages } => {
+            discover_cargo(manifest_path.as_deref(), *workspace, packages, cwd)?
+        }
         Target::Paths(paths) => discover_paths(paths, cwd),
     };
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -86,9 +80,7 @@ fn discover_cargo(
     if let Some(path) = manifest_path {
         command.manifest_path(path);
     }
-    let metadata = command
-        .exec()
-        .map_err(|e| DiscoveryError::Cargo(cargo_error_text(e)))?;
+    let metadata = command.exec().map_err(|e| DiscoveryError::Cargo(cargo_error_text(e)))?;
     let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
     let selected: Vec<&cargo_metadata::Package> = if !packages.is_empty() {
         let mut chosen = Vec::new();
@@ -104,9 +96,7 @@ fn discover_cargo(
             Some(path) => absolute(path, cwd),
             None => find_manifest(cwd).unwrap_or_default(),
         };
-        let own = members
-            .iter()
-            .find(|p| same_file(p.manifest_path.as_std_path(), &manifest));
+        let own = members.iter().find(|p| same_file(p.manifest_path.as_std_path(), &manifest));
         match own {
             Some(package) => vec![*package],
             // A virtual manifest: like cargo, the default members (all members without them).
@@ -115,27 +105,15 @@ fn discover_cargo(
     };
     let mut files = Vec::new();
     for package in selected {
-        let root = package
-            .manifest_path
-            .parent()
-            .map(|p| p.as_std_path().to_path_buf())
-            .unwrap_or_default();
+        let root = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
         let lib_name = package
             .targets
             .iter()
-            .find(|t| {
-                t.kind
-                    .iter()
-                    .any(|k| matches!(k, cargo_metadata::TargetKind::Lib))
-            })
+            .find(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Lib)))
             .map(|t| t.name.clone())
             .unwrap_or_else(|| package.name.to_string());
         let edition = Edition::parse(package.edition.as_str()).unwrap_or(Edition::E2021);
-        let package = Package {
-            crate_name: lib_name.replace('-', "_"),
-            root,
-            edition,
-        };
+        let package = Package { crate_name: lib_name.replace('-', "_"), root, edition };
         files.extend(package_files(&package, cwd));
     }
     Ok(files)
@@ -147,11 +125,7 @@ fn default_members<'a>(
 ) -> Vec<&'a cargo_metadata::Package> {
     if metadata.workspace_default_members.is_available() {
         let ids = &*metadata.workspace_default_members;
-        let chosen: Vec<_> = members
-            .iter()
-            .copied()
-            .filter(|p| ids.contains(&p.id))
-            .collect();
+        let chosen: Vec<_> = members.iter().copied().filter(|p| ids.contains(&p.id)).collect();
         if !chosen.is_empty() {
             return chosen;
         }
@@ -187,47 +161,27 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// The nearest `Cargo.toml` at or above `dir`.
 fn find_manifest(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .map(|d| d.join("Cargo.toml"))
-        .find(|p| p.is_file())
+    dir.ancestors().map(|d| d.join("Cargo.toml")).find(|p| p.is_file())
 }
 
 /// Every `.rs` file of a package, skipping `target/`, hidden directories and nested packages.
 fn package_files(package: &Package, cwd: &Path) -> Vec<SourceFile> {
-    let krate = CrateId {
-        name: package.crate_name.clone(),
-        root: package.root.clone(),
-    };
+    let krate = CrateId { name: package.crate_name.clone(), root: package.root.clone() };
     let root = package.root.clone();
-    let walker = WalkDir::new(&root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(move |entry| {
+    let walker =
+        WalkDir::new(&root).follow_links(false).sort_by_file_name().into_iter().filter_entry(move |entry| {
             if entry.depth() == 0 || !entry.file_type().is_dir() {
                 return true;
             }
             let name = entry.file_name().to_string_lossy();
-            !(name == "target"
-                || name.starts_with('.')
-                || entry.path().join("Cargo.toml").is_file())
+            !(name == "target" || name.starts_with('.') || entry.path().join("Cargo.toml").is_file())
         });
     walker
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file() && is_rust_file(entry.path()))
         .map(|entry| {
-            let relative = entry
-                .path()
-                .strip_prefix(&package.root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
-            source_file(
-                entry.path().to_path_buf(),
-                &relative,
-                &krate,
-                package.edition,
-                cwd,
-            )
+            let relative = entry.path().strip_prefix(&package.root).unwrap_or(entry.path()).to_path_buf();
+            source_file(entry.path().to_path_buf(), &relative, &krate, package.edition, cwd)
         })
         .collect()
 }
@@ -236,13 +190,7 @@ fn is_rust_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
-fn source_file(
-    path: PathBuf,
-    relative: &Path,
-    krate: &CrateId,
-    edition: Edition,
-    cwd: &Path,
-) -> SourceFile {
+fn source_file(path: PathBuf, relative: &Path, krate: &CrateId, edition: Edition, cwd: &Path) -> SourceFile {
     let (module, is_test_target) = module_path(relative);
     SourceFile {
         display: display_path(&path, cwd),
@@ -258,10 +206,7 @@ fn source_file(
 /// `src/db/mod.rs` -> `db`; crate roots (`lib.rs`, `main.rs`, `src/bin/*`, `tests/*`,
 /// `examples/*`, `benches/*`, `build.rs`) -> the crate root.
 pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
-    let parts: Vec<String> = relative
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
+    let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let Some((first, _)) = parts.split_first() else {
         return (Vec::new(), false);
     };
@@ -282,14 +227,8 @@ pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
         }
         _ => &parts[..],
     };
-    let mut module: Vec<String> = inner
-        .iter()
-        .map(|s| s.trim_end_matches(".rs").to_string())
-        .collect();
-    if matches!(
-        module.last().map(String::as_str),
-        Some("mod" | "lib" | "main" | "build")
-    ) {
+    let mut module: Vec<String> = inner.iter().map(|s| s.trim_end_matches(".rs").to_string()).collect();
+    if matches!(module.last().map(String::as_str), Some("mod" | "lib" | "main" | "build")) {
         module.pop();
     }
     (module, is_test)
@@ -310,15 +249,10 @@ fn discover_paths(paths: &[PathBuf], cwd: &Path) -> Vec<SourceFile> {
     for path in paths {
         let path = absolute(path, cwd);
         if path.is_dir() {
-            let walker = WalkDir::new(&path)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
+            let walker =
+                WalkDir::new(&path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
                     let name = e.file_name().to_string_lossy();
-                    e.depth() == 0
-                        || !e.file_type().is_dir()
-                        || !(name == "target" || name.starts_with('.'))
+                    e.depth() == 0 || !e.file_type().is_dir() || !(name == "target" || name.starts_with('.'))
                 });
             for entry in walker.filter_map(Result::ok) {
                 if entry.file_type().is_file() && is_rust_file(entry.path()) {
@@ -344,17 +278,9 @@ impl ManifestCache {
         let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
         let package = self.package_for(&dir);
         let (krate, edition) = package.unwrap_or_else(|| {
-            let name = path
-                .file_stem()
-                .map(|s| sanitize(&s.to_string_lossy()))
-                .unwrap_or_else(|| "main".into());
-            (
-                CrateId {
-                    name,
-                    root: dir.clone(),
-                },
-                Edition::E2021,
-            )
+            let name =
+                path.file_stem().map(|s| sanitize(&s.to_string_lossy())).unwrap_or_else(|| "main".into());
+            (CrateId { name, root: dir.clone() }, Edition::E2021)
         });
         let relative = path.strip_prefix(&krate.root).unwrap_or(path).to_path_buf();
         source_file(path.to_path_buf(), &relative, &krate, edition, cwd)
@@ -365,11 +291,7 @@ impl ManifestCache {
             return found.clone();
         }
         let manifest = dir.join("Cargo.toml");
-        let found = if manifest.is_file() {
-            read_package(&manifest)
-        } else {
-            None
-        };
+        let found = if manifest.is_file() { read_package(&manifest) } else { None };
         let found = match found {
             Some(found) => Some(found),
             None => dir.parent().and_then(|parent| self.package_for(parent)),
@@ -385,28 +307,16 @@ fn read_package(manifest: &Path) -> Option<(CrateId, Edition)> {
     let value: toml::Table = text.parse().ok()?;
     let package = value.get("package")?.as_table()?;
     let name = package.get("name")?.as_str()?;
-    let lib_name = value
-        .get("lib")
-        .and_then(|l| l.get("name"))
-        .and_then(|n| n.as_str())
-        .unwrap_or(name);
+    let lib_name = value.get("lib").and_then(|l| l.get("name")).and_then(|n| n.as_str()).unwrap_or(name);
     let edition = match package.get("edition") {
         Some(toml::Value::String(text)) => Edition::parse(text),
-        Some(toml::Value::Table(t))
-            if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) =>
-        {
+        Some(toml::Value::Table(t)) if t.get("workspace").and_then(|w| w.as_bool()) == Some(true) => {
             workspace_edition(manifest)
         }
         _ => Some(Edition::E2015),
     };
     let root = manifest.parent()?.to_path_buf();
-    Some((
-        CrateId {
-            name: sanitize(lib_name),
-            root,
-        },
-        edition.unwrap_or(Edition::E2021),
-    ))
+    Some((CrateId { name: sanitize(lib_name), root }, edition.unwrap_or(Edition::E2021)))
 }
 
 /// The `[workspace.package] edition` of the workspace a manifest belongs to.
@@ -420,10 +330,7 @@ fn workspace_edition(manifest: &Path) -> Option<Edition> {
             continue;
         };
         if let Some(workspace) = value.get("workspace") {
-            let edition = workspace
-                .get("package")
-                .and_then(|p| p.get("edition"))
-                .and_then(|e| e.as_str());
+            let edition = workspace.get("package").and_then(|p| p.get("edition")).and_then(|e| e.as_str());
             return edition.and_then(Edition::parse);
         }
     }
@@ -431,15 +338,7 @@ fn workspace_edition(manifest: &Path) -> Option<Edition> {
 }
 
 fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+    name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
 /// Groups files by crate, for reports.

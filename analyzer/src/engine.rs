@@ -37,15 +37,10 @@ pub struct LevelConfig {
 
 impl LevelConfig {
     pub fn new(rules: &[&dyn Rule]) -> LevelConfig {
-        let mut levels: HashMap<String, Level> = rules
-            .iter()
-            .map(|r| (r.meta().id.to_string(), r.meta().default_level))
-            .collect();
+        let mut levels: HashMap<String, Level> =
+            rules.iter().map(|r| (r.meta().id.to_string(), r.meta().default_level)).collect();
         levels.insert(SYNTAX_ERROR.id.to_string(), SYNTAX_ERROR.default_level);
-        LevelConfig {
-            levels,
-            deny_warnings: false,
-        }
+        LevelConfig { levels, deny_warnings: false }
     }
 
     pub fn set(&mut self, rule: &str, level: Level) {
@@ -88,10 +83,7 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
 }
 
@@ -122,33 +114,15 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };
-    Analysis {
-        files,
-        diagnostics,
-        elapsed: started.elapsed(),
-    }
+    Analysis { files, diagnostics, elapsed: started.elapsed() }
 }
 
-fn run_pipeline(
-    files: Vec<SourceFile>,
-    options: &EngineOptions<'_>,
-) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let lowered: Vec<Lowered> = files
-        .par_iter()
-        .map(|file| load(file, options.catalog))
-        .collect();
-    let index = CrateIndex::build(
-        lowered
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h))),
-    );
-    let enabled: Vec<&dyn Rule> = options
-        .rules
-        .iter()
-        .copied()
-        .filter(|r| options.levels.level(r.meta().id) != Level::Allow)
-        .collect();
+fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
+    let lowered: Vec<Lowered> = files.par_iter().map(|file| load(file, options.catalog)).collect();
+    let index =
+        CrateIndex::build(lowered.iter().enumerate().filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h))));
+    let enabled: Vec<&dyn Rule> =
+        options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files
         .par_iter()
         .zip(lowered.par_iter())
@@ -158,14 +132,8 @@ fn run_pipeline(
         })
         .collect();
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
-    let loaded = files
-        .into_iter()
-        .zip(lowered)
-        .map(|(source, l)| LoadedFile {
-            source,
-            lines: l.lines,
-        })
-        .collect();
+    let loaded =
+        files.into_iter().zip(lowered).map(|(source, l)| LoadedFile { source, lines: l.lines }).collect();
     (loaded, diagnostics)
 }
 
@@ -193,12 +161,7 @@ fn load(file: &SourceFile, catalog: &Catalog) -> Lowered {
     // Spans were turned into positions during lowering; free proc-macro2's per-thread
     // source map so memory stays flat over thousands of files.
     proc_macro2::extra::invalidate_current_thread_spans();
-    Lowered {
-        lines: LineIndex::new(Arc::from(text)),
-        hir,
-        failure,
-        suppressions,
-    }
+    Lowered { lines: LineIndex::new(Arc::from(text)), hir, failure, suppressions }
 }
 
 fn check_file(
@@ -213,32 +176,22 @@ fn check_file(
     if let Some(failure) = &lowered.failure {
         let level = options.levels.level(SYNTAX_ERROR.id);
         if level != Level::Allow
-            && !lowered
-                .suppressions
-                .is_suppressed(SYNTAX_ERROR.id, failure.span.start.line)
+            && !lowered.suppressions.is_suppressed(SYNTAX_ERROR.id, failure.span.start.line)
         {
-            let finding =
-                Finding::new(failure.span, failure.message.clone()).primary_label("not analysed");
+            let finding = Finding::new(failure.span, failure.message.clone()).primary_label("not analysed");
             out.push(to_diagnostic(SYNTAX_ERROR.id, level, file_id, finding));
         }
     }
     let Some(hir) = &lowered.hir else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
-    let cx = RuleContext {
-        file,
-        hir,
-        sem: &sem,
-    };
+    let cx = RuleContext { file, hir, sem: &sem };
     for rule in rules {
         let id = rule.meta().id;
         let mut findings = Vec::new();
         rule.check(&cx, &mut findings);
         let level = options.levels.level(id);
         for finding in findings {
-            if !lowered
-                .suppressions
-                .is_suppressed(id, finding.span.start.line)
-            {
+            if !lowered.suppressions.is_suppressed(id, finding.span.start.line) {
                 out.push(to_diagnostic(id, level, file_id, finding));
             }
         }
@@ -249,11 +202,7 @@ fn check_file(
 fn to_diagnostic(rule: &'static str, level: Level, file: usize, finding: Finding) -> Diagnostic {
     Diagnostic {
         rule,
-        severity: if level == Level::Deny {
-            Severity::Error
-        } else {
-            Severity::Warning
-        },
+        severity: if level == Level::Deny { Severity::Error } else { Severity::Warning },
         message: finding.message,
         file,
         span: finding.span,

@@ -164,7 +164,10 @@ pub enum Stmt {
         span: Span,
     },
     /// An expression statement; `semi` tells `expr;` from a block-like `expr` without `;`.
-    Expr { expr: ExprId, semi: bool },
+    Expr {
+        expr: ExprId,
+        semi: bool,
+    },
     /// A nested item (its functions are lowered separately, as [`FnOwner::Nested`]).
     Item,
 }
@@ -320,10 +323,7 @@ impl Body {
     /// Whether the value of `id` is immediately `.await`ed (through parentheses, which are
     /// already gone in the HIR).
     pub fn is_awaited(&self, id: ExprId) -> bool {
-        matches!(
-            self.parent(id).map(|p| self.kind(p)),
-            Some(ExprKind::Await(_))
-        )
+        matches!(self.parent(id).map(|p| self.kind(p)), Some(ExprKind::Await(_)))
     }
 
     /// The direct sub-expressions of an expression, in evaluation order.
@@ -353,11 +353,7 @@ pub fn for_each_child(kind: &ExprKind, mut f: impl FnMut(ExprId)) {
         | ExprKind::Field { base: inner, .. } => f(*inner),
         ExprKind::Block(block) => for_each_block_child(block, f),
         ExprKind::Async { body, .. } | ExprKind::Closure { body, .. } => f(*body),
-        ExprKind::If {
-            cond,
-            then_branch,
-            else_branch,
-        } => {
+        ExprKind::If { cond, then_branch, else_branch } => {
             f(*cond);
             f(*then_branch);
             else_branch.iter().copied().for_each(f);
@@ -406,9 +402,7 @@ pub fn for_each_child(kind: &ExprKind, mut f: impl FnMut(ExprId)) {
 fn for_each_block_child(block: &Block, mut f: impl FnMut(ExprId)) {
     for stmt in &block.stmts {
         match stmt {
-            Stmt::Let {
-                init, else_branch, ..
-            } => {
+            Stmt::Let { init, else_branch, .. } => {
                 init.iter().copied().for_each(&mut f);
                 else_branch.iter().copied().for_each(&mut f);
             }
@@ -425,10 +419,7 @@ pub enum FnOwner {
     /// A free function in a module.
     Free,
     /// A method or associated function in an `impl` block.
-    Impl {
-        self_ty: Ty,
-        trait_path: Option<String>,
-    },
+    Impl { self_ty: Ty, trait_path: Option<String> },
     /// A provided (default) method in a trait definition.
     Trait { trait_path: String },
     /// A `fn` item nested in another function's body.

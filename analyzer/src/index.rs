@@ -59,13 +59,7 @@ impl CrateIndex {
         }
         self.local_types.extend(hir.defined_types.iter().cloned());
         for (position, function) in hir.functions.iter().enumerate() {
-            self.add_function(
-                FnLocation {
-                    file,
-                    function: position,
-                },
-                function,
-            );
+            self.add_function(FnLocation { file, function: position }, function);
         }
     }
 
@@ -78,27 +72,15 @@ impl CrateIndex {
             owner: function.owner.clone(),
             location,
         };
-        if function.has_self
-            || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. })
-        {
-            self.methods_by_name
-                .entry(function.name.clone())
-                .or_default()
-                .push(function.path.clone());
+        if function.has_self || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. }) {
+            self.methods_by_name.entry(function.name.clone()).or_default().push(function.path.clone());
         }
-        self.functions
-            .entry(function.path.clone())
-            .or_default()
-            .push(sig);
+        self.functions.entry(function.path.clone()).or_default().push(sig);
     }
 
     /// The declared type of a struct's field.
     pub fn field_type(&self, struct_path: &str, field: &str) -> Option<&Ty> {
-        self.structs
-            .get(struct_path)?
-            .iter()
-            .find(|(name, _)| name == field)
-            .map(|(_, ty)| ty)
+        self.structs.get(struct_path)?.iter().find(|(name, _)| name == field).map(|(_, ty)| ty)
     }
 
     /// The signature of a crate function by canonical path; `None` when unknown or when
@@ -109,10 +91,7 @@ impl CrateIndex {
 
     /// Every crate method with this name (canonical paths).
     pub fn methods_named(&self, name: &str) -> &[String] {
-        self.methods_by_name
-            .get(name)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {

@@ -21,17 +21,9 @@ use crate::ty::Ty;
 const MAX_EXPR_DEPTH: u32 = 1_000;
 
 /// Lowers one parsed file.
-pub fn lower_file(
-    syntax: &syn::File,
-    source: &SourceFile,
-    knowledge: &dyn PathKnowledge,
-) -> FileHir {
+pub fn lower_file(syntax: &syn::File, source: &SourceFile, knowledge: &dyn PathKnowledge) -> FileHir {
     let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
-    let mut lowerer = ItemLowerer {
-        tree: &tree,
-        knowledge,
-        out: FileHir::default(),
-    };
+    let mut lowerer = ItemLowerer { tree: &tree, knowledge, out: FileHir::default() };
     let env = ItemEnv {
         module: tree.root(),
         blocks: BlockScopes::default(),
@@ -85,11 +77,7 @@ impl<'a> ItemLowerer<'a> {
         match item {
             syn::Item::Fn(f) => {
                 let path = format!("{}::{}", env.base, f.sig.ident.unraw());
-                let owner = if env.in_fn {
-                    FnOwner::Nested
-                } else {
-                    FnOwner::Free
-                };
+                let owner = if env.in_fn { FnOwner::Nested } else { FnOwner::Free };
                 let test = env.in_test || has_test_attr(&f.attrs);
                 self.function(env, &f.sig, Some(&f.block), owner, path, None, test);
             }
@@ -100,10 +88,7 @@ impl<'a> ItemLowerer<'a> {
                     return;
                 };
                 let name = m.ident.unraw();
-                let Some(child) = (!env.in_fn)
-                    .then(|| self.tree.child(env.module, &name))
-                    .flatten()
-                else {
+                let Some(child) = (!env.in_fn).then(|| self.tree.child(env.module, &name)).flatten() else {
                     return;
                 };
                 let child_env = ItemEnv {
@@ -123,38 +108,22 @@ impl<'a> ItemLowerer<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, f)| {
-                        let name = f
-                            .ident
-                            .as_ref()
-                            .map(|id| id.unraw())
-                            .unwrap_or_else(|| i.to_string());
+                        let name = f.ident.as_ref().map(|id| id.unraw()).unwrap_or_else(|| i.to_string());
                         (name, lower_type(&resolver, &f.ty))
                     })
                     .collect();
                 self.out.defined_types.push(path.clone());
                 self.out.structs.push(StructDef { path, fields });
             }
-            syn::Item::Enum(e) => {
-                self.out
-                    .defined_types
-                    .push(format!("{}::{}", env.base, e.ident.unraw()))
-            }
-            syn::Item::Union(u) => {
-                self.out
-                    .defined_types
-                    .push(format!("{}::{}", env.base, u.ident.unraw()))
-            }
+            syn::Item::Enum(e) => self.out.defined_types.push(format!("{}::{}", env.base, e.ident.unraw())),
+            syn::Item::Union(u) => self.out.defined_types.push(format!("{}::{}", env.base, u.ident.unraw())),
             syn::Item::Static(s) => self.static_item(env, &s.ident, &s.ty),
             syn::Item::Const(c) => self.static_item(env, &c.ident, &c.ty),
             syn::Item::Type(t) => {
                 let ty = lower_type(&self.resolver(env, None), &t.ty);
-                self.out
-                    .type_aliases
-                    .push((format!("{}::{}", env.base, t.ident.unraw()), ty));
+                self.out.type_aliases.push((format!("{}::{}", env.base, t.ident.unraw()), ty));
             }
-            syn::Item::Use(u) => {
-                self.record_imports(env, &u.tree, Vec::new(), u.leading_colon.is_some())
-            }
+            syn::Item::Use(u) => self.record_imports(env, &u.tree, Vec::new(), u.leading_colon.is_some()),
             syn::Item::Macro(m) => self.item_macro(env, m),
             _ => {}
         }
@@ -162,22 +131,13 @@ impl<'a> ItemLowerer<'a> {
 
     fn static_item(&mut self, env: &ItemEnv, ident: &syn::Ident, ty: &syn::Type) {
         let ty = lower_type(&self.resolver(env, None), ty);
-        self.out.statics.push(StaticDef {
-            path: format!("{}::{}", env.base, ident.unraw()),
-            ty,
-        });
+        self.out.statics.push(StaticDef { path: format!("{}::{}", env.base, ident.unraw()), ty });
     }
 
     /// `lazy_static! { static ref X: T = ..; }` and `thread_local! { static X: T = ..; }`
     /// declare statics whose types the guard rules need.
     fn item_macro(&mut self, env: &ItemEnv, m: &syn::ItemMacro) {
-        let name = m
-            .mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = m.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if name != "lazy_static" && name != "thread_local" {
             return;
         }
@@ -186,25 +146,12 @@ impl<'a> ItemLowerer<'a> {
         };
         for (ident, ty) in decls {
             let ty = lower_type(&self.resolver(env, None), &ty);
-            let ty = if name == "thread_local" {
-                Ty::path("std::thread::LocalKey", vec![ty])
-            } else {
-                ty
-            };
-            self.out.statics.push(StaticDef {
-                path: format!("{}::{}", env.base, ident.unraw()),
-                ty,
-            });
+            let ty = if name == "thread_local" { Ty::path("std::thread::LocalKey", vec![ty]) } else { ty };
+            self.out.statics.push(StaticDef { path: format!("{}::{}", env.base, ident.unraw()), ty });
         }
     }
 
-    fn record_imports(
-        &mut self,
-        env: &ItemEnv,
-        tree: &syn::UseTree,
-        prefix: Vec<String>,
-        leading: bool,
-    ) {
+    fn record_imports(&mut self, env: &ItemEnv, tree: &syn::UseTree, prefix: Vec<String>, leading: bool) {
         let resolve = |segments: &[String]| self.resolver(env, None).resolve(segments, leading);
         match tree {
             syn::UseTree::Path(p) => {
@@ -242,28 +189,14 @@ impl<'a> ItemLowerer<'a> {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
             resolver.resolve(&segments, path.leading_colon.is_some())
         });
-        let base = self_ty
-            .path_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{}::<impl>", env.base));
+        let base = self_ty.path_str().map(str::to_string).unwrap_or_else(|| format!("{}::<impl>", env.base));
         let in_test = env.in_test;
         for item in &imp.items {
             if let syn::ImplItem::Fn(f) = item {
                 let path = format!("{base}::{}", f.sig.ident.unraw());
-                let owner = FnOwner::Impl {
-                    self_ty: self_ty.clone(),
-                    trait_path: trait_path.clone(),
-                };
+                let owner = FnOwner::Impl { self_ty: self_ty.clone(), trait_path: trait_path.clone() };
                 let test = in_test || has_test_attr(&f.attrs);
-                self.function(
-                    env,
-                    &f.sig,
-                    Some(&f.block),
-                    owner,
-                    path,
-                    Some(self_ty.clone()),
-                    test,
-                );
+                self.function(env, &f.sig, Some(&f.block), owner, path, Some(self_ty.clone()), test);
             }
         }
     }
@@ -274,19 +207,9 @@ impl<'a> ItemLowerer<'a> {
         for item in &t.items {
             if let syn::TraitItem::Fn(f) = item {
                 let path = format!("{trait_path}::{}", f.sig.ident.unraw());
-                let owner = FnOwner::Trait {
-                    trait_path: trait_path.clone(),
-                };
+                let owner = FnOwner::Trait { trait_path: trait_path.clone() };
                 let self_ty = Ty::simple(trait_path.clone());
-                self.function(
-                    env,
-                    &f.sig,
-                    f.default.as_ref(),
-                    owner,
-                    path,
-                    Some(self_ty),
-                    env.in_test,
-                );
+                self.function(env, &f.sig, f.default.as_ref(), owner, path, Some(self_ty), env.in_test);
             }
         }
     }
@@ -311,11 +234,8 @@ impl<'a> ItemLowerer<'a> {
         let root = block.map(|b| body.block(b, false));
         let nested = std::mem::take(&mut body.nested);
         let lowered_body = root.map(|root| body.finish(root));
-        let start = sig
-            .constness
-            .map(|t| t.span)
-            .or(sig.asyncness.map(|t| t.span))
-            .unwrap_or(sig.fn_token.span);
+        let start =
+            sig.constness.map(|t| t.span).or(sig.asyncness.map(|t| t.span)).unwrap_or(sig.fn_token.span);
         self.out.functions.push(Function {
             name: sig.ident.unraw(),
             path: path.clone(),
@@ -330,13 +250,8 @@ impl<'a> ItemLowerer<'a> {
             is_test,
         });
         for (item, blocks) in nested {
-            let nested_env = ItemEnv {
-                module: env.module,
-                blocks,
-                base: path.clone(),
-                in_test: is_test,
-                in_fn: true,
-            };
+            let nested_env =
+                ItemEnv { module: env.module, blocks, base: path.clone(), in_test: is_test, in_fn: true };
             self.item(&nested_env, &item);
         }
     }
@@ -366,17 +281,13 @@ fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Ident, syn::T
 }
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"))
+    attrs.iter().any(|a| a.path().segments.last().is_some_and(|s| s.ident == "test"))
 }
 
 fn has_cfg_test(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && a.parse_args::<syn::Ident>()
-                .is_ok_and(|ident| ident == "test")
-    })
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|ident| ident == "test"))
 }
 
 /// Lowers a written type, resolving its paths.
@@ -396,10 +307,7 @@ pub(crate) fn lower_type(resolver: &Resolver, ty: &syn::Type) -> Ty {
     }
 }
 
-fn lower_bounds(
-    resolver: &Resolver,
-    bounds: &Punctuated<syn::TypeParamBound, Token![+]>,
-) -> Vec<Ty> {
+fn lower_bounds(resolver: &Resolver, bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Vec<Ty> {
     bounds
         .iter()
         .filter_map(|b| match b {
@@ -436,10 +344,7 @@ fn lower_type_path(resolver: &Resolver, path: &syn::Path) -> Ty {
             syn::PathArguments::None => {}
         }
     }
-    Ty::Path {
-        path: resolved,
-        args,
-    }
+    Ty::Path { path: resolved, args }
 }
 
 /// How the locals of a pattern get their value, before the step path is known.
@@ -455,15 +360,9 @@ enum OriginBase {
 impl OriginBase {
     fn origin(self, steps: &[PatStep]) -> LocalOrigin {
         match self {
-            OriginBase::Let(init) => LocalOrigin::Let {
-                init,
-                path: steps.to_vec(),
-            },
+            OriginBase::Let(init) => LocalOrigin::Let { init, path: steps.to_vec() },
             OriginBase::For(iter) => LocalOrigin::ForLoop { iter },
-            OriginBase::Scrutinee(scrutinee) => LocalOrigin::Scrutinee {
-                scrutinee,
-                path: steps.to_vec(),
-            },
+            OriginBase::Scrutinee(scrutinee) => LocalOrigin::Scrutinee { scrutinee, path: steps.to_vec() },
             OriginBase::Param => LocalOrigin::Param,
             OriginBase::ClosureParam => LocalOrigin::ClosureParam,
         }
@@ -508,9 +407,7 @@ impl<'a> BodyLowerer<'a> {
         self_ty: Option<Ty>,
         fn_path: String,
     ) -> Self {
-        let self_path = self_ty
-            .as_ref()
-            .and_then(|t| t.path_str().map(str::to_string));
+        let self_path = self_ty.as_ref().and_then(|t| t.path_str().map(str::to_string));
         BodyLowerer {
             tree,
             knowledge,
@@ -540,9 +437,7 @@ impl<'a> BodyLowerer<'a> {
         self.body.root = Some(root);
         let mut parents = vec![None; self.body.exprs.len()];
         for (index, expr) in self.body.exprs.iter().enumerate() {
-            for_each_child(&expr.kind, |child| {
-                parents[child.0 as usize] = Some(ExprId(index as u32))
-            });
+            for_each_child(&expr.kind, |child| parents[child.0 as usize] = Some(ExprId(index as u32)));
         }
         self.body.parents = parents;
         self.body
@@ -553,20 +448,9 @@ impl<'a> BodyLowerer<'a> {
         ExprId(self.body.exprs.len() as u32 - 1)
     }
 
-    fn bind(
-        &mut self,
-        name: String,
-        span: Span,
-        declared_ty: Option<Ty>,
-        origin: LocalOrigin,
-    ) -> LocalId {
+    fn bind(&mut self, name: String, span: Span, declared_ty: Option<Ty>, origin: LocalOrigin) -> LocalId {
         let id = LocalId(self.body.locals.len() as u32);
-        self.body.locals.push(Local {
-            name: name.clone(),
-            span,
-            declared_ty,
-            origin,
-        });
+        self.body.locals.push(Local { name: name.clone(), span, declared_ty, origin });
         if let Some(frame) = self.frames.last_mut() {
             frame.push((name, id));
         }
@@ -574,12 +458,7 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn lookup_local(&self, name: &str) -> Option<LocalId> {
-        self.frames
-            .iter()
-            .rev()
-            .flat_map(|f| f.iter().rev())
-            .find(|(n, _)| n == name)
-            .map(|(_, id)| *id)
+        self.frames.iter().rev().flat_map(|f| f.iter().rev()).find(|(n, _)| n == name).map(|(_, id)| *id)
     }
 
     fn push_frame(&mut self) {
@@ -592,10 +471,7 @@ impl<'a> BodyLowerer<'a> {
 
     fn resolve_path(&self, path: &syn::Path) -> Resolved {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
-        match self
-            .resolver()
-            .resolve(&segments, path.leading_colon.is_some())
-        {
+        match self.resolver().resolve(&segments, path.leading_colon.is_some()) {
             Some(resolved) => Resolved::Item(resolved),
             None => Resolved::Unknown(segments.join("::")),
         }
@@ -607,11 +483,7 @@ impl<'a> BodyLowerer<'a> {
             match input {
                 syn::FnArg::Receiver(r) => {
                     let self_ty = self.self_ty.clone().unwrap_or(Ty::Unknown);
-                    let ty = if r.reference.is_some() {
-                        Ty::Ref(Box::new(self_ty))
-                    } else {
-                        self_ty
-                    };
+                    let ty = if r.reference.is_some() { Ty::Ref(Box::new(self_ty)) } else { self_ty };
                     params.push(self.bind(
                         "self".into(),
                         span_of(&r.self_token),
@@ -656,10 +528,7 @@ impl<'a> BodyLowerer<'a> {
                     if is_last && semi.is_none() {
                         tail = Some(id);
                     } else {
-                        out.push(Stmt::Expr {
-                            expr: id,
-                            semi: semi.is_some(),
-                        });
+                        out.push(Stmt::Expr { expr: id, semi: semi.is_some() });
                     }
                 }
                 syn::Stmt::Macro(m) => {
@@ -667,40 +536,23 @@ impl<'a> BodyLowerer<'a> {
                     if is_last && m.semi_token.is_none() {
                         tail = Some(id);
                     } else {
-                        out.push(Stmt::Expr {
-                            expr: id,
-                            semi: m.semi_token.is_some(),
-                        });
+                        out.push(Stmt::Expr { expr: id, semi: m.semi_token.is_some() });
                     }
                 }
             }
         }
-        Block {
-            stmts: out,
-            tail,
-            is_unsafe,
-        }
+        Block { stmts: out, tail, is_unsafe }
     }
 
     fn local(&mut self, local: &syn::Local) -> Stmt {
         let init = local.init.as_ref().map(|i| self.expr(&i.expr));
-        let else_branch = local
-            .init
-            .as_ref()
-            .and_then(|i| i.diverge.as_ref())
-            .map(|(_, e)| self.expr(e));
+        let else_branch = local.init.as_ref().and_then(|i| i.diverge.as_ref()).map(|(_, e)| self.expr(e));
         let (pat, ty) = match &local.pat {
             syn::Pat::Type(t) => (&*t.pat, Some(lower_type(&self.resolver(), &t.ty))),
             other => (other, None),
         };
         let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty.clone());
-        Stmt::Let {
-            pat: lowered,
-            ty,
-            init,
-            else_branch,
-            span: span_of(local),
-        }
+        Stmt::Let { pat: lowered, ty, init, else_branch, span: span_of(local) }
     }
 
     fn pat(
@@ -712,19 +564,11 @@ impl<'a> BodyLowerer<'a> {
     ) -> Pat {
         match pat {
             syn::Pat::Ident(p) => {
-                let local = self.bind(
-                    p.ident.unraw(),
-                    span_of(&p.ident),
-                    declared,
-                    base.origin(steps),
-                );
+                let local = self.bind(p.ident.unraw(), span_of(&p.ident), declared, base.origin(steps));
                 if let Some((_, sub)) = &p.subpat {
                     self.pat(sub, base, steps, None);
                 }
-                Pat::Binding {
-                    local,
-                    by_ref: p.by_ref.is_some(),
-                }
+                Pat::Binding { local, by_ref: p.by_ref.is_some() }
             }
             syn::Pat::Wild(_) => Pat::Wild,
             syn::Pat::Type(t) => {
@@ -755,11 +599,7 @@ impl<'a> BodyLowerer<'a> {
                     .iter()
                     .enumerate()
                     .map(|(i, elem)| {
-                        steps.push(if is_variant {
-                            PatStep::Variant
-                        } else {
-                            PatStep::Field(i)
-                        });
+                        steps.push(if is_variant { PatStep::Variant } else { PatStep::Field(i) });
                         let item = self.pat(elem, base, steps, None);
                         steps.pop();
                         item
@@ -825,21 +665,14 @@ impl<'a> BodyLowerer<'a> {
                     .map(|c| span_of(&a.async_token).to(span_of(&c)))
                     .unwrap_or(span_of(&a.async_token));
                 let body = self.block(&a.block, false);
-                ExprKind::Async {
-                    body,
-                    is_move: a.capture.is_some(),
-                    header,
-                }
+                ExprKind::Async { body, is_move: a.capture.is_some(), header }
             }
             E::Await(a) => ExprKind::Await(self.expr(&a.base)),
             E::Binary(b) => ExprKind::Other(self.exprs(&[&b.left, &b.right])),
             E::Block(b) => return self.block(&b.block, false),
             E::Break(b) => {
                 let value = b.expr.as_ref().map(|e| self.expr(e));
-                ExprKind::Break {
-                    label: b.label.as_ref().map(|l| l.ident.to_string()),
-                    value,
-                }
+                ExprKind::Break { label: b.label.as_ref().map(|l| l.ident.to_string()), value }
             }
             E::Call(c) => {
                 let callee = self.expr(&c.func);
@@ -849,9 +682,7 @@ impl<'a> BodyLowerer<'a> {
             E::Cast(c) => ExprKind::Other(vec![self.expr(&c.expr)]),
             E::Closure(c) => return self.closure(c),
             E::Const(c) => return self.block(&c.block, false),
-            E::Continue(c) => ExprKind::Continue {
-                label: c.label.as_ref().map(|l| l.ident.to_string()),
-            },
+            E::Continue(c) => ExprKind::Continue { label: c.label.as_ref().map(|l| l.ident.to_string()) },
             E::Field(f) => {
                 let base = self.expr(&f.base);
                 let name = match &f.member {
@@ -866,12 +697,7 @@ impl<'a> BodyLowerer<'a> {
                 let pat = self.pat(&f.pat, OriginBase::For(iter), &mut Vec::new(), None);
                 let body = self.block(&f.body, false);
                 self.pop_frame();
-                ExprKind::For {
-                    pat,
-                    iter,
-                    body,
-                    label: f.label.as_ref().map(|l| l.name.ident.to_string()),
-                }
+                ExprKind::For { pat, iter, body, label: f.label.as_ref().map(|l| l.name.ident.to_string()) }
             }
             E::Group(g) => return self.expr(&g.expr),
             E::If(i) => {
@@ -880,29 +706,17 @@ impl<'a> BodyLowerer<'a> {
                 let then_branch = self.block(&i.then_branch, false);
                 self.pop_frame();
                 let else_branch = i.else_branch.as_ref().map(|(_, e)| self.expr(e));
-                ExprKind::If {
-                    cond,
-                    then_branch,
-                    else_branch,
-                }
+                ExprKind::If { cond, then_branch, else_branch }
             }
             E::Index(i) => ExprKind::Other(self.exprs(&[&i.expr, &i.index])),
             E::Let(l) => {
                 let scrutinee = self.expr(&l.expr);
-                let pat = self.pat(
-                    &l.pat,
-                    OriginBase::Scrutinee(scrutinee),
-                    &mut Vec::new(),
-                    None,
-                );
+                let pat = self.pat(&l.pat, OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
                 ExprKind::Let { pat, scrutinee }
             }
             E::Loop(l) => {
                 let body = self.block(&l.body, false);
-                ExprKind::Loop {
-                    body,
-                    label: l.label.as_ref().map(|l| l.name.ident.to_string()),
-                }
+                ExprKind::Loop { body, label: l.label.as_ref().map(|l| l.name.ident.to_string()) }
             }
             E::Macro(m) => return self.macro_expr(&m.mac, span),
             E::Match(m) => {
@@ -912,12 +726,7 @@ impl<'a> BodyLowerer<'a> {
                     .iter()
                     .map(|arm| {
                         self.push_frame();
-                        let pat = self.pat(
-                            &arm.pat,
-                            OriginBase::Scrutinee(scrutinee),
-                            &mut Vec::new(),
-                            None,
-                        );
+                        let pat = self.pat(&arm.pat, OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
                         let guard = arm.guard.as_ref().map(|(_, g)| self.expr(g));
                         let body = self.expr(&arm.body);
                         self.pop_frame();
@@ -930,18 +739,12 @@ impl<'a> BodyLowerer<'a> {
                 let receiver = self.expr(&m.receiver);
                 let args = self.exprs(&m.args.iter().collect::<Vec<_>>());
                 let method_span = span_of(&m.method).to(Span::from_pm2(m.paren_token.span.close()));
-                ExprKind::MethodCall {
-                    receiver,
-                    method: m.method.unraw(),
-                    method_span,
-                    args,
-                }
+                ExprKind::MethodCall { receiver, method: m.method.unraw(), method_span, args }
             }
             E::Paren(p) => return self.expr(&p.expr),
             E::Path(p) => self.path_expr(p),
             E::Range(r) => {
-                let parts: Vec<&syn::Expr> =
-                    r.start.iter().chain(r.end.iter()).map(|b| &**b).collect();
+                let parts: Vec<&syn::Expr> = r.start.iter().chain(r.end.iter()).map(|b| &**b).collect();
                 ExprKind::Other(self.exprs(&parts))
             }
             E::RawAddr(r) => ExprKind::Other(vec![self.expr(&r.expr)]),
@@ -969,11 +772,7 @@ impl<'a> BodyLowerer<'a> {
                 let cond = self.expr(&w.cond);
                 let body = self.block(&w.body, false);
                 self.pop_frame();
-                ExprKind::While {
-                    cond,
-                    body,
-                    label: w.label.as_ref().map(|l| l.name.ident.to_string()),
-                }
+                ExprKind::While { cond, body, label: w.label.as_ref().map(|l| l.name.ident.to_string()) }
             }
             E::Yield(y) => ExprKind::Other(y.expr.iter().map(|e| self.expr(e)).collect()),
             _ => ExprKind::Lit,
@@ -990,9 +789,7 @@ impl<'a> BodyLowerer<'a> {
             let ty = lower_type(&self.resolver(), &qself.ty);
             let rest: Vec<String> = p.path.segments.iter().map(|s| s.ident.unraw()).collect();
             return match ty.path_str() {
-                Some(base) => {
-                    ExprKind::Path(Resolved::Item(format!("{base}::{}", rest.join("::"))))
-                }
+                Some(base) => ExprKind::Path(Resolved::Item(format!("{base}::{}", rest.join("::")))),
                 None => ExprKind::Path(Resolved::Unknown(rest.join("::"))),
             };
         }
@@ -1006,18 +803,11 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn closure(&mut self, c: &syn::ExprClosure) -> ExprId {
-        let start = c
-            .asyncness
-            .map(|t| t.span)
-            .or(c.capture.map(|t| t.span))
-            .unwrap_or(c.or1_token.span);
+        let start = c.asyncness.map(|t| t.span).or(c.capture.map(|t| t.span)).unwrap_or(c.or1_token.span);
         let header = Span::from_pm2(start).to(span_of(&c.or2_token));
         self.push_frame();
-        let params = c
-            .inputs
-            .iter()
-            .map(|p| self.pat(p, OriginBase::ClosureParam, &mut Vec::new(), None))
-            .collect();
+        let params =
+            c.inputs.iter().map(|p| self.pat(p, OriginBase::ClosureParam, &mut Vec::new(), None)).collect();
         let body = self.expr(&c.body);
         self.pop_frame();
         let kind = ExprKind::Closure {
@@ -1032,12 +822,7 @@ impl<'a> BodyLowerer<'a> {
 
     fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> ExprId {
         let path = self.resolve_path(&mac.path);
-        let name = mac
-            .path
-            .segments
-            .last()
-            .map(|s| s.ident.to_string())
-            .unwrap_or_default();
+        let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let kind = match name.as_str() {
             "select" | "select_biased" => match mac.parse_body_with(parse_select) {
                 Ok(raw) => MacroKind::Select(self.select(raw)),
@@ -1052,9 +837,7 @@ impl<'a> BodyLowerer<'a> {
     /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).
     fn generic_macro(&mut self, tokens: TokenStream, binds_outward: bool) -> MacroKind {
         match parse_macro_body(tokens) {
-            RawMacroBody::Exprs(exprs) => {
-                MacroKind::Exprs(exprs.iter().map(|e| self.expr(e)).collect())
-            }
+            RawMacroBody::Exprs(exprs) => MacroKind::Exprs(exprs.iter().map(|e| self.expr(e)).collect()),
             RawMacroBody::Stmts(stmts) => {
                 if !binds_outward {
                     self.push_frame();
@@ -1084,21 +867,11 @@ impl<'a> BodyLowerer<'a> {
                 let pat = self.pat(&pat, OriginBase::Scrutinee(future), &mut Vec::new(), None);
                 let handler = self.expr(&handler);
                 self.pop_frame();
-                SelectBranch {
-                    pat,
-                    future,
-                    condition,
-                    handler,
-                    span,
-                }
+                SelectBranch { pat, future, condition, handler, span }
             })
             .collect();
         let fallback = raw.fallback.iter().map(|e| self.expr(e)).collect();
-        Select {
-            biased: raw.biased,
-            branches,
-            fallback,
-        }
+        Select { biased: raw.biased, branches, fallback }
     }
 }
 
@@ -1108,8 +881,7 @@ fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
     if tokens.is_empty() {
         return RawMacroBody::Exprs(Vec::new());
     }
-    let comma_separated =
-        |input: ParseStream| Punctuated::<syn::Expr, Token![,]>::parse_terminated(input);
+    let comma_separated = |input: ParseStream| Punctuated::<syn::Expr, Token![,]>::parse_terminated(input);
     if let Ok(exprs) = comma_separated.parse2(tokens.clone()) {
         return RawMacroBody::Exprs(exprs.into_iter().collect());
     }
@@ -1140,11 +912,7 @@ fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
 /// The grammar shared by `tokio::select!` and `futures::select!`:
 /// `[biased;] (PAT = FUT [, if COND] => HANDLER [,])* [else|complete|default => HANDLER [,]]`.
 fn parse_select(input: ParseStream) -> syn::Result<RawSelect> {
-    let mut raw = RawSelect {
-        biased: false,
-        branches: Vec::new(),
-        fallback: Vec::new(),
-    };
+    let mut raw = RawSelect { biased: false, branches: Vec::new(), fallback: Vec::new() };
     if input.peek(syn::Ident) && input.peek2(Token![;]) {
         let ident: syn::Ident = input.parse()?;
         if ident != "biased" {
@@ -1154,10 +922,9 @@ fn parse_select(input: ParseStream) -> syn::Result<RawSelect> {
         raw.biased = true;
     }
     while !input.is_empty() {
-        let is_fallback = (input.peek(Token![else])
-            || input.peek(Token![default])
-            || peek_ident(input, "complete"))
-            && input.peek2(Token![=>]);
+        let is_fallback =
+            (input.peek(Token![else]) || input.peek(Token![default]) || peek_ident(input, "complete"))
+                && input.peek2(Token![=>]);
         if is_fallback {
             input.parse::<proc_macro2::TokenTree>()?;
             input.parse::<Token![=>]>()?;
@@ -1184,21 +951,14 @@ fn parse_select(input: ParseStream) -> syn::Result<RawSelect> {
 }
 
 fn peek_ident(input: ParseStream, name: &str) -> bool {
-    input
-        .cursor()
-        .ident()
-        .is_some_and(|(ident, _)| ident == name)
+    input.cursor().ident().is_some_and(|(ident, _)| ident == name)
 }
 
 /// A branch handler: a block (comma optional) or an expression followed by a comma or the end.
 fn parse_select_handler(input: ParseStream) -> syn::Result<syn::Expr> {
     let handler = if input.peek(syn::token::Brace) {
         let block: syn::Block = input.parse()?;
-        syn::Expr::Block(syn::ExprBlock {
-            attrs: Vec::new(),
-            label: None,
-            block,
-        })
+        syn::Expr::Block(syn::ExprBlock { attrs: Vec::new(), label: None, block })
     } else {
         input.parse::<syn::Expr>()?
     };

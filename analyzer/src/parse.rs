@@ -17,27 +17,15 @@ pub struct ParseFailure {
 
 /// Reads a file as UTF-8.
 pub fn read_source(path: &Path) -> Result<String, ParseFailure> {
-    let bytes = std::fs::read(path).map_err(|e| ParseFailure {
-        message: format!("could not read file: {e}"),
-        span: Span::default(),
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| ParseFailure { message: format!("could not read file: {e}"), span: Span::default() })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
         let line = text.matches('\n').count() as u32 + 1;
-        let column = text
-            .rsplit('\n')
-            .next()
-            .map(|l| l.chars().count())
-            .unwrap_or(0) as u32;
+        let column = text.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32;
         let pos = Pos { line, column };
-        ParseFailure {
-            message: "file is not valid UTF-8".to_string(),
-            span: Span {
-                start: pos,
-                end: pos,
-            },
-        }
+        ParseFailure { message: "file is not valid UTF-8".to_string(), span: Span { start: pos, end: pos } }
     })
 }
 
@@ -48,19 +36,12 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
             message: format!(
                 "brackets nest {depth} levels deep here; async-lint analyses at most {MAX_NESTING}"
             ),
-            span: Span {
-                start: depth_pos,
-                end: depth_pos,
-            },
+            span: Span { start: depth_pos, end: depth_pos },
         });
     }
     syn::parse_file(text).map_err(|e| {
         let span = Span::from_pm2(e.span());
-        let span = if span.start.line == 0 {
-            Span::default()
-        } else {
-            span
-        };
+        let span = if span.start.line == 0 { Span::default() } else { span };
         let reason = e.to_string();
         // proc-macro2's lexer error carries no detail; say what it means.
         let reason = if reason == "cannot parse string into token stream" {
@@ -68,10 +49,7 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
         } else {
             reason
         };
-        ParseFailure {
-            message: format!("could not parse file: {reason}"),
-            span,
-        }
+        ParseFailure { message: format!("could not parse file: {reason}"), span }
     })
 }
 
@@ -139,11 +117,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_refused_not_crashed() {
-        let deep = format!(
-            "fn f() {{ let x = {}1{}; }}",
-            "(".repeat(100_000),
-            ")".repeat(100_000)
-        );
+        let deep = format!("fn f() {{ let x = {}1{}; }}", "(".repeat(100_000), ")".repeat(100_000));
         let err = parse_source(&deep).unwrap_err();
         assert!(err.message.contains("nest"), "{}", err.message);
         assert_eq!(err.span.start.line, 1);
@@ -151,11 +125,7 @@ mod tests {
 
     #[test]
     fn brackets_in_strings_and_comments_do_not_count() {
-        let text = format!(
-            "// {}\nfn f() {{ let s = \"{}\"; }}",
-            "(".repeat(900),
-            "[".repeat(900)
-        );
+        let text = format!("// {}\nfn f() {{ let s = \"{}\"; }}", "(".repeat(900), "[".repeat(900));
         assert!(parse_source(&text).is_ok());
     }
 

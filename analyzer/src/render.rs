@@ -17,16 +17,9 @@ pub fn render_human(analysis: &Analysis, color: bool) -> String {
     for file in &analysis.files {
         files.add(file.source.display.clone(), file.lines.text().to_string());
     }
-    let config = Config {
-        chars: Chars::ascii(),
-        ..Config::default()
-    };
+    let config = Config { chars: Chars::ascii(), ..Config::default() };
     let styles = Styles::default();
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
+    let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
     for diagnostic in &analysis.diagnostics {
         let file = &analysis.files[diagnostic.file];
         let rendered = to_codespan(diagnostic, file);
@@ -43,18 +36,13 @@ fn to_codespan(diagnostic: &Diagnostic, file: &LoadedFile) -> cs::Diagnostic<usi
         Severity::Error => cs::Severity::Error,
     };
     let range = |span: Span| file.lines.byte_range(span);
-    let mut labels = vec![cs::Label::primary(diagnostic.file, range(diagnostic.span))
-        .with_message(&diagnostic.primary_label)];
+    let mut labels =
+        vec![cs::Label::primary(diagnostic.file, range(diagnostic.span))
+            .with_message(&diagnostic.primary_label)];
     for label in &diagnostic.labels {
-        labels.push(
-            cs::Label::secondary(diagnostic.file, range(label.span)).with_message(&label.message),
-        );
+        labels.push(cs::Label::secondary(diagnostic.file, range(label.span)).with_message(&label.message));
     }
-    let mut notes: Vec<String> = diagnostic
-        .notes
-        .iter()
-        .map(|n| format!("note: {n}"))
-        .collect();
+    let mut notes: Vec<String> = diagnostic.notes.iter().map(|n| format!("note: {n}")).collect();
     if let Some(help) = &diagnostic.help {
         notes.push(format!("help: {help}"));
     }
@@ -79,12 +67,7 @@ pub fn render_json(analysis: &Analysis) -> String {
 pub fn json_diagnostic(analysis: &Analysis, diagnostic: &Diagnostic) -> Value {
     let file = &analysis.files[diagnostic.file].source.display;
     let position = |span: Span| {
-        (
-            span.start.line.max(1),
-            span.start.column + 1,
-            span.end.line.max(1),
-            span.end.column + 1,
-        )
+        (span.start.line.max(1), span.start.column + 1, span.end.line.max(1), span.end.column + 1)
     };
     let (line, column, end_line, end_column) = position(diagnostic.span);
     let labels: Vec<Value> = diagnostic

@@ -16,10 +16,7 @@ enum Entry {
     /// An item defined here: its canonical path.
     Defined(String),
     /// An import, as written in the `use` tree (resolved lazily, in its own scope).
-    Import {
-        segments: Vec<String>,
-        leading_colon: bool,
-    },
+    Import { segments: Vec<String>, leading_colon: bool },
 }
 
 /// The names of one module (or one block of a function body).
@@ -59,11 +56,7 @@ impl ModuleTree {
             path.push_str("::");
             path.push_str(segment);
         }
-        let mut tree = ModuleTree {
-            modules: Vec::new(),
-            crate_name: crate_name.to_string(),
-            root: 0,
-        };
+        let mut tree = ModuleTree { modules: Vec::new(), crate_name: crate_name.to_string(), root: 0 };
         let parent_path = module_path.split_last().map(|(_, parents)| {
             let mut p = crate_name.to_string();
             for s in parents {
@@ -75,19 +68,12 @@ impl ModuleTree {
         // A file module's parent lives in another file: a pseudo-scope carries its path so
         // `super::x` still resolves to a canonical path.
         let parent = parent_path.map(|p| {
-            tree.modules.push(Scope {
-                path: p,
-                ..Scope::default()
-            });
+            tree.modules.push(Scope { path: p, ..Scope::default() });
             0
         });
         let root = tree.modules.len();
         tree.root = root;
-        tree.modules.push(Scope {
-            path,
-            parent,
-            ..Scope::default()
-        });
+        tree.modules.push(Scope { path, parent, ..Scope::default() });
         tree.collect_items(root, &file.items);
         tree
     }
@@ -118,11 +104,7 @@ impl ModuleTree {
                 self.define(module, &name, path.clone());
                 if let Some((_, content)) = &item_mod.content {
                     let child = self.modules.len();
-                    self.modules.push(Scope {
-                        path,
-                        parent: Some(module),
-                        ..Scope::default()
-                    });
+                    self.modules.push(Scope { path, parent: Some(module), ..Scope::default() });
                     self.modules[module].children.insert(name, child);
                     self.collect_items(child, content);
                 }
@@ -134,9 +116,7 @@ impl ModuleTree {
     }
 
     fn define(&mut self, module: usize, name: &str, path: String) {
-        self.modules[module]
-            .names
-            .insert(name.to_string(), Entry::Defined(path));
+        self.modules[module].names.insert(name.to_string(), Entry::Defined(path));
     }
 }
 
@@ -156,20 +136,10 @@ fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
         syn::Item::Mod(m) => Some(&m.ident),
         syn::Item::Macro(m) => m.ident.as_ref(),
         syn::Item::ExternCrate(e) => {
-            let name = e
-                .rename
-                .as_ref()
-                .map(|(_, r)| r)
-                .unwrap_or(&e.ident)
-                .unraw()
-                .to_string();
+            let name = e.rename.as_ref().map(|(_, r)| r).unwrap_or(&e.ident).unraw().to_string();
             if name != "_" {
                 let target = e.ident.unraw().to_string();
-                let target = if target == "self" {
-                    base.to_string()
-                } else {
-                    target
-                };
+                let target = if target == "self" { base.to_string() } else { target };
                 scope.names.insert(name, Entry::Defined(target));
             }
             None
@@ -182,9 +152,7 @@ fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
         _ => None,
     };
     if let Some(ident) = ident {
-        scope
-            .names
-            .insert(ident.unraw().to_string(), Entry::Defined(defined(ident)));
+        scope.names.insert(ident.unraw().to_string(), Entry::Defined(defined(ident)));
     }
 }
 
@@ -199,24 +167,12 @@ fn collect_use_tree(scope: &mut Scope, tree: &syn::UseTree, prefix: Vec<String>,
             let name = n.ident.unraw().to_string();
             if name == "self" {
                 if let Some(last) = prefix.last().cloned() {
-                    scope.names.insert(
-                        last,
-                        Entry::Import {
-                            segments: prefix,
-                            leading_colon: leading,
-                        },
-                    );
+                    scope.names.insert(last, Entry::Import { segments: prefix, leading_colon: leading });
                 }
             } else {
                 let mut segments = prefix;
                 segments.push(name.clone());
-                scope.names.insert(
-                    name,
-                    Entry::Import {
-                        segments,
-                        leading_colon: leading,
-                    },
-                );
+                scope.names.insert(name, Entry::Import { segments, leading_colon: leading });
             }
         }
         syn::UseTree::Rename(r) => {
@@ -230,13 +186,7 @@ fn collect_use_tree(scope: &mut Scope, tree: &syn::UseTree, prefix: Vec<String>,
                 s
             };
             if alias != "_" {
-                scope.names.insert(
-                    alias,
-                    Entry::Import {
-                        segments,
-                        leading_colon: leading,
-                    },
-                );
+                scope.names.insert(alias, Entry::Import { segments, leading_colon: leading });
             }
         }
         syn::UseTree::Glob(_) => scope.globs.push((prefix, leading)),
@@ -287,10 +237,7 @@ impl BlockScopes {
     /// Opens a block scope holding the items and `use`s declared directly in `stmts`.
     /// Items in a block are named under `item_base` (the enclosing function's path).
     pub fn push(&mut self, stmts: &[syn::Stmt], item_base: &str) {
-        let mut scope = Scope {
-            path: item_base.to_string(),
-            ..Scope::default()
-        };
+        let mut scope = Scope { path: item_base.to_string(), ..Scope::default() };
         for stmt in stmts {
             if let syn::Stmt::Item(item) = stmt {
                 add_item_names(&mut scope, item_base, item);
@@ -319,21 +266,10 @@ impl Resolver<'_> {
     /// Resolves a path in the value or type namespace. Returns `None` for a single name
     /// nothing defines (a glob import from a module the resolver cannot see, a macro-made item).
     pub fn resolve(&self, segments: &[String], leading_colon: bool) -> Option<String> {
-        self.resolve_at(
-            Place::Block(self.blocks.blocks.len()),
-            segments,
-            leading_colon,
-            0,
-        )
+        self.resolve_at(Place::Block(self.blocks.blocks.len()), segments, leading_colon, 0)
     }
 
-    fn resolve_at(
-        &self,
-        place: Place,
-        segments: &[String],
-        leading: bool,
-        depth: u8,
-    ) -> Option<String> {
+    fn resolve_at(&self, place: Place, segments: &[String], leading: bool, depth: u8) -> Option<String> {
         let (first, rest) = segments.split_first()?;
         if depth > MAX_DEPTH {
             return None;
@@ -389,12 +325,9 @@ impl Resolver<'_> {
         let Some((first, tail)) = rest.split_first() else {
             return Some(self.tree.modules[module].path.clone());
         };
-        if let Some(found) = self.lookup_in_scope(
-            &self.tree.modules[module],
-            Place::Module(module),
-            first,
-            depth,
-        ) {
+        if let Some(found) =
+            self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), first, depth)
+        {
             return Some(self.finish(join(&found, tail)));
         }
         if let Some(found) = self.lookup_globs(Place::Module(module), first, depth) {
@@ -414,27 +347,13 @@ impl Resolver<'_> {
             }
         }
         let module = self.module_of(place);
-        self.lookup_in_scope(
-            &self.tree.modules[module],
-            Place::Module(module),
-            name,
-            depth,
-        )
+        self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), name, depth)
     }
 
-    fn lookup_in_scope(
-        &self,
-        scope: &Scope,
-        place: Place,
-        name: &str,
-        depth: u8,
-    ) -> Option<String> {
+    fn lookup_in_scope(&self, scope: &Scope, place: Place, name: &str, depth: u8) -> Option<String> {
         match scope.names.get(name)? {
             Entry::Defined(path) => Some(path.clone()),
-            Entry::Import {
-                segments,
-                leading_colon,
-            } => {
+            Entry::Import { segments, leading_colon } => {
                 // An import resolves in the scope that declares it, minus itself (a `use`
                 // cannot name itself), which the depth bound guarantees.
                 self.resolve_at(place, segments, *leading_colon, depth + 1)
@@ -475,9 +394,7 @@ impl Resolver<'_> {
                 .or_else(|| self.lookup_globs(Place::Module(module), name, depth + 1));
         }
         let candidate = self.knowledge.canonicalize(format!("{target}::{name}"));
-        self.knowledge
-            .is_known_path(&candidate)
-            .then_some(candidate)
+        self.knowledge.is_known_path(&candidate).then_some(candidate)
     }
 }
 

@@ -75,16 +75,14 @@ pub static SYNTAX_ERROR: RuleMeta = RuleMeta {
     default_level: Level::Deny,
     summary: "A file could not be read or parsed; it was not analysed.",
     docs: RuleDocs {
-        what_it_does:
-            "Reports a file that async-lint could not read (missing, unreadable, not UTF-8) \
+        what_it_does: "Reports a file that async-lint could not read (missing, unreadable, not UTF-8) \
             or parse as Rust (a syntax error, or nesting deeper than the analyzer's limit). \
             The position is the parse error's. Every other file is still analysed.",
         why_is_this_bad: "Nothing in the file was checked, so findings in it may be missing. \
             rustc would reject the same file, unless it is excluded by `cfg` or generated.",
         example: "async fn broken( {\n}",
         use_instead: "async fn fixed() {\n}",
-        known_limits:
-            "async-lint parses with `syn`, which follows stable Rust syntax. Files that use \
+        known_limits: "async-lint parses with `syn`, which follows stable Rust syntax. Files that use \
             unstable syntax behind feature gates may be reported here; exclude them in the \
             configuration or with `// async-lint: allow-file(syntax_error)`.",
     },

@@ -37,12 +37,7 @@ pub enum CallTarget {
 
 impl<'a> Semantics<'a> {
     pub fn new(catalog: &'a Catalog, index: &'a CrateIndex, file: &'a FileHir) -> Self {
-        Semantics {
-            catalog,
-            index,
-            file,
-            depth: Cell::new(0),
-        }
+        Semantics { catalog, index, file, depth: Cell::new(0) }
     }
 
     pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
@@ -51,12 +46,9 @@ impl<'a> Semantics<'a> {
                 ExprKind::Path(Resolved::Item(path)) => CallTarget::Path(path.clone()),
                 _ => CallTarget::Dynamic,
             }),
-            ExprKind::MethodCall {
-                receiver, method, ..
-            } => Some(CallTarget::Method {
-                receiver: *receiver,
-                method: method.clone(),
-            }),
+            ExprKind::MethodCall { receiver, method, .. } => {
+                Some(CallTarget::Method { receiver: *receiver, method: method.clone() })
+            }
             _ => None,
         }
     }
@@ -76,12 +68,7 @@ impl<'a> Semantics<'a> {
         }
     }
 
-    fn blocking_method(
-        &self,
-        body: &Body,
-        receiver: ExprId,
-        method: &str,
-    ) -> Option<&'a BlockingApi> {
+    fn blocking_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a BlockingApi> {
         let receiver_ty = self.ty_of(body, receiver);
         let chain = self.deref_chain(&receiver_ty);
         for ty in &chain {
@@ -96,9 +83,7 @@ impl<'a> Semantics<'a> {
             return None;
         }
         if let Some(api) = self.catalog.blocking_method_by_name(method) {
-            if chain
-                .iter()
-                .all(|t| t.is_unknown() || t.path_str().is_some_and(|p| p.starts_with("tokio::")))
+            if chain.iter().all(|t| t.is_unknown() || t.path_str().is_some_and(|p| p.starts_with("tokio::")))
             {
                 return Some(api);
             }
@@ -107,8 +92,7 @@ impl<'a> Semantics<'a> {
         if typed_elsewhere {
             return None;
         }
-        self.catalog
-            .blocking_trait_method(method, |trait_path| self.is_imported(trait_path))
+        self.catalog.blocking_trait_method(method, |trait_path| self.is_imported(trait_path))
     }
 
     /// The blocking API reached by iterating `iter` in a `for` loop.
@@ -137,8 +121,7 @@ impl<'a> Semantics<'a> {
                 }
                 // Unknown receivers, and futures (pollster's `FutureExt::block_on`).
                 let known_other = chain.iter().any(|t| !t.is_unknown() && !is_future(t));
-                (!known_other && self.catalog.is_executor_method_name(&method))
-                    .then(|| method.clone())
+                (!known_other && self.catalog.is_executor_method_name(&method)).then(|| method.clone())
             }
             CallTarget::Dynamic => None,
         }
@@ -181,9 +164,7 @@ impl<'a> Semantics<'a> {
     }
 
     fn is_crate_local(&self, chain: &[Ty]) -> bool {
-        chain
-            .iter()
-            .any(|t| t.path_str().is_some_and(|p| self.index.is_local_type(p)))
+        chain.iter().any(|t| t.path_str().is_some_and(|p| self.index.is_local_type(p)))
     }
 
     /// The receiver type and what auto-deref reaches from it: `&Arc<Mutex<T>>` ->
@@ -194,9 +175,7 @@ impl<'a> Semantics<'a> {
         for _ in 0..MAX_DEREF_STEPS {
             let next = match &current {
                 Ty::Ref(inner) => (**inner).clone(),
-                Ty::Path { path, args }
-                    if self.catalog.derefs_to_first_arg(path) && !args.is_empty() =>
-                {
+                Ty::Path { path, args } if self.catalog.derefs_to_first_arg(path) && !args.is_empty() => {
                     args[0].clone()
                 }
                 Ty::Path { path, .. } => match self.index.alias(path) {
@@ -230,12 +209,9 @@ impl<'a> Semantics<'a> {
                 self.index.static_type(path).cloned().unwrap_or(Ty::Unknown)
             }
             ExprKind::Call { callee, args } => self.call_ty(body, *callee, args),
-            ExprKind::MethodCall {
-                receiver,
-                method,
-                args,
-                ..
-            } => self.method_ty(body, *receiver, method, args),
+            ExprKind::MethodCall { receiver, method, args, .. } => {
+                self.method_ty(body, *receiver, method, args)
+            }
             ExprKind::Try(inner) => self.ty_of(body, *inner).unwrapped(),
             ExprKind::Await(inner) => self.awaited_ty(body, *inner),
             ExprKind::Field { base, name } => self.field_ty(body, *base, name),
@@ -244,17 +220,9 @@ impl<'a> Semantics<'a> {
                 let chain = self.deref_chain(&self.ty_of(body, *inner));
                 chain.get(1).cloned().unwrap_or(Ty::Unknown)
             }
-            ExprKind::Block(block) => block
-                .tail
-                .map(|t| self.ty_of(body, t))
-                .unwrap_or(Ty::Unknown),
-            ExprKind::Struct {
-                path: Resolved::Item(path),
-                ..
-            } => Ty::simple(path.clone()),
-            ExprKind::Tuple(items) => {
-                Ty::Tuple(items.iter().map(|i| self.ty_of(body, *i)).collect())
-            }
+            ExprKind::Block(block) => block.tail.map(|t| self.ty_of(body, t)).unwrap_or(Ty::Unknown),
+            ExprKind::Struct { path: Resolved::Item(path), .. } => Ty::simple(path.clone()),
+            ExprKind::Tuple(items) => Ty::Tuple(items.iter().map(|i| self.ty_of(body, *i)).collect()),
             ExprKind::Async { .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
             _ => Ty::Unknown,
         }
@@ -268,13 +236,8 @@ impl<'a> Semantics<'a> {
             }
         }
         match &info.origin {
-            LocalOrigin::Let {
-                init: Some(init),
-                path,
-            } => project(self.ty_of(body, *init), path),
-            LocalOrigin::Scrutinee { scrutinee, path } => {
-                project(self.ty_of(body, *scrutinee), path)
-            }
+            LocalOrigin::Let { init: Some(init), path } => project(self.ty_of(body, *init), path),
+            LocalOrigin::Scrutinee { scrutinee, path } => project(self.ty_of(body, *scrutinee), path),
             _ => Ty::Unknown,
         }
     }
@@ -289,11 +252,7 @@ impl<'a> Semantics<'a> {
         }
         if let Some(sig) = self.index.function(path) {
             let returns = sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new()));
-            return if sig.is_async {
-                future_of(returns)
-            } else {
-                returns
-            };
+            return if sig.is_async { future_of(returns) } else { returns };
         }
         // `Type::new(..)` and friends return the type by convention.
         if let Some((ty_path, ctor)) = path.rsplit_once("::") {
@@ -334,11 +293,7 @@ impl<'a> Semantics<'a> {
             if let Some(path) = ty.path_str() {
                 if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
                     let returns = sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new()));
-                    return if sig.is_async {
-                        future_of(returns)
-                    } else {
-                        returns
-                    };
+                    return if sig.is_async { future_of(returns) } else { returns };
                 }
             }
         }
@@ -392,9 +347,7 @@ fn project(ty: Ty, path: &[PatStep]) -> Ty {
     for step in path {
         current = match (step, &current) {
             (PatStep::Field(i), Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
-            (PatStep::Field(_), Ty::Ref(inner)) => {
-                project((**inner).clone(), std::slice::from_ref(step))
-            }
+            (PatStep::Field(_), Ty::Ref(inner)) => project((**inner).clone(), std::slice::from_ref(step)),
             (PatStep::Variant, Ty::Path { .. }) => current.unwrapped(),
             _ => Ty::Unknown,
         };

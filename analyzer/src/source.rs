@@ -70,23 +70,14 @@ impl Span {
         let start = span.start();
         let end = span.end();
         Span {
-            start: Pos {
-                line: start.line as u32,
-                column: start.column as u32,
-            },
-            end: Pos {
-                line: end.line as u32,
-                column: end.column as u32,
-            },
+            start: Pos { line: start.line as u32, column: start.column as u32 },
+            end: Pos { line: end.line as u32, column: end.column as u32 },
         }
     }
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 }
 
@@ -116,17 +107,10 @@ impl LineIndex {
     pub fn offset(&self, pos: Pos) -> usize {
         let line = (pos.line.max(1) as usize - 1).min(self.line_starts.len() - 1);
         let start = self.line_starts[line];
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.text.len());
         let line_text = &self.text[start..end];
-        let column_bytes = line_text
-            .char_indices()
-            .nth(pos.column as usize)
-            .map(|(i, _)| i)
-            .unwrap_or(line_text.len());
+        let column_bytes =
+            line_text.char_indices().nth(pos.column as usize).map(|(i, _)| i).unwrap_or(line_text.len());
         start + column_bytes
     }
 
@@ -142,11 +126,7 @@ impl LineIndex {
         let Some(&start) = self.line_starts.get(index) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

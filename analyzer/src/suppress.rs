@@ -30,11 +30,7 @@ impl Suppressions {
                 let line_number = index as u32 + 1;
                 // A comment on its own line covers the next line; a trailing one its own line.
                 let own_line = line[..comment_at].trim().is_empty();
-                let target = if own_line {
-                    line_number + 1
-                } else {
-                    line_number
-                };
+                let target = if own_line { line_number + 1 } else { line_number };
                 out.by_line.entry(target).or_default().extend(rules);
             }
         }
@@ -55,13 +51,7 @@ fn parse_list(directive: &str, keyword: &str) -> Option<Vec<String>> {
     let rest = directive.strip_prefix(keyword)?.trim_start();
     let inner = rest.strip_prefix('(')?;
     let inner = &inner[..inner.find(')')?];
-    Some(
-        inner
-            .split(',')
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty())
-            .collect(),
-    )
+    Some(inner.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect())
 }
 
 #[cfg(test)]
@@ -75,10 +65,7 @@ mod tests {
         assert!(s.is_suppressed("blocking_call", 2));
         assert!(!s.is_suppressed("blocking_call", 3));
         assert!(s.is_suppressed("b", 3));
-        assert!(
-            !s.is_suppressed("b", 4),
-            "a trailing comment covers its own line only"
-        );
+        assert!(!s.is_suppressed("b", 4), "a trailing comment covers its own line only");
         assert!(!s.is_suppressed("c", 3));
     }
 

@@ -23,17 +23,11 @@ pub enum Ty {
 
 impl Ty {
     pub fn path(path: impl Into<String>, args: Vec<Ty>) -> Ty {
-        Ty::Path {
-            path: path.into(),
-            args,
-        }
+        Ty::Path { path: path.into(), args }
     }
 
     pub fn simple(path: impl Into<String>) -> Ty {
-        Ty::Path {
-            path: path.into(),
-            args: Vec::new(),
-        }
+        Ty::Path { path: path.into(), args: Vec::new() }
     }
 
     pub fn path_str(&self) -> Option<&str> {
@@ -67,9 +61,7 @@ impl Ty {
     /// any other type is returned unchanged, as custom `Result` aliases are common.
     pub fn unwrapped(&self) -> Ty {
         match self.path_str() {
-            Some("std::result::Result" | "std::option::Option" | "std::io::Result") => {
-                self.first_arg()
-            }
+            Some("std::result::Result" | "std::option::Option" | "std::io::Result") => self.first_arg(),
             _ => self.clone(),
         }
     }

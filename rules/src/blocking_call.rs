@@ -88,13 +88,7 @@ fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<Bloc
             ExprKind::Call { .. } | ExprKind::MethodCall { .. } => {
                 if let Some(api) = sem.blocking_api(body, expr) {
                     let span = call_span(body, expr);
-                    sites.push(BlockingSite {
-                        expr,
-                        span,
-                        api,
-                        origin: origin.clone(),
-                        iteration: false,
-                    });
+                    sites.push(BlockingSite { expr, span, api, origin: origin.clone(), iteration: false });
                 }
             }
             ExprKind::For { iter, .. } => {
@@ -128,19 +122,10 @@ fn drop_chained_duplicates<'a>(body: &Body, sites: Vec<BlockingSite<'a>>) -> Vec
     let keep: Vec<bool> = receivers
         .iter()
         .map(|receiver| {
-            receiver.is_none_or(|receiver| {
-                !sites
-                    .iter()
-                    .any(|other| is_within(body, other.expr, receiver))
-            })
+            receiver.is_none_or(|receiver| !sites.iter().any(|other| is_within(body, other.expr, receiver)))
         })
         .collect();
-    sites
-        .into_iter()
-        .zip(keep)
-        .filter(|(_, keep)| *keep)
-        .map(|(site, _)| site)
-        .collect()
+    sites.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(site, _)| site).collect()
 }
 
 fn report(site: &BlockingSite<'_>) -> Finding {
@@ -150,10 +135,9 @@ fn report(site: &BlockingSite<'_>) -> Finding {
             format!("iterating a `{}` blocks in an async context", api.display),
             "each iteration blocks the executor thread until a message arrives",
         ),
-        (false, Hazard::Blocks) => (
-            format!("blocking call to `{}` in an async context", api.display),
-            "blocks the executor thread",
-        ),
+        (false, Hazard::Blocks) => {
+            (format!("blocking call to `{}` in an async context", api.display), "blocks the executor thread")
+        }
         (false, Hazard::PanicsInRuntime) => (
             format!("blocking call to `{}` in an async context", api.display),
             "blocks the executor thread, and panics inside a tokio runtime",

@@ -32,16 +32,8 @@ mod tests {
         let mut seen = HashSet::new();
         for meta in super::all_metas() {
             assert!(seen.insert(meta.id), "duplicate rule id {}", meta.id);
-            assert!(
-                meta.id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-                "{}",
-                meta.id
-            );
-            assert!(
-                !meta.summary.is_empty() && meta.summary.ends_with('.'),
-                "{}",
-                meta.id
-            );
+            assert!(meta.id.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{}", meta.id);
+            assert!(!meta.summary.is_empty() && meta.summary.ends_with('.'), "{}", meta.id);
             for section in [
                 meta.docs.what_it_does,
                 meta.docs.why_is_this_bad,
@@ -49,11 +41,7 @@ mod tests {
                 meta.docs.use_instead,
                 meta.docs.known_limits,
             ] {
-                assert!(
-                    !section.trim().is_empty(),
-                    "{} has an empty docs section",
-                    meta.id
-                );
+                assert!(!section.trim().is_empty(), "{} has an empty docs section", meta.id);
             }
         }
     }

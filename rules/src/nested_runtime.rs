@@ -70,18 +70,11 @@ fn find_nested_block_on(sem: &Semantics<'_>, function: &Function) -> Vec<NestedB
         let Some(origin) = &cx.async_origin else {
             return;
         };
-        if !matches!(
-            body.kind(expr),
-            ExprKind::Call { .. } | ExprKind::MethodCall { .. }
-        ) {
+        if !matches!(body.kind(expr), ExprKind::Call { .. } | ExprKind::MethodCall { .. }) {
             return;
         }
         if let Some(api) = sem.executor_call(body, expr) {
-            found.push(NestedBlockOn {
-                span: call_span(body, expr),
-                api,
-                origin: origin.clone(),
-            });
+            found.push(NestedBlockOn { span: call_span(body, expr), api, origin: origin.clone() });
         }
     });
     found

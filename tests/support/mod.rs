@@ -31,12 +31,7 @@ pub fn analyze_paths(paths: &[PathBuf], cwd: &Path) -> Analysis {
     }
     let catalog = Catalog::builtin();
     let discovered = discover(&Target::Paths(paths.to_vec()), cwd).expect("discovery");
-    let options = EngineOptions {
-        rules: &rules,
-        levels: &levels,
-        catalog: &catalog,
-        jobs: Some(2),
-    };
+    let options = EngineOptions { rules: &rules, levels: &levels, catalog: &catalog, jobs: Some(2) };
     analyze(discovered.files, &options)
 }
 
@@ -89,10 +84,7 @@ pub fn run_tool(cwd: &Path, args: &[&str]) -> Run {
 
 pub fn run_tool_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-async-lint"));
-    command
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("CARGO_TERM_COLOR");
+    command.args(args).current_dir(cwd).env_remove("CARGO_TERM_COLOR");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -106,8 +98,5 @@ pub fn run_tool_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run
 
 /// Parses `--format json` output into one value per line.
 pub fn json_lines(stdout: &str) -> Vec<serde_json::Value> {
-    stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
+    stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect()
 }

@@ -18,8 +18,7 @@ pub struct BlockingEntry {
     pub replacement: &'static str,
 }
 
-const SPAWN_BLOCKING: &str =
-    "run it on a blocking thread: `tokio::task::spawn_blocking(move || ..).await`";
+const SPAWN_BLOCKING: &str = "run it on a blocking thread: `tokio::task::spawn_blocking(move || ..).await`";
 
 pub const BLOCKING: &[BlockingEntry] = &[
     BlockingEntry {
@@ -304,10 +303,7 @@ pub const DEREF_WRAPPERS: &[&str] = &[
 pub const RETURNS: &[(&str, &str)] = &[
     ("std::fs::File::open", "std::io::Result<std::fs::File>"),
     ("std::fs::File::create", "std::io::Result<std::fs::File>"),
-    (
-        "std::fs::File::create_new",
-        "std::io::Result<std::fs::File>",
-    ),
+    ("std::fs::File::create_new", "std::io::Result<std::fs::File>"),
     ("std::fs::File::options", "std::fs::OpenOptions"),
     ("std::fs::OpenOptions::new", "std::fs::OpenOptions"),
     ("std::fs::OpenOptions.read", "$self"),
@@ -316,10 +312,7 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::fs::OpenOptions.create", "$self"),
     ("std::fs::OpenOptions.create_new", "$self"),
     ("std::fs::OpenOptions.truncate", "$self"),
-    (
-        "std::fs::OpenOptions.open",
-        "std::io::Result<std::fs::File>",
-    ),
+    ("std::fs::OpenOptions.open", "std::io::Result<std::fs::File>"),
     ("std::fs::File.try_clone", "std::io::Result<std::fs::File>"),
     ("std::io::stdin", "std::io::Stdin"),
     ("std::io::Stdin.lock", "std::io::StdinLock"),
@@ -330,32 +323,17 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::path::PathBuf.join", "std::path::PathBuf"),
     ("std::path::Path.to_path_buf", "std::path::PathBuf"),
     ("std::path::PathBuf.as_path", "&std::path::Path"),
-    (
-        "std::path::Path.parent",
-        "std::option::Option<&std::path::Path>",
-    ),
-    (
-        "std::path::PathBuf.parent",
-        "std::option::Option<&std::path::Path>",
-    ),
-    (
-        "std::sync::mpsc::channel",
-        "(std::sync::mpsc::Sender<$0>, std::sync::mpsc::Receiver<$0>)",
-    ),
-    (
-        "std::sync::mpsc::sync_channel",
-        "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)",
-    ),
+    ("std::path::Path.parent", "std::option::Option<&std::path::Path>"),
+    ("std::path::PathBuf.parent", "std::option::Option<&std::path::Path>"),
+    ("std::sync::mpsc::channel", "(std::sync::mpsc::Sender<$0>, std::sync::mpsc::Receiver<$0>)"),
+    ("std::sync::mpsc::sync_channel", "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)"),
     ("std::sync::mpsc::Sender.clone", "$self"),
     ("std::sync::mpsc::SyncSender.clone", "$self"),
     ("std::thread::spawn", "std::thread::JoinHandle"),
     ("std::thread::Builder::new", "std::thread::Builder"),
     ("std::thread::Builder.name", "$self"),
     ("std::thread::Builder.stack_size", "$self"),
-    (
-        "std::thread::Builder.spawn",
-        "std::io::Result<std::thread::JoinHandle>",
-    ),
+    ("std::thread::Builder.spawn", "std::io::Result<std::thread::JoinHandle>"),
     ("std::sync::Arc::new", "std::sync::Arc<$0>"),
     ("std::sync::Arc::clone", "$0"),
     ("std::rc::Rc::new", "std::rc::Rc<$0>"),
@@ -370,26 +348,11 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("parking_lot::RwLock::new", "parking_lot::RwLock<$0>"),
     ("tokio::sync::Mutex::new", "tokio::sync::Mutex<$0>"),
     ("tokio::sync::RwLock::new", "tokio::sync::RwLock<$0>"),
-    (
-        "std::net::TcpStream::connect",
-        "std::io::Result<std::net::TcpStream>",
-    ),
-    (
-        "std::net::TcpStream::connect_timeout",
-        "std::io::Result<std::net::TcpStream>",
-    ),
-    (
-        "std::net::TcpListener::bind",
-        "std::io::Result<std::net::TcpListener>",
-    ),
-    (
-        "std::net::TcpListener.accept",
-        "std::io::Result<(std::net::TcpStream, std::net::SocketAddr)>",
-    ),
-    (
-        "std::net::UdpSocket::bind",
-        "std::io::Result<std::net::UdpSocket>",
-    ),
+    ("std::net::TcpStream::connect", "std::io::Result<std::net::TcpStream>"),
+    ("std::net::TcpStream::connect_timeout", "std::io::Result<std::net::TcpStream>"),
+    ("std::net::TcpListener::bind", "std::io::Result<std::net::TcpListener>"),
+    ("std::net::TcpListener.accept", "std::io::Result<(std::net::TcpStream, std::net::SocketAddr)>"),
+    ("std::net::UdpSocket::bind", "std::io::Result<std::net::UdpSocket>"),
     ("std::process::Command::new", "std::process::Command"),
     ("std::process::Command.arg", "$self"),
     ("std::process::Command.args", "$self"),
@@ -401,117 +364,45 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::process::Command.stdin", "$self"),
     ("std::process::Command.stdout", "$self"),
     ("std::process::Command.stderr", "$self"),
-    (
-        "std::process::Command.spawn",
-        "std::io::Result<std::process::Child>",
-    ),
-    (
-        "tokio::runtime::Runtime::new",
-        "std::io::Result<tokio::runtime::Runtime>",
-    ),
-    (
-        "tokio::runtime::Builder::new_multi_thread",
-        "tokio::runtime::Builder",
-    ),
-    (
-        "tokio::runtime::Builder::new_current_thread",
-        "tokio::runtime::Builder",
-    ),
+    ("std::process::Command.spawn", "std::io::Result<std::process::Child>"),
+    ("tokio::runtime::Runtime::new", "std::io::Result<tokio::runtime::Runtime>"),
+    ("tokio::runtime::Builder::new_multi_thread", "tokio::runtime::Builder"),
+    ("tokio::runtime::Builder::new_current_thread", "tokio::runtime::Builder"),
     ("tokio::runtime::Builder.enable_all", "$self"),
     ("tokio::runtime::Builder.enable_io", "$self"),
     ("tokio::runtime::Builder.enable_time", "$self"),
     ("tokio::runtime::Builder.worker_threads", "$self"),
     ("tokio::runtime::Builder.thread_name", "$self"),
     ("tokio::runtime::Builder.max_blocking_threads", "$self"),
-    (
-        "tokio::runtime::Builder.build",
-        "std::io::Result<tokio::runtime::Runtime>",
-    ),
+    ("tokio::runtime::Builder.build", "std::io::Result<tokio::runtime::Runtime>"),
     ("tokio::runtime::Runtime.handle", "&tokio::runtime::Handle"),
     ("tokio::runtime::Handle::current", "tokio::runtime::Handle"),
-    (
-        "tokio::runtime::Handle::try_current",
-        "std::result::Result<tokio::runtime::Handle>",
-    ),
+    ("tokio::runtime::Handle::try_current", "std::result::Result<tokio::runtime::Handle>"),
     ("tokio::task::LocalSet::new", "tokio::task::LocalSet"),
-    (
-        "futures::executor::LocalPool::new",
-        "futures::executor::LocalPool",
-    ),
-    (
-        "tokio::sync::mpsc::channel",
-        "(tokio::sync::mpsc::Sender<$0>, tokio::sync::mpsc::Receiver<$0>)",
-    ),
+    ("futures::executor::LocalPool::new", "futures::executor::LocalPool"),
+    ("tokio::sync::mpsc::channel", "(tokio::sync::mpsc::Sender<$0>, tokio::sync::mpsc::Receiver<$0>)"),
     (
         "tokio::sync::mpsc::unbounded_channel",
         "(tokio::sync::mpsc::UnboundedSender, tokio::sync::mpsc::UnboundedReceiver)",
     ),
-    (
-        "tokio::sync::oneshot::channel",
-        "(tokio::sync::oneshot::Sender, tokio::sync::oneshot::Receiver)",
-    ),
-    (
-        "tokio::sync::broadcast::channel",
-        "(tokio::sync::broadcast::Sender, tokio::sync::broadcast::Receiver)",
-    ),
-    (
-        "tokio::sync::watch::channel",
-        "(tokio::sync::watch::Sender, tokio::sync::watch::Receiver)",
-    ),
-    (
-        "crossbeam_channel::unbounded",
-        "(crossbeam_channel::Sender, crossbeam_channel::Receiver)",
-    ),
-    (
-        "crossbeam_channel::bounded",
-        "(crossbeam_channel::Sender, crossbeam_channel::Receiver)",
-    ),
-    (
-        "reqwest::blocking::Client::new",
-        "reqwest::blocking::Client",
-    ),
-    (
-        "reqwest::blocking::Client::builder",
-        "reqwest::blocking::ClientBuilder",
-    ),
-    (
-        "reqwest::blocking::ClientBuilder::new",
-        "reqwest::blocking::ClientBuilder",
-    ),
+    ("tokio::sync::oneshot::channel", "(tokio::sync::oneshot::Sender, tokio::sync::oneshot::Receiver)"),
+    ("tokio::sync::broadcast::channel", "(tokio::sync::broadcast::Sender, tokio::sync::broadcast::Receiver)"),
+    ("tokio::sync::watch::channel", "(tokio::sync::watch::Sender, tokio::sync::watch::Receiver)"),
+    ("crossbeam_channel::unbounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
+    ("crossbeam_channel::bounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
+    ("reqwest::blocking::Client::new", "reqwest::blocking::Client"),
+    ("reqwest::blocking::Client::builder", "reqwest::blocking::ClientBuilder"),
+    ("reqwest::blocking::ClientBuilder::new", "reqwest::blocking::ClientBuilder"),
     ("reqwest::blocking::ClientBuilder.timeout", "$self"),
     ("reqwest::blocking::ClientBuilder.user_agent", "$self"),
-    (
-        "reqwest::blocking::ClientBuilder.build",
-        "std::result::Result<reqwest::blocking::Client>",
-    ),
-    (
-        "reqwest::blocking::Client.get",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.post",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.put",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.patch",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.delete",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.head",
-        "reqwest::blocking::RequestBuilder",
-    ),
-    (
-        "reqwest::blocking::Client.request",
-        "reqwest::blocking::RequestBuilder",
-    ),
+    ("reqwest::blocking::ClientBuilder.build", "std::result::Result<reqwest::blocking::Client>"),
+    ("reqwest::blocking::Client.get", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.post", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.put", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.patch", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.delete", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.head", "reqwest::blocking::RequestBuilder"),
+    ("reqwest::blocking::Client.request", "reqwest::blocking::RequestBuilder"),
     ("reqwest::blocking::RequestBuilder.header", "$self"),
     ("reqwest::blocking::RequestBuilder.headers", "$self"),
     ("reqwest::blocking::RequestBuilder.query", "$self"),
@@ -539,32 +430,14 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("ureq::Request.header", "$self"),
     ("ureq::Request.query", "$self"),
     ("ureq::Request.timeout", "$self"),
-    (
-        "postgres::Client::connect",
-        "std::result::Result<postgres::Client>",
-    ),
+    ("postgres::Client::connect", "std::result::Result<postgres::Client>"),
     ("postgres::Config::new", "postgres::Config"),
-    (
-        "postgres::Config.connect",
-        "std::result::Result<postgres::Client>",
-    ),
-    (
-        "rusqlite::Connection::open",
-        "std::result::Result<rusqlite::Connection>",
-    ),
-    (
-        "rusqlite::Connection::open_in_memory",
-        "std::result::Result<rusqlite::Connection>",
-    ),
-    (
-        "rusqlite::Connection.prepare",
-        "std::result::Result<rusqlite::Statement>",
-    ),
+    ("postgres::Config.connect", "std::result::Result<postgres::Client>"),
+    ("rusqlite::Connection::open", "std::result::Result<rusqlite::Connection>"),
+    ("rusqlite::Connection::open_in_memory", "std::result::Result<rusqlite::Connection>"),
+    ("rusqlite::Connection.prepare", "std::result::Result<rusqlite::Statement>"),
     ("redis::Client::open", "std::result::Result<redis::Client>"),
-    (
-        "redis::Client.get_connection",
-        "std::result::Result<redis::Connection>",
-    ),
+    ("redis::Client.get_connection", "std::result::Result<redis::Connection>"),
     ("redis::cmd", "redis::Cmd"),
     ("redis::Cmd::new", "redis::Cmd"),
     ("redis::Cmd.arg", "$self"),
@@ -584,10 +457,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("alloc::", "std::"),
     ("futures_util::", "futures::"),
     ("futures_executor::", "futures::executor::"),
-    (
-        "futures::executor::block_on::block_on",
-        "futures::executor::block_on",
-    ),
+    ("futures::executor::block_on::block_on", "futures::executor::block_on"),
     ("smol::future::", "futures_lite::future::"),
     ("crossbeam::channel::", "crossbeam_channel::"),
     ("tokio::spawn", "tokio::task::spawn"),
