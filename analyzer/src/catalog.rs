@@ -51,8 +51,9 @@ pub struct Catalog {
     /// Method names that identify a blocking API by themselves (`blocking_recv`): matched on
     /// receivers of unknown type, never on crate-local types.
     blocking_any_receiver: HashMap<String, usize>,
-    /// Trait methods that block, matched when the trait is imported in the file.
-    blocking_trait_methods: HashMap<String, Vec<(String, usize)>>,
+    /// Trait methods that block, matched when the trait is imported in the file:
+    /// method name -> (trait path, argument count, entry).
+    blocking_trait_methods: HashMap<String, Vec<(String, usize, usize)>>,
     /// Types whose `IntoIterator` blocks (`for msg in rx`).
     blocking_iterables: HashMap<String, usize>,
     executors: HashSet<Key>,
@@ -108,18 +109,25 @@ impl Catalog {
             if let Some(method) = target.strip_prefix("*.") {
                 self.blocking_any_receiver.insert(method.to_string(), index);
             } else if let Some(rest) = target.strip_prefix("trait ") {
-                let (trait_path, method) = rest.rsplit_once("::").unwrap_or((rest, ""));
+                let (path, arity) = rest.split_once('/').unwrap_or((rest, "0"));
+                let (trait_path, method) = path.rsplit_once("::").unwrap_or((path, ""));
                 self.remember_path(trait_path);
-                self.blocking_trait_methods
-                    .entry(method.to_string())
-                    .or_default()
-                    .push((trait_path.to_string(), index));
+                let arity = arity.parse().unwrap_or(0);
+                self.blocking_trait_methods.entry(method.to_string()).or_default().push((
+                    trait_path.to_string(),
+                    arity,
+                    index,
+                ));
             } else if let Some(ty) = target.strip_prefix("for ") {
                 self.remember_path(ty);
                 self.blocking_iterables.insert(ty.to_string(), index);
             } else {
                 let key = parse_key(target);
                 self.remember_key(&key);
+                if let Key::Method { receiver, method } = &key {
+                    // The same method called as a path: `Path::exists(&p)`.
+                    self.blocking_keys.insert(Key::Function(format!("{receiver}::{method}")), index);
+                }
                 self.blocking_keys.insert(key, index);
             }
             let _ = display;
@@ -127,6 +135,7 @@ impl Catalog {
     }
 
     fn push_api(&mut self, entry: &tables::BlockingEntry, target: &str) -> (String, usize) {
+        let target = target.split('/').next().unwrap_or(target);
         let display = target
             .trim_start_matches("*.")
             .trim_start_matches("trait ")
@@ -197,10 +206,14 @@ impl Catalog {
     pub fn blocking_trait_method(
         &self,
         method: &str,
+        arg_count: usize,
         is_imported: impl Fn(&str) -> bool,
     ) -> Option<&BlockingApi> {
         let candidates = self.blocking_trait_methods.get(method)?;
-        candidates.iter().find(|(trait_path, _)| is_imported(trait_path)).map(|&(_, i)| &self.blocking[i])
+        candidates
+            .iter()
+            .find(|(trait_path, arity, _)| *arity == arg_count && is_imported(trait_path))
+            .map(|&(_, _, i)| &self.blocking[i])
     }
 
     /// A type whose iteration (`for x in value`) blocks.

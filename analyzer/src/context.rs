@@ -13,9 +13,22 @@ use crate::source::Span;
 /// Why code is in an async context, for labels ("this async fn runs on the executor").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AsyncOrigin {
-    AsyncFn { name: String, span: Span },
-    AsyncBlock { span: Span },
-    AsyncClosure { span: Span },
+    AsyncFn {
+        name: String,
+        span: Span,
+    },
+    AsyncBlock {
+        span: Span,
+    },
+    AsyncClosure {
+        span: Span,
+    },
+    /// A `poll*` method of a `Future`/`Stream`/`AsyncRead`/... impl: it runs on the executor
+    /// each time the task is polled.
+    PollFn {
+        name: String,
+        span: Span,
+    },
 }
 
 impl AsyncOrigin {
@@ -23,7 +36,8 @@ impl AsyncOrigin {
         match self {
             AsyncOrigin::AsyncFn { span, .. }
             | AsyncOrigin::AsyncBlock { span }
-            | AsyncOrigin::AsyncClosure { span } => *span,
+            | AsyncOrigin::AsyncClosure { span }
+            | AsyncOrigin::PollFn { span, .. } => *span,
         }
     }
 
@@ -35,6 +49,9 @@ impl AsyncOrigin {
             }
             AsyncOrigin::AsyncBlock { .. } => "this async block runs on an executor thread".to_string(),
             AsyncOrigin::AsyncClosure { .. } => "this async closure runs on an executor thread".to_string(),
+            AsyncOrigin::PollFn { name, .. } => {
+                format!("`{name}` runs on an executor thread each time it is polled")
+            }
         }
     }
 }
@@ -58,12 +75,28 @@ impl Context {
     }
 }
 
+/// Traits whose `poll*` methods are called by the executor.
+const POLLED_TRAITS: &[&str] =
+    &["Future", "Stream", "AsyncRead", "AsyncWrite", "AsyncBufRead", "AsyncSeek", "Sink", "FusedStream"];
+
 /// The starting context of a function body.
 pub fn function_context(function: &Function) -> Context {
-    let origin = function
-        .is_async
-        .then(|| AsyncOrigin::AsyncFn { name: function.name.clone(), span: function.signature_span });
+    let name = function.name.clone();
+    let span = function.signature_span;
+    let origin = if function.is_async {
+        Some(AsyncOrigin::AsyncFn { name, span })
+    } else if is_poll_method(function) {
+        Some(AsyncOrigin::PollFn { name, span })
+    } else {
+        None
+    };
     Context::entering(origin)
+}
+
+fn is_poll_method(function: &Function) -> bool {
+    let FnOwner::Impl { trait_path: Some(trait_path), .. } = &function.owner else { return false };
+    let trait_name = trait_path.rsplit("::").next().unwrap_or(trait_path);
+    function.name.starts_with("poll") && POLLED_TRAITS.contains(&trait_name)
 }
 
 /// Walks every expression of a function body in source order, with its context.

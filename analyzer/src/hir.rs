@@ -270,16 +270,21 @@ pub enum LocalOrigin {
         init: Option<ExprId>,
         path: Vec<PatStep>,
     },
-    /// Bound by a `for` pattern over `iter`.
+    /// Bound by a `for` pattern over `iter`; `path` says where in the element.
     ForLoop {
         iter: ExprId,
+        path: Vec<PatStep>,
     },
     /// Bound by a `match`/`if let`/`while let` pattern over `scrutinee`.
     Scrutinee {
         scrutinee: ExprId,
         path: Vec<PatStep>,
     },
-    ClosureParam,
+    /// Parameter `index` of the closure `closure` (`None` inside a destructuring pattern).
+    ClosureParam {
+        closure: Option<ExprId>,
+        index: usize,
+    },
 }
 
 /// One step from a value into a pattern: `(a, b)` -> `Field(1)` for `b`; `Some(x)` -> `Variant`.

@@ -361,10 +361,10 @@ impl OriginBase {
     fn origin(self, steps: &[PatStep]) -> LocalOrigin {
         match self {
             OriginBase::Let(init) => LocalOrigin::Let { init, path: steps.to_vec() },
-            OriginBase::For(iter) => LocalOrigin::ForLoop { iter },
+            OriginBase::For(iter) => LocalOrigin::ForLoop { iter, path: steps.to_vec() },
             OriginBase::Scrutinee(scrutinee) => LocalOrigin::Scrutinee { scrutinee, path: steps.to_vec() },
             OriginBase::Param => LocalOrigin::Param,
-            OriginBase::ClosureParam => LocalOrigin::ClosureParam,
+            OriginBase::ClosureParam => LocalOrigin::ClosureParam { closure: None, index: 0 },
         }
     }
 }
@@ -806,10 +806,18 @@ impl<'a> BodyLowerer<'a> {
         let start = c.asyncness.map(|t| t.span).or(c.capture.map(|t| t.span)).unwrap_or(c.or1_token.span);
         let header = Span::from_pm2(start).to(span_of(&c.or2_token));
         self.push_frame();
-        let params =
+        let params: Vec<Pat> =
             c.inputs.iter().map(|p| self.pat(p, OriginBase::ClosureParam, &mut Vec::new(), None)).collect();
         let body = self.expr(&c.body);
         self.pop_frame();
+        let top_level: Vec<(usize, LocalId)> = params
+            .iter()
+            .enumerate()
+            .filter_map(|(index, pat)| match pat {
+                Pat::Binding { local, .. } => Some((index, *local)),
+                _ => None,
+            })
+            .collect();
         let kind = ExprKind::Closure {
             is_async: c.asyncness.is_some(),
             is_move: c.capture.is_some(),
@@ -817,7 +825,13 @@ impl<'a> BodyLowerer<'a> {
             body,
             header,
         };
-        self.alloc(kind, span_of(c))
+        let id = self.alloc(kind, span_of(c));
+        // Now that the closure has an id, its parameters can say whose they are.
+        for (index, local) in top_level {
+            self.body.locals[local.0 as usize].origin =
+                LocalOrigin::ClosureParam { closure: Some(id), index };
+        }
+        id
     }
 
     fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> ExprId {

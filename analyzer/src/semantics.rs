@@ -15,6 +15,48 @@ use crate::resolve::PathKnowledge;
 use crate::ty::Ty;
 
 const MAX_TYPE_DEPTH: u32 = 48;
+
+/// Iterator adapters whose first closure parameter is the element.
+const ELEMENT_ADAPTERS: &[&str] = &[
+    "map",
+    "filter",
+    "for_each",
+    "any",
+    "all",
+    "find",
+    "filter_map",
+    "flat_map",
+    "inspect",
+    "position",
+    "take_while",
+    "skip_while",
+    "map_while",
+    "partition",
+    "max_by_key",
+    "min_by_key",
+    "find_map",
+    "try_for_each",
+];
+
+/// Iterator adapters that yield the same elements.
+const ELEMENT_PRESERVING: &[&str] = &[
+    "filter",
+    "skip",
+    "take",
+    "rev",
+    "chain",
+    "cloned",
+    "copied",
+    "peekable",
+    "fuse",
+    "skip_while",
+    "take_while",
+    "step_by",
+    "inspect",
+    "by_ref",
+    "into_iter",
+    "iter",
+];
 const MAX_DEREF_STEPS: usize = 8;
 
 pub struct Semantics<'a> {
@@ -62,13 +104,23 @@ impl<'a> Semantics<'a> {
                     // An awaited method is an async API, whatever its name.
                     return None;
                 }
-                self.blocking_method(body, receiver, &method)
+                let arg_count = match body.kind(expr) {
+                    ExprKind::MethodCall { args, .. } => args.len(),
+                    _ => 0,
+                };
+                self.blocking_method(body, receiver, &method, arg_count)
             }
             CallTarget::Dynamic => None,
         }
     }
 
-    fn blocking_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a BlockingApi> {
+    fn blocking_method(
+        &self,
+        body: &Body,
+        receiver: ExprId,
+        method: &str,
+        arg_count: usize,
+    ) -> Option<&'a BlockingApi> {
         let receiver_ty = self.ty_of(body, receiver);
         let chain = self.deref_chain(&receiver_ty);
         for ty in &chain {
@@ -92,7 +144,7 @@ impl<'a> Semantics<'a> {
         if typed_elsewhere {
             return None;
         }
-        self.catalog.blocking_trait_method(method, |trait_path| self.is_imported(trait_path))
+        self.catalog.blocking_trait_method(method, arg_count, |trait_path| self.is_imported(trait_path))
     }
 
     /// The blocking API reached by iterating `iter` in a `for` loop.
@@ -238,7 +290,73 @@ impl<'a> Semantics<'a> {
         match &info.origin {
             LocalOrigin::Let { init: Some(init), path } => project(self.ty_of(body, *init), path),
             LocalOrigin::Scrutinee { scrutinee, path } => project(self.ty_of(body, *scrutinee), path),
+            LocalOrigin::ForLoop { iter, path } => project(self.element_ty(&self.ty_of(body, *iter)), path),
+            LocalOrigin::ClosureParam { closure: Some(closure), index } => {
+                self.closure_param_ty(body, *closure, *index)
+            }
             _ => Ty::Unknown,
+        }
+    }
+
+    /// What iterating a value of type `ty` yields: collections, slices, iterators, receivers.
+    pub fn element_ty(&self, ty: &Ty) -> Ty {
+        for ty in &self.deref_chain(ty) {
+            match ty {
+                Ty::Slice(inner) => return (**inner).clone(),
+                Ty::Path { path, args } => match path.as_str() {
+                    "std::vec::Vec"
+                    | "std::collections::VecDeque"
+                    | "std::collections::HashSet"
+                    | "std::collections::BTreeSet"
+                    | "std::collections::LinkedList"
+                    | "std::option::Option"
+                    | "std::iter::Iterator"
+                    | "std::sync::mpsc::Receiver"
+                    | "crossbeam_channel::Receiver" => return args.first().cloned().unwrap_or(Ty::Unknown),
+                    "std::collections::HashMap" | "std::collections::BTreeMap" if args.len() == 2 => {
+                        return Ty::Tuple(args.clone())
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        Ty::Unknown
+    }
+
+    /// A closure passed to an iterator adapter (`paths.iter().filter(|p| ..)`) takes the
+    /// iterator's elements.
+    fn closure_param_ty(&self, body: &Body, closure: ExprId, index: usize) -> Ty {
+        let Some(call) = body.parent(closure) else { return Ty::Unknown };
+        let ExprKind::MethodCall { receiver, method, args, .. } = body.kind(call) else { return Ty::Unknown };
+        if index != 0 || args.first() != Some(&closure) || !ELEMENT_ADAPTERS.contains(&method.as_str()) {
+            return Ty::Unknown;
+        }
+        let receiver_ty = self.ty_of(body, *receiver);
+        if receiver_ty.is_path("std::iter::Iterator") {
+            receiver_ty.first_arg()
+        } else {
+            Ty::Unknown
+        }
+    }
+
+    /// `iter()`, `into_iter()`, ... and adapters that keep the element type, as
+    /// `std::iter::Iterator<Element>`.
+    fn iterator_method_ty(&self, receiver_ty: &Ty, method: &str) -> Option<Ty> {
+        let iterator = |element: Ty| Ty::path("std::iter::Iterator", vec![element]);
+        if receiver_ty.is_path("std::iter::Iterator") {
+            return match method {
+                _ if ELEMENT_PRESERVING.contains(&method) => Some(receiver_ty.clone()),
+                "enumerate" => Some(iterator(Ty::Tuple(vec![Ty::simple("usize"), receiver_ty.first_arg()]))),
+                _ => None,
+            };
+        }
+        match method {
+            "iter" | "iter_mut" | "into_iter" | "drain" => {
+                let element = self.element_ty(receiver_ty);
+                (!element.is_unknown()).then(|| iterator(element))
+            }
+            _ => None,
         }
     }
 
@@ -284,6 +402,9 @@ impl<'a> Semantics<'a> {
                 };
             }
             _ => {}
+        }
+        if let Some(ty) = self.iterator_method_ty(&receiver_ty, method) {
+            return ty;
         }
         let arg_tys: Vec<Ty> = args.iter().take(2).map(|a| self.ty_of(body, *a)).collect();
         for ty in self.deref_chain(&receiver_ty) {

@@ -3,7 +3,9 @@
 //! - `a::b::Type.method`: a method on a receiver of that (canonical) type;
 //! - `*.method`: a method whose name alone identifies the API (matched on receivers of
 //!   unknown type, never on crate-local types);
-//! - `trait a::b::Trait::method`: a trait method, matched where the trait is imported;
+//! - `trait a::b::Trait::method/N`: a trait method taking N arguments, matched on receivers
+//!   of unknown type where the trait is imported (the arity keeps `slice.first()` apart from
+//!   diesel's `query.first(conn)`);
 //! - `for a::b::Type`: iterating a value of that type blocks.
 //!
 //! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam docs, as
@@ -114,7 +116,7 @@ pub const BLOCKING: &[BlockingEntry] = &[
         replacement: "use the `tokio::net` socket types and `.{name}(..).await`",
     },
     BlockingEntry {
-        targets: &["trait std::net::ToSocketAddrs::to_socket_addrs"],
+        targets: &["trait std::net::ToSocketAddrs::to_socket_addrs/0"],
         hazard: Blocks,
         replacement: "resolve names with `tokio::net::lookup_host(..).await`",
     },
@@ -209,9 +211,9 @@ pub const BLOCKING: &[BlockingEntry] = &[
             "diesel::SqliteConnection::establish", "diesel::MysqlConnection::establish",
             "diesel::pg::PgConnection::establish", "diesel::sqlite::SqliteConnection::establish",
             "diesel::mysql::MysqlConnection::establish",
-            "trait diesel::RunQueryDsl::load", "trait diesel::RunQueryDsl::get_result",
-            "trait diesel::RunQueryDsl::get_results", "trait diesel::RunQueryDsl::first",
-            "trait diesel::RunQueryDsl::execute",
+            "trait diesel::RunQueryDsl::load/1", "trait diesel::RunQueryDsl::get_result/1",
+            "trait diesel::RunQueryDsl::get_results/1", "trait diesel::RunQueryDsl::first/1",
+            "trait diesel::RunQueryDsl::execute/1",
         ],
         hazard: Blocks,
         replacement: "use `diesel-async`, or run the query in `tokio::task::spawn_blocking`",
@@ -274,9 +276,13 @@ pub const OFFLOADERS: &[&str] = &[
     "smol::unblock",
     "blocking::unblock",
     "actix_web::web::block",
+    "tokio_rayon::spawn",
+    "tauri::async_runtime::spawn_blocking",
     "*.spawn_blocking",
     "*.block_in_place",
     "*.unblock",
+    // deadpool's `Object::interact(|conn| ..)` runs the closure on a blocking thread.
+    "*.interact",
 ];
 
 /// Smart pointers, guards and lazies that auto-deref to their first generic argument.
@@ -295,6 +301,11 @@ pub const DEREF_WRAPPERS: &[&str] = &[
     "once_cell::sync::Lazy",
     "once_cell::unsync::Lazy",
     "parking_lot::MutexGuard",
+    "parking_lot::RwLockReadGuard",
+    "parking_lot::RwLockWriteGuard",
+    "parking_lot::FairMutexGuard",
+    "parking_lot::ReentrantMutexGuard",
+    "spin::MutexGuard",
     "tokio::sync::MutexGuard",
     "std::mem::ManuallyDrop",
 ];
@@ -344,6 +355,20 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::sync::Condvar::new", "std::sync::Condvar"),
     ("std::sync::Barrier::new", "std::sync::Barrier"),
     ("std::cell::RefCell::new", "std::cell::RefCell<$0>"),
+    ("std::sync::Mutex.lock", "std::result::Result<std::sync::MutexGuard<$self.0>>"),
+    ("std::sync::Mutex.try_lock", "std::result::Result<std::sync::MutexGuard<$self.0>>"),
+    ("std::sync::RwLock.read", "std::result::Result<std::sync::RwLockReadGuard<$self.0>>"),
+    ("std::sync::RwLock.try_read", "std::result::Result<std::sync::RwLockReadGuard<$self.0>>"),
+    ("std::sync::RwLock.write", "std::result::Result<std::sync::RwLockWriteGuard<$self.0>>"),
+    ("std::sync::RwLock.try_write", "std::result::Result<std::sync::RwLockWriteGuard<$self.0>>"),
+    ("std::cell::RefCell.borrow", "std::cell::Ref<$self.0>"),
+    ("std::cell::RefCell.borrow_mut", "std::cell::RefMut<$self.0>"),
+    ("std::cell::RefCell.try_borrow", "std::result::Result<std::cell::Ref<$self.0>>"),
+    ("std::cell::RefCell.try_borrow_mut", "std::result::Result<std::cell::RefMut<$self.0>>"),
+    ("parking_lot::Mutex.lock", "parking_lot::MutexGuard<$self.0>"),
+    ("parking_lot::Mutex.try_lock", "std::option::Option<parking_lot::MutexGuard<$self.0>>"),
+    ("parking_lot::RwLock.read", "parking_lot::RwLockReadGuard<$self.0>"),
+    ("parking_lot::RwLock.write", "parking_lot::RwLockWriteGuard<$self.0>"),
     ("parking_lot::Mutex::new", "parking_lot::Mutex<$0>"),
     ("parking_lot::RwLock::new", "parking_lot::RwLock<$0>"),
     ("tokio::sync::Mutex::new", "tokio::sync::Mutex<$0>"),
