@@ -44,8 +44,18 @@ enum Key {
 #[derive(Clone, Debug)]
 struct ReturnTemplate(Ty);
 
+/// What kind of guard a type is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum GuardKind {
+    /// A synchronous lock's guard (std, parking_lot, spin, or a configured guard type).
+    Lock,
+    /// A `RefCell` borrow (`Ref`/`RefMut`).
+    RefCell,
+}
+
 #[derive(Default, Debug)]
 pub struct Catalog {
+    guard_types: HashMap<String, GuardKind>,
     blocking: Vec<BlockingApi>,
     blocking_keys: HashMap<Key, usize>,
     /// Method names that identify a blocking API by themselves (`blocking_recv`): matched on
@@ -100,7 +110,24 @@ impl Catalog {
         for path in tables::KNOWN_PATHS {
             catalog.remember_path(path);
         }
+        for path in tables::LOCK_GUARDS {
+            catalog.add_guard_type(path, GuardKind::Lock);
+        }
+        for path in tables::REFCELL_GUARDS {
+            catalog.add_guard_type(path, GuardKind::RefCell);
+        }
         catalog
+    }
+
+    /// Adds a type whose values must not live across `.await` (configuration `guard-types`).
+    pub fn add_guard_type(&mut self, path: &str, kind: GuardKind) {
+        self.remember_path(path);
+        self.guard_types.insert(path.to_string(), kind);
+    }
+
+    /// Whether a type (canonical path) is a guard that must not live across `.await`.
+    pub fn guard_kind(&self, path: &str) -> Option<GuardKind> {
+        self.guard_types.get(path).copied()
     }
 
     fn add_blocking_entry(&mut self, entry: &tables::BlockingEntry) {

@@ -7,6 +7,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
+pub mod guards;
 pub mod hir;
 pub mod index;
 pub mod lower;

@@ -258,7 +258,7 @@ impl<'a> ItemLowerer<'a> {
 }
 
 /// Parses `[attrs] [vis] static [ref] NAME: TYPE = EXPR;` repeated.
-fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Ident, syn::Type)>> {
+pub(crate) fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Ident, syn::Type)>> {
     let mut out = Vec::new();
     while !input.is_empty() {
         input.call(syn::Attribute::parse_outer)?;
@@ -851,7 +851,11 @@ impl<'a> BodyLowerer<'a> {
     /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).
     fn generic_macro(&mut self, tokens: TokenStream, binds_outward: bool) -> MacroKind {
         match parse_macro_body(tokens) {
-            RawMacroBody::Exprs(exprs) => MacroKind::Exprs(exprs.iter().map(|e| self.expr(e)).collect()),
+            RawMacroBody::Exprs(exprs) => {
+                let mut lowered: Vec<ExprId> = exprs.iter().map(|e| self.expr(e)).collect();
+                lowered.extend(self.inline_format_captures(&exprs));
+                MacroKind::Exprs(lowered)
+            }
             RawMacroBody::Stmts(stmts) => {
                 if !binds_outward {
                     self.push_frame();
@@ -868,6 +872,22 @@ impl<'a> BodyLowerer<'a> {
             }
             RawMacroBody::Opaque => MacroKind::Opaque,
         }
+    }
+
+    /// `println!("{name}")` uses the local `name` without writing it as an expression; the
+    /// captures are lowered as local references at the string literal's span.
+    fn inline_format_captures(&mut self, args: &[syn::Expr]) -> Vec<ExprId> {
+        let mut out = Vec::new();
+        for arg in args {
+            let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(literal), .. }) = arg else { continue };
+            let span = span_of(literal);
+            for name in format_captures(&literal.value()) {
+                if let Some(local) = self.lookup_local(&name) {
+                    out.push(self.alloc(ExprKind::Local(local), span));
+                }
+            }
+        }
+        out
     }
 
     fn select(&mut self, raw: RawSelect) -> Select {
@@ -887,6 +907,28 @@ impl<'a> BodyLowerer<'a> {
         let fallback = raw.fallback.iter().map(|e| self.expr(e)).collect();
         Select { biased: raw.biased, branches, fallback }
     }
+}
+
+/// The identifiers a format string captures implicitly: `{name}`, `{name:?}`, `{name:>8}`.
+fn format_captures(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(stripped) = rest.strip_prefix('{') {
+            rest = stripped;
+            continue;
+        }
+        let end = rest.find(['}', ':']).unwrap_or(rest.len());
+        let name = rest[..end].trim();
+        let is_ident = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        if is_ident {
+            out.push(name.to_string());
+        }
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,

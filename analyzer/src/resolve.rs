@@ -134,7 +134,18 @@ fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
         syn::Item::Static(s) => Some(&s.ident),
         syn::Item::Const(c) => Some(&c.ident),
         syn::Item::Mod(m) => Some(&m.ident),
-        syn::Item::Macro(m) => m.ident.as_ref(),
+        syn::Item::Macro(m) => {
+            // `lazy_static! { static ref X: T = ..; }` and `thread_local!` declare items.
+            let name = m.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            if name == "lazy_static" || name == "thread_local" {
+                if let Ok(decls) = m.mac.parse_body_with(crate::lower::parse_static_decls) {
+                    for (ident, _) in decls {
+                        scope.names.insert(ident.unraw(), Entry::Defined(defined(&ident)));
+                    }
+                }
+            }
+            m.ident.as_ref()
+        }
         syn::Item::ExternCrate(e) => {
             let name = e.rename.as_ref().map(|(_, r)| r).unwrap_or(&e.ident).unraw().to_string();
             if name != "_" {

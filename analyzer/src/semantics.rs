@@ -396,10 +396,13 @@ impl<'a> Semantics<'a> {
                 return receiver_ty.unwrapped();
             }
             "clone" | "to_owned" => {
-                return match receiver_ty {
+                let owned = match receiver_ty {
                     Ty::Ref(inner) => *inner,
                     other => other,
                 };
+                // Guards are not `Clone`: `guard.clone()` clones the value behind them.
+                let is_guard = owned.path_str().is_some_and(|p| self.catalog.guard_kind(p).is_some());
+                return if is_guard { owned.first_arg() } else { owned };
             }
             _ => {}
         }

@@ -3,12 +3,19 @@
 use async_lint_analyzer::rule::{Rule, RuleMeta, SYNTAX_ERROR};
 
 mod blocking_call;
+mod lock_across_await;
 mod nested_runtime;
+mod refcell_across_await;
 mod util;
 
 /// Every rule, in the order they are listed.
 pub fn all() -> Vec<&'static dyn Rule> {
-    vec![&blocking_call::BlockingCall, &nested_runtime::NestedRuntime]
+    vec![
+        &blocking_call::BlockingCall,
+        &nested_runtime::NestedRuntime,
+        &lock_across_await::LockAcrossAwait,
+        &refcell_across_await::RefcellAcrossAwait,
+    ]
 }
 
 /// Metadata of every rule the tool reports, including the engine's `syntax_error`.

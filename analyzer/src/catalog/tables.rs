@@ -285,6 +285,32 @@ pub const OFFLOADERS: &[&str] = &[
     "*.interact",
 ];
 
+/// Guards that must not live across `.await`: lock guards, and `RefCell` borrows.
+pub const LOCK_GUARDS: &[&str] = &[
+    "std::sync::MutexGuard",
+    "std::sync::RwLockReadGuard",
+    "std::sync::RwLockWriteGuard",
+    "std::sync::MappedMutexGuard",
+    "parking_lot::MutexGuard",
+    "parking_lot::FairMutexGuard",
+    "parking_lot::ReentrantMutexGuard",
+    "parking_lot::RwLockReadGuard",
+    "parking_lot::RwLockWriteGuard",
+    "parking_lot::RwLockUpgradableReadGuard",
+    "parking_lot::MappedMutexGuard",
+    "spin::MutexGuard",
+    "spin::RwLockReadGuard",
+    "spin::RwLockWriteGuard",
+    "parking_lot::RwLockUpgradableReadGuard",
+    "std::sync::MappedMutexGuard",
+    "parking_lot::MappedMutexGuard",
+    "spin::RwLockReadGuard",
+    "spin::RwLockWriteGuard",
+    "spin::mutex::MutexGuard",
+];
+
+pub const REFCELL_GUARDS: &[&str] = &["std::cell::Ref", "std::cell::RefMut"];
+
 /// Smart pointers, guards and lazies that auto-deref to their first generic argument.
 pub const DEREF_WRAPPERS: &[&str] = &[
     "std::sync::Arc",
@@ -370,6 +396,30 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("parking_lot::RwLock.read", "parking_lot::RwLockReadGuard<$self.0>"),
     ("parking_lot::RwLock.write", "parking_lot::RwLockWriteGuard<$self.0>"),
     ("parking_lot::Mutex::new", "parking_lot::Mutex<$0>"),
+    ("parking_lot::const_mutex", "parking_lot::Mutex<$0>"),
+    ("parking_lot::FairMutex::new", "parking_lot::FairMutex<$0>"),
+    ("parking_lot::ReentrantMutex::new", "parking_lot::ReentrantMutex<$0>"),
+    ("parking_lot::FairMutex.lock", "parking_lot::FairMutexGuard<$self.0>"),
+    ("parking_lot::FairMutex.try_lock", "std::option::Option<parking_lot::FairMutexGuard<$self.0>>"),
+    ("parking_lot::ReentrantMutex.lock", "parking_lot::ReentrantMutexGuard<$self.0>"),
+    (
+        "parking_lot::ReentrantMutex.try_lock",
+        "std::option::Option<parking_lot::ReentrantMutexGuard<$self.0>>",
+    ),
+    ("parking_lot::RwLock.upgradable_read", "parking_lot::RwLockUpgradableReadGuard<$self.0>"),
+    ("parking_lot::RwLock.try_read", "std::option::Option<parking_lot::RwLockReadGuard<$self.0>>"),
+    ("parking_lot::RwLock.try_write", "std::option::Option<parking_lot::RwLockWriteGuard<$self.0>>"),
+    ("spin::Mutex::new", "spin::Mutex<$0>"),
+    ("spin::RwLock::new", "spin::RwLock<$0>"),
+    ("spin::Mutex.lock", "spin::MutexGuard<$self.0>"),
+    ("spin::Mutex.try_lock", "std::option::Option<spin::MutexGuard<$self.0>>"),
+    ("spin::RwLock.read", "spin::RwLockReadGuard<$self.0>"),
+    ("spin::RwLock.write", "spin::RwLockWriteGuard<$self.0>"),
+    ("std::sync::OnceLock.get", "std::option::Option<&$self.0>"),
+    ("std::sync::OnceLock.get_or_init", "&$self.0"),
+    ("once_cell::sync::OnceCell.get", "std::option::Option<&$self.0>"),
+    ("once_cell::sync::OnceCell.get_or_init", "&$self.0"),
+    ("std::sync::LazyLock::new", "std::sync::LazyLock<_>"),
     ("parking_lot::RwLock::new", "parking_lot::RwLock<$0>"),
     ("tokio::sync::Mutex::new", "tokio::sync::Mutex<$0>"),
     ("tokio::sync::RwLock::new", "tokio::sync::RwLock<$0>"),

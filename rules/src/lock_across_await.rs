@@ -1,0 +1,89 @@
+//! `lock_across_await`: a synchronous lock's guard alive at an `.await`.
+
+use async_lint_analyzer::catalog::GuardKind;
+use async_lint_analyzer::guards::{GuardOrigin, HeldGuard};
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+use crate::util::{guard_lifetime_label, guards_across_awaits};
+
+pub struct LockAcrossAwait;
+
+static META: RuleMeta = RuleMeta {
+    id: "lock_across_await",
+    default_level: Level::Warn,
+    summary: "A std/parking_lot/spin lock guard alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a guard of a synchronous lock that is alive at an `.await` in the same async body:
+`std::sync::Mutex::{lock, try_lock}`, `RwLock::{read, write, try_read, try_write}` (with
+`.unwrap()`, `.expect(..)`, `?` or `.unwrap_or_else(PoisonError::into_inner)`),
+`parking_lot::{Mutex, FairMutex, ReentrantMutex, RwLock}` and `spin::{Mutex, RwLock}` guards.
+`select!` and `join!` count as await points.
+
+\"Alive\" follows Rust's drop rules, in both editions: a `let` binding (also `_g`) lives to the
+end of its block unless it is moved (`drop(g)`, passed by value, returned, captured by a
+`move` closure or async block); a temporary lives to the end of its statement; a `match`,
+`if let`, `while let` or `for` scrutinee's temporaries live through the arms or body (an
+`if let`'s else-block only before edition 2024); a plain `if`/`while` condition's temporaries
+are dropped before the body. A guard dropped on every path that reaches the await (early
+`return`/`break`/`continue`, `drop` in both branches) is not held. Async mutexes
+(`tokio::sync`, `futures::lock`, `async_std::sync`, whose `lock()` is awaited) are never
+reported.",
+        why_is_this_bad: "\
+While the future is suspended at the await, the lock stays locked: every other task that
+needs it blocks its executor thread, the future is `!Send` (so `tokio::spawn` rejects it), and
+when the task holding the lock cannot be scheduled because the thread it needs is blocked on
+the same lock, the program deadlocks.",
+        example: "\
+async fn record(state: &std::sync::Mutex<Vec<u32>>, value: u32) {
+    let mut items = state.lock().unwrap();
+    items.push(value);
+    flush().await;
+}",
+        use_instead: "\
+async fn record(state: &std::sync::Mutex<Vec<u32>>, value: u32) {
+    {
+        let mut items = state.lock().unwrap();
+        items.push(value);
+    } // the guard is dropped here
+    flush().await;
+}",
+        known_limits: "\
+Lock receivers are recognised from declared types (fields, parameters, `let` annotations,
+statics including `LazyLock`/`OnceLock`/`lazy_static!`/`once_cell`, constructors such as
+`Arc::new(Mutex::new(..))`). Where the receiver's type is unknown, only `.lock().unwrap()`
+(and `.expect`, `?`, `.unwrap_or_else`) is taken as a std lock. A guard stored in a struct or
+collection and kept across an await is not followed.",
+    },
+};
+
+impl Rule for LockAcrossAwait {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        out.extend(guards_across_awaits(cx, GuardKind::Lock).iter().map(report));
+    }
+}
+
+fn report(guard: &HeldGuard) -> Finding {
+    let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
+        .primary_label(guard_lifetime_label(guard, "guard"));
+    for await_span in &guard.awaits {
+        finding = finding.label(*await_span, "the lock is still held at this await");
+    }
+    let help = match guard.origin {
+        GuardOrigin::Binding(_) => {
+            "drop the guard before the `.await`: end its scope with a block `{ .. }` or call `drop(guard)`, \
+             copy the data out, or use `tokio::sync::Mutex` if the lock must be held across the await"
+        }
+        GuardOrigin::Temporary(_) => {
+            "bind what you need first (`let value = ..;`) so the guard is dropped before the `.await`, \
+             or use `tokio::sync::Mutex` if the lock must be held across the await"
+        }
+    };
+    finding
+        .note("while the guard lives, other tasks that take the lock block their threads, and the future is not `Send`")
+        .help(help)
+}
