@@ -53,9 +53,22 @@ pub enum GuardKind {
     RefCell,
 }
 
+/// What dropping a spawned task's handle does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpawnKind {
+    /// The task keeps running, detached (tokio, async-std `JoinHandle`).
+    Detaching,
+    /// The task is cancelled (smol, async-executor, async-task `Task`).
+    Cancelling,
+}
+
 #[derive(Default, Debug)]
 pub struct Catalog {
     guard_types: HashMap<String, GuardKind>,
+    async_apis: HashSet<Key>,
+    async_modules: Vec<String>,
+    future_types: HashSet<String>,
+    spawns: HashMap<Key, SpawnKind>,
     blocking: Vec<BlockingApi>,
     blocking_keys: HashMap<Key, usize>,
     /// Method names that identify a blocking API by themselves (`blocking_recv`): matched on
@@ -110,6 +123,27 @@ impl Catalog {
         for path in tables::KNOWN_PATHS {
             catalog.remember_path(path);
         }
+        for target in tables::ASYNC_APIS {
+            match target.strip_suffix("::*") {
+                Some(module) => catalog.async_modules.push(format!("{module}::")),
+                None => {
+                    let key = parse_key(target);
+                    catalog.remember_key(&key);
+                    catalog.async_apis.insert(key);
+                }
+            }
+        }
+        catalog.future_types.extend(tables::FUTURE_TYPES.iter().map(|p| p.to_string()));
+        for (targets, kind) in [
+            (tables::DETACHING_SPAWNS, SpawnKind::Detaching),
+            (tables::CANCELLING_SPAWNS, SpawnKind::Cancelling),
+        ] {
+            for target in targets {
+                let key = parse_key(target);
+                catalog.remember_key(&key);
+                catalog.spawns.insert(key, kind);
+            }
+        }
         for path in tables::LOCK_GUARDS {
             catalog.add_guard_type(path, GuardKind::Lock);
         }
@@ -123,6 +157,31 @@ impl Catalog {
     pub fn add_guard_type(&mut self, path: &str, kind: GuardKind) {
         self.remember_path(path);
         self.guard_types.insert(path.to_string(), kind);
+    }
+
+    /// Whether an external function returns a future (`tokio::time::sleep`, `tokio::fs::read`).
+    pub fn is_async_function(&self, path: &str) -> bool {
+        self.async_apis.contains(&Key::Function(path.to_string()))
+            || self.async_modules.iter().any(|module| path.starts_with(module.as_str()))
+    }
+
+    /// Whether an external method returns a future on a receiver of this type.
+    pub fn is_async_method(&self, receiver: &str, method: &str) -> bool {
+        self.async_apis.contains(&Key::Method { receiver: receiver.to_string(), method: method.to_string() })
+    }
+
+    /// Whether a type path names a future (`BoxFuture`, the `Future` trait).
+    pub fn is_future_type(&self, path: &str) -> bool {
+        self.future_types.contains(path)
+    }
+
+    /// What a spawn function does with its task when the handle is dropped.
+    pub fn spawn_function(&self, path: &str) -> Option<SpawnKind> {
+        self.spawns.get(&Key::Function(path.to_string())).copied()
+    }
+
+    pub fn spawn_method(&self, receiver: &str, method: &str) -> Option<SpawnKind> {
+        self.spawns.get(&Key::Method { receiver: receiver.to_string(), method: method.to_string() }).copied()
     }
 
     /// Whether a type (canonical path) is a guard that must not live across `.await`.
@@ -352,6 +411,10 @@ impl TyParser<'_> {
         self.skip_ws();
         if self.eat(b'&') {
             return Ty::Ref(Box::new(self.ty()));
+        }
+        if self.text[self.pos..].starts_with(b"impl ") {
+            self.pos += 5;
+            return Ty::Bounds(vec![self.ty()]);
         }
         if self.eat(b'(') {
             let mut items = Vec::new();

@@ -119,8 +119,12 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
 
 fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
     let lowered: Vec<Lowered> = files.par_iter().map(|file| load(file, options.catalog)).collect();
-    let index =
-        CrateIndex::build(lowered.iter().enumerate().filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h))));
+    let index = CrateIndex::build(
+        lowered
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str()))),
+    );
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files
@@ -184,7 +188,7 @@ fn check_file(
     }
     let Some(hir) = &lowered.hir else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
-    let cx = RuleContext { file, hir, sem: &sem };
+    let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines };
     for rule in rules {
         let id = rule.meta().id;
         let mut findings = Vec::new();

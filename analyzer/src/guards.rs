@@ -626,7 +626,7 @@ impl Interpreter<'_, '_> {
             return false;
         }
         let receiver_ty = self.sem.ty_of(self.body, *receiver);
-        self.sem.deref_chain(&receiver_ty).iter().all(Ty::is_unknown)
+        self.sem.deref_chain(&receiver_ty).iter().all(Ty::is_opaque)
     }
 
     /// A guard type, or a `Result`/`Option` holding one (`m.lock()`, `m.try_lock()`).

@@ -474,6 +474,8 @@ pub struct FileHir {
     pub statics: Vec<StaticDef>,
     /// Canonical paths imported by name anywhere in the file (`use a::b::Trait;`).
     pub imports: Vec<String>,
+    /// Names a module's `use` items create: `(module::Name, target path)`.
+    pub reexports: Vec<(String, String)>,
     /// Canonical module paths imported with `*` anywhere in the file.
     pub glob_imports: Vec<String>,
     /// Paths of types (structs, enums, unions, traits) defined in the file.

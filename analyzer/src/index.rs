@@ -6,13 +6,17 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::hir::{FileHir, FnOwner, Function};
+use crate::source::Span;
 use crate::ty::Ty;
 
-/// Where a function is declared, for notes ("`load` is declared `async` here").
+/// Where a function is declared, for notes ("`load` is declared `async` at src/db.rs:12").
 #[derive(Clone, Debug)]
 pub struct FnLocation {
     pub file: usize,
     pub function: usize,
+    /// The file's display path.
+    pub display: String,
+    pub name_span: Span,
 }
 
 /// A function's signature as the index keeps it.
@@ -34,19 +38,23 @@ pub struct CrateIndex {
     statics: HashMap<String, Ty>,
     aliases: HashMap<String, Ty>,
     local_types: HashSet<String>,
+    /// Other names of workspace items, from `use` items: `crate::store::Disk` ->
+    /// `crate::store::disk::Disk`.
+    reexports: HashMap<String, String>,
 }
 
 impl CrateIndex {
     /// Builds the index from the lowered files (`None` for files that did not parse).
-    pub fn build<'a>(files: impl IntoIterator<Item = (usize, &'a FileHir)>) -> CrateIndex {
+    /// Builds the index from the lowered files: `(file id, HIR, display path)`.
+    pub fn build<'a>(files: impl IntoIterator<Item = (usize, &'a FileHir, &'a str)>) -> CrateIndex {
         let mut index = CrateIndex::default();
-        for (file, hir) in files {
-            index.add_file(file, hir);
+        for (file, hir, display) in files {
+            index.add_file(file, hir, display);
         }
         index
     }
 
-    fn add_file(&mut self, file: usize, hir: &FileHir) {
+    fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
         for def in &hir.structs {
             self.structs.insert(def.path.clone(), def.fields.clone());
         }
@@ -58,8 +66,19 @@ impl CrateIndex {
             self.local_types.insert(path.clone());
         }
         self.local_types.extend(hir.defined_types.iter().cloned());
+        for (alias, target) in &hir.reexports {
+            if alias != target {
+                self.reexports.insert(alias.clone(), target.clone());
+            }
+        }
         for (position, function) in hir.functions.iter().enumerate() {
-            self.add_function(FnLocation { file, function: position }, function);
+            let location = FnLocation {
+                file,
+                function: position,
+                display: display.to_string(),
+                name_span: function.name_span,
+            };
+            self.add_function(location, function);
         }
     }
 
@@ -80,13 +99,17 @@ impl CrateIndex {
 
     /// The declared type of a struct's field.
     pub fn field_type(&self, struct_path: &str, field: &str) -> Option<&Ty> {
-        self.structs.get(struct_path)?.iter().find(|(name, _)| name == field).map(|(_, ty)| ty)
+        self.structs
+            .get(self.canonical(struct_path).as_ref())?
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, ty)| ty)
     }
 
     /// The signature of a crate function by canonical path; `None` when unknown or when
     /// several items share the path (cfg'd alternatives disagree on nothing we can check).
     pub fn function(&self, path: &str) -> Option<&FnSig> {
-        self.functions.get(path).and_then(|sigs| sigs.first())
+        self.functions.get(self.canonical(path).as_ref()).and_then(|sigs| sigs.first())
     }
 
     /// Every crate method with this name (canonical paths).
@@ -95,16 +118,42 @@ impl CrateIndex {
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {
-        self.statics.get(path)
+        self.statics.get(self.canonical(path).as_ref())
     }
 
     /// Expands a crate-local type alias one level.
     pub fn alias(&self, path: &str) -> Option<&Ty> {
-        self.aliases.get(path)
+        self.aliases.get(self.canonical(path).as_ref())
     }
 
     /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
     pub fn is_local_type(&self, path: &str) -> bool {
-        self.local_types.contains(path)
+        self.local_types.contains(self.canonical(path).as_ref())
+    }
+
+    /// The defining path of an item reached through `use` re-exports (a few hops at most).
+    pub fn canonical<'p>(&self, path: &'p str) -> std::borrow::Cow<'p, str> {
+        let mut current = std::borrow::Cow::Borrowed(path);
+        for _ in 0..4 {
+            match self.reexport_step(&current) {
+                Some(next) => current = std::borrow::Cow::Owned(next),
+                None => break,
+            }
+        }
+        current
+    }
+
+    /// Rewrites the longest prefix of `path` that is a re-exported name.
+    fn reexport_step(&self, path: &str) -> Option<String> {
+        if self.reexports.is_empty() {
+            return None;
+        }
+        let mut end = path.len();
+        loop {
+            if let Some(target) = self.reexports.get(&path[..end]) {
+                return Some(format!("{target}{}", &path[end..]));
+            }
+            end = path[..end].rfind("::")?;
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
+pub mod futures;
 pub mod guards;
 pub mod hir;
 pub mod index;

@@ -161,11 +161,20 @@ impl<'a> ItemLowerer<'a> {
             }
             syn::UseTree::Name(syn::UseName { ident })
             | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
+                let alias = match tree {
+                    syn::UseTree::Rename(r) => r.rename.unraw(),
+                    _ if ident == "self" => prefix.last().cloned().unwrap_or_default(),
+                    _ => ident.unraw(),
+                };
                 let mut segments = prefix;
                 if ident != "self" {
                     segments.push(ident.unraw());
                 }
                 if let Some(path) = resolve(&segments) {
+                    if !env.in_fn && alias != "_" {
+                        // `pub use inner::Type;` makes `module::Type` another name of the item.
+                        self.out.reexports.push((format!("{}::{alias}", env.base), path.clone()));
+                    }
                     self.out.imports.push(path);
                 }
             }

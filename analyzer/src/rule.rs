@@ -4,7 +4,7 @@
 use crate::diagnostic::{Finding, Level};
 use crate::hir::FileHir;
 use crate::semantics::Semantics;
-use crate::source::SourceFile;
+use crate::source::{LineIndex, SourceFile};
 
 /// The documentation of a rule, in clippy's shape.
 #[derive(Debug)]
@@ -60,6 +60,8 @@ pub struct RuleContext<'a> {
     pub file: &'a SourceFile,
     pub hir: &'a FileHir,
     pub sem: &'a Semantics<'a>,
+    /// The file's text, for snippets in `help:` lines.
+    pub lines: &'a LineIndex,
 }
 
 pub trait Rule: Send + Sync {

@@ -135,12 +135,11 @@ impl<'a> Semantics<'a> {
             return None;
         }
         if let Some(api) = self.catalog.blocking_method_by_name(method) {
-            if chain.iter().all(|t| t.is_unknown() || t.path_str().is_some_and(|p| p.starts_with("tokio::")))
-            {
+            if chain.iter().all(|t| t.is_opaque() || t.path_str().is_some_and(|p| p.starts_with("tokio::"))) {
                 return Some(api);
             }
         }
-        let typed_elsewhere = chain.iter().any(|t| !t.is_unknown());
+        let typed_elsewhere = chain.iter().any(|t| !t.is_opaque());
         if typed_elsewhere {
             return None;
         }
@@ -172,7 +171,7 @@ impl<'a> Semantics<'a> {
                     }
                 }
                 // Unknown receivers, and futures (pollster's `FutureExt::block_on`).
-                let known_other = chain.iter().any(|t| !t.is_unknown() && !is_future(t));
+                let known_other = chain.iter().any(|t| !t.is_opaque() && !is_future(t));
                 (!known_other && self.catalog.is_executor_method_name(&method)).then(|| method.clone())
             }
             CallTarget::Dynamic => None,

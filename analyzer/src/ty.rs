@@ -52,6 +52,16 @@ impl Ty {
         matches!(self, Ty::Unknown)
     }
 
+    /// Nothing is known about the value: `Unknown`, or a reference to it (`&T` where `T` is a
+    /// generic parameter or an unresolved type).
+    pub fn is_opaque(&self) -> bool {
+        match self {
+            Ty::Unknown => true,
+            Ty::Ref(inner) => inner.is_opaque(),
+            _ => false,
+        }
+    }
+
     /// The first generic argument, or `Unknown`.
     pub fn first_arg(&self) -> Ty {
         self.args().first().cloned().unwrap_or(Ty::Unknown)

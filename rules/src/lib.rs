@@ -3,9 +3,12 @@
 use async_lint_analyzer::rule::{Rule, RuleMeta, SYNTAX_ERROR};
 
 mod blocking_call;
+mod detached_task_error;
+mod dropped_task;
 mod lock_across_await;
 mod nested_runtime;
 mod refcell_across_await;
+mod unawaited_future;
 mod util;
 
 /// Every rule, in the order they are listed.
@@ -15,6 +18,9 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &nested_runtime::NestedRuntime,
         &lock_across_await::LockAcrossAwait,
         &refcell_across_await::RefcellAcrossAwait,
+        &unawaited_future::UnawaitedFuture,
+        &dropped_task::DroppedTask,
+        &detached_task_error::DetachedTaskError,
     ]
 }
 

@@ -50,3 +50,106 @@ pub fn guard_lifetime_label(guard: &HeldGuard, what: &str) -> String {
         }
     }
 }
+
+use async_lint_analyzer::hir::{LocalId, Pat, Resolved, Stmt};
+use async_lint_analyzer::source::LineIndex;
+
+/// How a value is thrown away.
+#[derive(Clone, Debug)]
+pub enum Discard {
+    /// `value;`
+    Statement,
+    /// `let _ = value;`
+    LetUnderscore,
+    /// `drop(value)` / `std::mem::forget(value)`, with the call's span.
+    Dropped { call: Span, forgotten: bool },
+    /// `let name = value;` and `name` is never used, or only passed to `drop`/`forget`.
+    UnusedBinding { local: LocalId, dropped_at: Option<Span> },
+}
+
+/// Every value of a body that is thrown away without being used: `(value, how)`.
+pub fn discarded_values(body: &Body) -> Vec<(ExprId, Discard)> {
+    let mut out = Vec::new();
+    for (index, expr) in body.exprs.iter().enumerate() {
+        let id = ExprId(index as u32);
+        match &expr.kind {
+            ExprKind::Block(block) => {
+                for stmt in &block.stmts {
+                    match stmt {
+                        Stmt::Expr { expr, semi: true } => out.push((*expr, Discard::Statement)),
+                        Stmt::Let { pat: Pat::Wild, init: Some(init), .. } => {
+                            out.push((*init, Discard::LetUnderscore))
+                        }
+                        Stmt::Let { pat: Pat::Binding { local, .. }, init: Some(init), .. } => {
+                            if let Some(dropped_at) = unused_except_drop(body, *local) {
+                                out.push((*init, Discard::UnusedBinding { local: *local, dropped_at }));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            ExprKind::Call { args, .. } => {
+                if let (Some(forgotten), [arg]) = (drop_call(body, id), args.as_slice()) {
+                    if !matches!(body.kind(*arg), ExprKind::Local(_)) {
+                        out.push((*arg, Discard::Dropped { call: expr.span, forgotten }));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `Some(false)` for `drop(..)`, `Some(true)` for `std::mem::forget(..)`.
+fn drop_call(body: &Body, call: ExprId) -> Option<bool> {
+    let ExprKind::Call { callee, .. } = body.kind(call) else { return None };
+    match body.kind(*callee) {
+        ExprKind::Path(Resolved::Item(path)) if path == "std::mem::drop" => Some(false),
+        ExprKind::Path(Resolved::Item(path)) if path == "std::mem::forget" => Some(true),
+        _ => None,
+    }
+}
+
+/// `Some(drop site)` when `local` is never used, or used only as the argument of
+/// `drop`/`forget`; `None` when it is used.
+fn unused_except_drop(body: &Body, local: LocalId) -> Option<Option<Span>> {
+    let mut dropped_at = None;
+    for (index, expr) in body.exprs.iter().enumerate() {
+        if !matches!(expr.kind, ExprKind::Local(l) if l == local) {
+            continue;
+        }
+        let parent = body.parent(ExprId(index as u32))?;
+        drop_call(body, parent)?;
+        dropped_at = Some(body.span(parent));
+    }
+    Some(dropped_at)
+}
+
+/// The callee of a call, for primary spans: `tokio::spawn` in `tokio::spawn(async { .. })`,
+/// `spawn` in `ex.spawn(..)`.
+pub fn callee_span(body: &Body, call: ExprId) -> Span {
+    match body.kind(call) {
+        ExprKind::Call { callee, .. } => body.span(*callee),
+        ExprKind::MethodCall { method, method_span, .. } => {
+            let mut end = method_span.start;
+            end.column += method.chars().count() as u32;
+            Span { start: method_span.start, end }
+        }
+        ExprKind::Async { header, .. } => *header,
+        _ => body.span(call),
+    }
+}
+
+/// Source text of a span on one line, shortened for `help:` lines.
+pub fn snippet(lines: &LineIndex, span: Span) -> String {
+    let text = lines.slice(span);
+    let one_line = text.lines().next().unwrap_or("");
+    if one_line.len() < text.len() || one_line.chars().count() > 60 {
+        let head: String = one_line.chars().take(40).collect();
+        format!("{}..", head.trim_end())
+    } else {
+        one_line.to_string()
+    }
+}

@@ -1,0 +1,169 @@
+//! Futures and tasks: which expressions produce a future (crate `async fn`s and methods,
+//! functions returning `impl Future`/`BoxFuture`/`Pin<Box<dyn Future>>`, async blocks, the
+//! catalog's external async APIs), which start a task, and what a task returns.
+
+use crate::catalog::SpawnKind;
+use crate::hir::*;
+use crate::index::FnSig;
+use crate::semantics::Semantics;
+use crate::ty::Ty;
+
+/// Why an expression is a future.
+#[derive(Clone, Debug)]
+pub enum FutureSource<'a> {
+    /// A call of a workspace function or method that is `async` or returns a future.
+    Crate(&'a FnSig),
+    /// A call of a catalogued external async API (`tokio::time::sleep`).
+    External(String),
+    /// An `async { .. }` block.
+    AsyncBlock,
+}
+
+/// A call that spawns a task.
+#[derive(Clone, Debug)]
+pub struct SpawnCall {
+    pub kind: SpawnKind,
+    /// The spawn API, for messages: `tokio::task::spawn`.
+    pub api: String,
+    /// The future (or async block) handed to it.
+    pub task: Option<ExprId>,
+}
+
+/// `FutureExt` combinators: called on a future, they return a future.
+const FUTURE_COMBINATORS: &[&str] =
+    &["boxed", "boxed_local", "fuse", "map", "then", "inspect", "shared", "catch_unwind", "instrument"];
+
+impl<'a> Semantics<'a> {
+    /// Why `expr` evaluates to a future, if it does.
+    pub fn future_source(&self, body: &Body, expr: ExprId) -> Option<FutureSource<'a>> {
+        match body.kind(expr) {
+            ExprKind::Async { .. } => Some(FutureSource::AsyncBlock),
+            ExprKind::Call { callee, .. } => {
+                let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+                if self.catalog.is_async_function(path) {
+                    return Some(FutureSource::External(path.clone()));
+                }
+                let sig = self.index.function(path)?;
+                self.returns_future(sig).then_some(FutureSource::Crate(sig))
+            }
+            ExprKind::MethodCall { receiver, method, .. } => self.method_future(body, *receiver, method),
+            _ => None,
+        }
+    }
+
+    fn method_future(&self, body: &Body, receiver: ExprId, method: &str) -> Option<FutureSource<'a>> {
+        if FUTURE_COMBINATORS.contains(&method) {
+            if let Some(source) = self.future_source(body, receiver) {
+                return Some(source);
+            }
+        }
+        let receiver_ty = self.ty_of(body, receiver);
+        for ty in self.deref_chain(&receiver_ty) {
+            if let Some(path) = ty.path_str() {
+                if self.catalog.is_async_method(path, method) {
+                    return Some(FutureSource::External(format!("{path}::{method}")));
+                }
+            }
+        }
+        let sig = self.crate_method(body, receiver, method)?;
+        self.returns_future(sig).then_some(FutureSource::Crate(sig))
+    }
+
+    /// The workspace method a method call reaches: by the receiver's type (also a trait
+    /// bound), else by name when the receiver's type is unknown and every workspace method of
+    /// that name agrees on being async or not.
+    pub fn crate_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a FnSig> {
+        let chain = self.deref_chain(&self.ty_of(body, receiver));
+        for ty in &chain {
+            let paths: Vec<&str> = match ty {
+                Ty::Path { path, .. } => vec![path.as_str()],
+                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
+                _ => Vec::new(),
+            };
+            for path in paths {
+                if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
+                    return Some(sig);
+                }
+            }
+        }
+        if chain.iter().any(|t| !t.is_opaque()) {
+            // A known type without such a method: an external type's own method.
+            return None;
+        }
+        let candidates = self.index.methods_named(method);
+        let first = self.index.function(candidates.first()?)?;
+        let agree = candidates
+            .iter()
+            .filter_map(|path| self.index.function(path))
+            .all(|sig| self.returns_future(sig) == self.returns_future(first));
+        agree.then_some(first)
+    }
+
+    /// Whether a function's calls produce futures.
+    pub fn returns_future(&self, sig: &FnSig) -> bool {
+        sig.is_async || sig.returns.as_ref().is_some_and(|ty| self.is_future_ty(ty))
+    }
+
+    /// `impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture<..>`, or an alias of one.
+    pub fn is_future_ty(&self, ty: &Ty) -> bool {
+        self.future_output(ty).is_some()
+    }
+
+    /// The output type of a future type (`Unknown` when not written), or `None` when `ty` is
+    /// not a future.
+    pub fn future_output(&self, ty: &Ty) -> Option<Ty> {
+        match ty {
+            Ty::Bounds(bounds) => bounds
+                .iter()
+                .find(|b| b.path_str().is_some_and(|p| self.catalog.is_future_type(p)))
+                .map(Ty::first_arg),
+            Ty::Path { path, args } => {
+                if self.catalog.is_future_type(path) {
+                    // `BoxFuture<'a, T>`: lifetimes are not kept, so `T` is the first argument.
+                    return Some(args.first().cloned().unwrap_or(Ty::Unknown));
+                }
+                match path.as_str() {
+                    "std::pin::Pin" | "std::boxed::Box" => {
+                        args.first().and_then(|inner| self.future_output(inner))
+                    }
+                    _ => self.index.alias(path).and_then(|target| self.future_output(target)),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The output type of a future-producing call, where declared.
+    pub fn future_call_output(&self, body: &Body, expr: ExprId) -> Option<Ty> {
+        match self.future_source(body, expr)? {
+            FutureSource::Crate(sig) => {
+                if sig.is_async {
+                    Some(sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new())))
+                } else {
+                    sig.returns.as_ref().and_then(|ty| self.future_output(ty))
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `expr` spawns a task, and with what.
+    pub fn spawn_call(&self, body: &Body, expr: ExprId) -> Option<SpawnCall> {
+        match body.kind(expr) {
+            ExprKind::Call { callee, args } => {
+                let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+                let kind = self.catalog.spawn_function(path)?;
+                Some(SpawnCall { kind, api: path.clone(), task: args.first().copied() })
+            }
+            ExprKind::MethodCall { receiver, method, args, .. } => {
+                let receiver_ty = self.ty_of(body, *receiver);
+                self.deref_chain(&receiver_ty).iter().find_map(|ty| {
+                    let path = ty.path_str()?;
+                    let kind = self.catalog.spawn_method(path, method)?;
+                    Some(SpawnCall { kind, api: format!("{path}::{method}"), task: args.first().copied() })
+                })
+            }
+            _ => None,
+        }
+    }
+}

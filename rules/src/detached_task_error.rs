@@ -1,0 +1,170 @@
+//! `detached_task_error`: a spawned task's `Result` can never be observed.
+
+use async_lint_analyzer::catalog::SpawnKind;
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+use crate::util::{callee_span, discarded_values, Discard};
+
+pub struct DetachedTaskError;
+
+static META: RuleMeta = RuleMeta {
+    id: "detached_task_error",
+    default_level: Level::Warn,
+    summary: "A spawned task returns a `Result`, but its `JoinHandle` is dropped: the error is never seen.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
+`Runtime::spawn`, `LocalSet::spawn_local` and `async_std::task::spawn` calls whose
+`JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`) while the task's output is a
+`Result`: an async block that uses `?`, ends in `Ok(..)`/`Err(..)` or returns one, or ends by
+awaiting a workspace function returning `Result`; or a workspace future whose output is a
+`Result`. Tasks whose output is `()` are not reported.",
+        why_is_this_bad: "\
+Dropping a `JoinHandle` detaches the task. When the task fails, its `Err` is returned into the
+void: nothing logs it, nothing retries, nothing notices. This \"silent failure\" is behind many
+production incidents where a background worker quietly stopped.",
+        example: "\
+fn start(pool: Pool) {
+    tokio::spawn(async move {
+        let jobs = pool.fetch_jobs().await?;
+        process(jobs).await
+    });
+}",
+        use_instead: "\
+fn start(pool: Pool) {
+    tokio::spawn(async move {
+        if let Err(error) = run(pool).await {
+            tracing::error!(%error, \"job worker failed\");
+        }
+    });
+}",
+        known_limits: "\
+The task's output is read from the async block's syntax and from workspace signatures; a
+future from an external crate whose output is a `Result` is not known. A handle stored and
+dropped later is not followed.",
+    },
+};
+
+struct Detached {
+    span: Span,
+    api: String,
+    evidence: Evidence,
+    dropped_at: Option<Span>,
+}
+
+/// Why the task's output is a `Result`.
+struct Evidence {
+    span: Span,
+    reason: String,
+}
+
+impl Rule for DetachedTaskError {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            out.extend(find_detached(cx.sem, function).iter().map(report));
+        }
+    }
+}
+
+fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
+    let Some(body) = &function.body else { return Vec::new() };
+    discarded_values(body)
+        .into_iter()
+        .filter_map(|(expr, how)| {
+            let dropped_at = match how {
+                Discard::Statement | Discard::LetUnderscore => None,
+                Discard::Dropped { call, .. } => Some(call),
+                Discard::UnusedBinding { .. } => return None,
+            };
+            let spawn = sem.spawn_call(body, expr)?;
+            if spawn.kind != SpawnKind::Detaching {
+                return None;
+            }
+            let evidence = result_evidence(sem, body, spawn.task?)?;
+            Some(Detached { span: callee_span(body, expr), api: spawn.api, evidence, dropped_at })
+        })
+        .collect()
+}
+
+/// Whether the task's future outputs a `Result`, and where that shows.
+fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evidence> {
+    if let ExprKind::Async { body: block, .. } = body.kind(task) {
+        return block_evidence(sem, body, *block);
+    }
+    let output = sem.future_call_output(body, task).or_else(|| sem.future_output(&sem.ty_of(body, task)))?;
+    output
+        .is_result()
+        .then(|| Evidence { span: body.span(task), reason: "this future's output is a `Result`".into() })
+}
+
+fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evidence> {
+    let ExprKind::Block(inner) = body.kind(block) else { return None };
+    if let Some(tail) = inner.tail {
+        if is_ok_or_err(body, tail) {
+            return Some(Evidence { span: body.span(tail), reason: "the task ends in a `Result`".into() });
+        }
+        if let ExprKind::Await(awaited) = body.kind(tail) {
+            if sem.future_call_output(body, *awaited).is_some_and(|ty| ty.is_result()) {
+                return Some(Evidence {
+                    span: body.span(tail),
+                    reason: "the task returns this `Result`".into(),
+                });
+            }
+        }
+    }
+    own_exprs(body, block).into_iter().find_map(|id| match body.kind(id) {
+        ExprKind::Try(_) => Some(Evidence {
+            span: body.span(id),
+            reason: "the task uses `?`, so it returns a `Result`".into(),
+        }),
+        ExprKind::Return(Some(value)) if is_ok_or_err(body, *value) => {
+            Some(Evidence { span: body.span(id), reason: "the task returns a `Result`".into() })
+        }
+        _ => None,
+    })
+}
+
+fn is_ok_or_err(body: &Body, expr: ExprId) -> bool {
+    let ExprKind::Call { callee, .. } = body.kind(expr) else { return false };
+    matches!(body.kind(*callee), ExprKind::Path(Resolved::Item(p))
+        if p == "std::result::Result::Ok" || p == "std::result::Result::Err")
+}
+
+/// The expressions of a block that belong to it, not to closures or async blocks inside it.
+fn own_exprs(body: &Body, root: ExprId) -> Vec<ExprId> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        out.push(id);
+        for child in body.children(id) {
+            if !matches!(body.kind(child), ExprKind::Closure { .. } | ExprKind::Async { .. }) {
+                stack.push(child);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn report(task: &Detached) -> Finding {
+    let mut finding = Finding::new(
+        task.span,
+        format!("the `JoinHandle` of this `{}` task is dropped, so its `Result` is never observed", task.api),
+    )
+    .primary_label("the task's error is lost when this handle is dropped")
+    .label(task.evidence.span, task.evidence.reason.clone());
+    if let Some(call) = task.dropped_at {
+        finding = finding.label(call, "the handle is dropped here");
+    }
+    finding.note("dropping a `JoinHandle` detaches the task: when it fails, nothing sees the error").help(
+        "handle the error inside the task (`if let Err(e) = .. { tracing::error!(..) }`), or keep the handle \
+         and check it (`handle.await`, or spawn into a `tokio::task::JoinSet`)",
+    )
+}

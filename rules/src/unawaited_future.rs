@@ -1,0 +1,150 @@
+//! `unawaited_future`: a future created and thrown away without being awaited.
+
+use async_lint_analyzer::futures::FutureSource;
+use async_lint_analyzer::hir::{Body, ExprId, Function};
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+use crate::util::{callee_span, discarded_values, snippet, Discard};
+
+pub struct UnawaitedFuture;
+
+static META: RuleMeta = RuleMeta {
+    id: "unawaited_future",
+    default_level: Level::Warn,
+    summary: "A future that is created and dropped without being awaited does nothing.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a future that is thrown away without being awaited, polled, stored or passed on: a
+statement `fut;` (also in loops, closures and sync functions), `let _ = fut;`, `drop(fut)`,
+`std::mem::forget(fut)`, a binding that is never used (or only dropped), and a discarded
+`async { .. }` block.
+
+A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
+files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
+`BoxFuture` or `LocalBoxFuture`, an async block, or a catalogued external async API
+(`tokio::time::sleep`, `tokio::fs::*`, tokio sync primitives, `reqwest`, `sqlx` queries,
+`futures::future::join_all` ...). Method calls are resolved by the receiver's type where it is
+known; otherwise by name, when every workspace method of that name is async. Futures passed to
+`spawn`, `join_all`, a `JoinSet` or `FuturesUnordered`, returned, or awaited later are not
+reported.",
+        why_is_this_bad: "\
+Futures are lazy: nothing happens until they are polled. A forgotten `.await` silently skips
+the work (a message never sent, a write never flushed, a sleep that does not wait), and the
+program carries on as if it had succeeded. rustc warns only about a bare `fut;` statement.",
+        example: "\
+async fn shutdown(conn: &Connection) {
+    conn.flush();
+    let _ = conn.close();
+}",
+        use_instead: "\
+async fn shutdown(conn: &Connection) {
+    conn.flush().await;
+    let _ = conn.close().await;
+}",
+        known_limits: "\
+A method call on a value whose type is unknown is resolved by name only when no workspace
+method of that name is sync. Futures returned by external crates outside the catalog are
+not known, nor are futures stored in a field and dropped later.",
+    },
+};
+
+struct Unawaited<'a> {
+    span: Span,
+    source: FutureSource<'a>,
+    how: Discard,
+    /// The local's name, for unused bindings.
+    binding: Option<String>,
+    code: String,
+}
+
+impl Rule for UnawaitedFuture {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            for site in find_unawaited(cx, function) {
+                out.push(report(&site));
+            }
+        }
+    }
+}
+
+fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaited<'a>> {
+    let Some(body) = &function.body else { return Vec::new() };
+    discarded_values(body)
+        .into_iter()
+        .filter_map(|(expr, how)| {
+            let source = cx.sem.future_source(body, expr)?;
+            Some(site(cx, body, expr, source, how))
+        })
+        .collect()
+}
+
+fn site<'a>(
+    cx: &RuleContext<'a>,
+    body: &Body,
+    expr: ExprId,
+    source: FutureSource<'a>,
+    how: Discard,
+) -> Unawaited<'a> {
+    let binding = match &how {
+        Discard::UnusedBinding { local, .. } => Some(body.local(*local).name.clone()),
+        _ => None,
+    };
+    let span = match source {
+        FutureSource::AsyncBlock => callee_span(body, expr),
+        _ => body.span(expr),
+    };
+    Unawaited { span, source, how, binding, code: snippet(cx.lines, body.span(expr)) }
+}
+
+fn describe(source: &FutureSource<'_>) -> String {
+    match source {
+        FutureSource::Crate(sig) if sig.is_async => format!("`{}` is an `async fn`", sig.name),
+        FutureSource::Crate(sig) => format!("`{}` returns a future", sig.name),
+        FutureSource::External(path) => format!("`{path}` returns a future"),
+        FutureSource::AsyncBlock => "an async block is a future".to_string(),
+    }
+}
+
+fn report(site: &Unawaited<'_>) -> Finding {
+    let what = describe(&site.source);
+    let (message, label, help) = match &site.how {
+        Discard::Statement => (
+            format!("this future is never awaited: {what}"),
+            "created and dropped without being polled",
+            format!("add `.await`: `{}.await;`", site.code),
+        ),
+        Discard::LetUnderscore => (
+            format!("`let _ =` drops this future without awaiting it: {what}"),
+            "dropped at once, so it never runs",
+            format!("await it and ignore only its output: `let _ = {}.await;`", site.code),
+        ),
+        Discard::Dropped { forgotten, .. } => (
+            format!(
+                "this future is {} without being awaited: {what}",
+                if *forgotten { "forgotten" } else { "dropped" }
+            ),
+            "created here and never polled",
+            format!("`.await` it instead: `{}.await;`", site.code),
+        ),
+        Discard::UnusedBinding { .. } => (
+            format!("the future in `{}` is never awaited: {what}", site.binding.as_deref().unwrap_or("_")),
+            "created here and never polled",
+            format!("`.await` it where its result is needed: `{}.await`", site.code),
+        ),
+    };
+    let mut finding = Finding::new(site.span, message).primary_label(label).help(help);
+    if let Discard::Dropped { call, .. } | Discard::UnusedBinding { dropped_at: Some(call), .. } = &site.how {
+        finding = finding.label(*call, "dropped here without being awaited");
+    }
+    if let FutureSource::Crate(sig) = &site.source {
+        let line = sig.location.name_span.start.line;
+        let kind = if sig.is_async { "declared `async`" } else { "declared to return a future" };
+        finding = finding.note(format!("`{}` is {kind} at {}:{line}", sig.name, sig.location.display));
+    }
+    finding.note("futures do nothing unless they are awaited or polled")
+}
