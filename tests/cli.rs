@@ -257,3 +257,12 @@ fn output_is_deterministic_across_thread_counts() {
     assert!(json_lines(&one.stdout).len() > 60);
     assert_eq!(one.stdout, two.stdout);
 }
+
+#[test]
+fn readme_shows_a_real_diagnostic_from_the_demo() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let start = readme.find("```text\n").expect("README has a text block") + "```text\n".len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let run = run_tool(&repo_root(), &["--manifest-path", "fixtures/demo/Cargo.toml", "--color", "never"]);
+    assert!(run.stdout.contains(shown.trim_end()), "README's example is not current:\n{shown}");
+}
