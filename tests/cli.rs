@@ -24,10 +24,10 @@ fn cargo_mode_on_the_demo_crate() {
     assert!(files.contains(&"fixtures/demo/src/config.rs"), "{files:?}");
     assert!(files.contains(&"fixtures/demo/src/handlers.rs"), "{files:?}");
     assert!(rules_of(&run).contains(&"nested_runtime".to_string()));
-    for rule in ["blocking_call", "lock_across_await", "detached_task_error"] {
+    for rule in ["blocking_call", "lock_across_await", "detached_task_error", "transitive_blocking_call"] {
         assert!(rules_of(&run).contains(&rule.to_string()), "{rule} missing");
     }
-    assert!(run.stderr.contains("1 error, 5 warnings in 3 files"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 error, 6 warnings in 3 files"), "{}", run.stderr);
 }
 
 #[test]
@@ -35,7 +35,7 @@ fn cargo_subcommand_form_and_current_directory() {
     // `cargo async-lint` runs the binary with `async-lint` as its first argument.
     let run = run_tool(&fixtures_dir().join("demo/src"), &["async-lint", "--format", "json", "-q"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert_eq!(json_lines(&run.stdout).len(), 6);
+    assert_eq!(json_lines(&run.stdout).len(), 7);
     assert!(run.stderr.is_empty(), "-q prints no summary: {}", run.stderr);
     let first = &json_lines(&run.stdout)[0];
     assert_eq!(first["file"], "config.rs", "paths are relative to the working directory when under it");

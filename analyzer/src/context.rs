@@ -63,6 +63,9 @@ pub struct Context {
     pub async_origin: Option<AsyncOrigin>,
     /// The innermost loops around the expression within the same async context (outermost first).
     pub loops: Vec<ExprId>,
+    /// Inside a closure handed to an offloading API (`spawn_blocking`, `std::thread::spawn`):
+    /// it runs on another thread, not in its function's caller.
+    pub offloaded: bool,
 }
 
 impl Context {
@@ -71,7 +74,7 @@ impl Context {
     }
 
     fn entering(origin: Option<AsyncOrigin>) -> Context {
-        Context { async_origin: origin, loops: Vec::new() }
+        Context { async_origin: origin, loops: Vec::new(), offloaded: false }
     }
 }
 
@@ -171,7 +174,9 @@ fn child_context(body: &Body, parent: ExprId, child: ExprId, cx: &Context, paren
         ExprKind::Closure { is_async: true, header, .. } => {
             return Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header }))
         }
-        ExprKind::Closure { .. } if parent_offloads => return Context::entering(None),
+        ExprKind::Closure { .. } if parent_offloads => {
+            return Context { async_origin: None, loops: Vec::new(), offloaded: true }
+        }
         _ => {}
     }
     let mut next = cx.clone();

@@ -204,7 +204,7 @@ fn source_file(path: PathBuf, relative: &Path, krate: &CrateId, edition: Edition
 
 /// A file's module path from its place in the package: `src/db/pool.rs` -> `db::pool`,
 /// `src/db/mod.rs` -> `db`; crate roots (`lib.rs`, `main.rs`, `src/bin/*`, `tests/*`,
-/// `examples/*`, `benches/*`, `build.rs`) -> the crate root.
+/// `examples/*`, `benches/*`, `build.rs`, and files outside those directories) -> the crate root.
 pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
     let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let Some((first, _)) = parts.split_first() else {
@@ -225,7 +225,8 @@ pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
             }
             &parts[1..]
         }
-        _ => &parts[..],
+        // Anywhere else (`fixtures/x.rs`, `scripts/y.rs`): a crate root of its own.
+        _ => return (Vec::new(), false),
     };
     let mut module: Vec<String> = inner.iter().map(|s| s.trim_end_matches(".rs").to_string()).collect();
     if matches!(module.last().map(String::as_str), Some("mod" | "lib" | "main" | "build")) {

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::callgraph::BlockingSummary;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding, Level, Severity};
 use crate::hir::FileHir;
@@ -119,12 +120,14 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
 
 fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
     let lowered: Vec<Lowered> = files.par_iter().map(|file| load(file, options.catalog)).collect();
-    let index = CrateIndex::build(
-        lowered
-            .iter()
-            .enumerate()
-            .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str()))),
-    );
+    let hirs: Vec<(usize, &FileHir, &str)> = lowered
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
+        .collect();
+    let mut index = CrateIndex::build(hirs.iter().copied());
+    let blocking = BlockingSummary::compute(&hirs, &index, options.catalog);
+    index.set_blocking(blocking);
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files

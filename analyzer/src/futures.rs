@@ -99,6 +99,31 @@ impl<'a> Semantics<'a> {
         agree.then_some(first)
     }
 
+    /// The workspace method a method call reaches, for the call graph: by the receiver's type
+    /// (also a trait bound), else by a name that only one workspace function has.
+    pub fn unique_crate_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a FnSig> {
+        let chain = self.deref_chain(&self.ty_of(body, receiver));
+        for ty in &chain {
+            let paths: Vec<&str> = match ty {
+                Ty::Path { path, .. } => vec![path.as_str()],
+                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
+                _ => Vec::new(),
+            };
+            for path in paths {
+                if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
+                    return Some(sig);
+                }
+            }
+        }
+        if chain.iter().any(|t| !t.is_opaque()) {
+            return None;
+        }
+        match self.index.methods_named(method) {
+            [only] => self.index.function(only),
+            _ => None,
+        }
+    }
+
     /// Whether a function's calls produce futures.
     pub fn returns_future(&self, sig: &FnSig) -> bool {
         sig.is_async || sig.returns.as_ref().is_some_and(|ty| self.is_future_ty(ty))

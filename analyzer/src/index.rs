@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::callgraph::BlockingSummary;
 use crate::hir::{FileHir, FnOwner, Function};
 use crate::source::Span;
 use crate::ty::Ty;
@@ -41,6 +42,8 @@ pub struct CrateIndex {
     /// Other names of workspace items, from `use` items: `crate::store::Disk` ->
     /// `crate::store::disk::Disk`.
     reexports: HashMap<String, String>,
+    /// Which sync functions block, filled in once the index exists (see `callgraph`).
+    blocking: BlockingSummary,
 }
 
 impl CrateIndex {
@@ -129,6 +132,15 @@ impl CrateIndex {
     /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
     pub fn is_local_type(&self, path: &str) -> bool {
         self.local_types.contains(self.canonical(path).as_ref())
+    }
+
+    /// Records which sync functions block (computed from this index by `callgraph`).
+    pub fn set_blocking(&mut self, summary: BlockingSummary) {
+        self.blocking = summary;
+    }
+
+    pub fn blocking(&self) -> &BlockingSummary {
+        &self.blocking
     }
 
     /// The defining path of an item reached through `use` re-exports (a few hops at most).

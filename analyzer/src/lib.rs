@@ -2,6 +2,7 @@
 //! HIR, types, async contexts, workspace index), the rule interface, diagnostics and
 //! rendering. It never prints or exits: the binary does.
 
+pub mod callgraph;
 pub mod catalog;
 pub mod context;
 pub mod diagnostic;

@@ -8,6 +8,7 @@ mod dropped_task;
 mod lock_across_await;
 mod nested_runtime;
 mod refcell_across_await;
+mod transitive_blocking_call;
 mod unawaited_future;
 mod util;
 
@@ -21,6 +22,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &unawaited_future::UnawaitedFuture,
         &dropped_task::DroppedTask,
         &detached_task_error::DetachedTaskError,
+        &transitive_blocking_call::TransitiveBlockingCall,
     ]
 }
 
