@@ -184,6 +184,32 @@ impl Catalog {
         self.spawns.get(&Key::Method { receiver: receiver.to_string(), method: method.to_string() }).copied()
     }
 
+    /// An operation documented as not cancel safe: `(what is lost, what to do instead)`.
+    pub fn not_cancel_safe(&self, method: &str) -> Option<(&'static str, &'static str)> {
+        tables::NOT_CANCEL_SAFE
+            .iter()
+            .find(|(name, _, _)| *name == method)
+            .map(|(_, lost, instead)| (*lost, *instead))
+    }
+
+    /// A sender whose `send` is sync or cancel safe (broadcast, watch, unbounded, std).
+    pub fn is_cancel_safe_sender(&self, path: &str) -> bool {
+        tables::CANCEL_SAFE_SENDERS.contains(&path)
+    }
+
+    pub fn is_timer(&self, path: &str) -> bool {
+        tables::TIMERS.contains(&path)
+    }
+
+    /// A method or function whose future signals shutdown (`token.cancelled()`, `rx.recv()`).
+    pub fn is_shutdown_method(&self, method: &str) -> bool {
+        tables::SHUTDOWN_METHODS.contains(&method)
+    }
+
+    pub fn is_shutdown_function(&self, path: &str) -> bool {
+        tables::SHUTDOWN_FUNCTIONS.contains(&path)
+    }
+
     /// Whether a type (canonical path) is a guard that must not live across `.await`.
     pub fn guard_kind(&self, path: &str) -> Option<GuardKind> {
         self.guard_types.get(path).copied()

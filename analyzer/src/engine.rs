@@ -128,6 +128,8 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
     let mut index = CrateIndex::build(hirs.iter().copied());
     let blocking = BlockingSummary::compute(&hirs, &index, options.catalog);
     index.set_blocking(blocking);
+    let endless = crate::tasks::endless_async_fns(&hirs, &index, options.catalog);
+    index.set_endless_loops(endless);
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files

@@ -44,6 +44,8 @@ pub struct CrateIndex {
     reexports: HashMap<String, String>,
     /// Which sync functions block, filled in once the index exists (see `callgraph`).
     blocking: BlockingSummary,
+    /// Async fns that run an endless loop (see `tasks`).
+    endless_loops: crate::tasks::EndlessLoops,
 }
 
 impl CrateIndex {
@@ -141,6 +143,15 @@ impl CrateIndex {
 
     pub fn blocking(&self) -> &BlockingSummary {
         &self.blocking
+    }
+
+    pub fn set_endless_loops(&mut self, loops: crate::tasks::EndlessLoops) {
+        self.endless_loops = loops;
+    }
+
+    /// Where a workspace async fn runs an endless loop: `(display path, loop span)`.
+    pub fn endless_loop(&self, path: &str) -> Option<&(String, Span)> {
+        self.endless_loops.get(self.canonical(path).as_ref())
     }
 
     /// The defining path of an item reached through `use` re-exports (a few hops at most).

@@ -20,6 +20,7 @@ pub mod rule;
 pub mod semantics;
 pub mod source;
 pub mod suppress;
+pub mod tasks;
 pub mod ty;
 
 pub use diagnostic::{Diagnostic, Finding, Label, Level, Severity};

@@ -309,8 +309,12 @@ impl Resolver<'_> {
         if let Some(found) = self.lookup_globs(place, first, depth) {
             return Some(self.finish(join(&found, rest)));
         }
+        if let Some(prelude_path) = prelude(first) {
+            // `Box::pin`, `Vec::new`, `Option::Some`: prelude names lead longer paths too.
+            return Some(join(prelude_path, rest));
+        }
         if rest.is_empty() {
-            return prelude(first).map(str::to_string);
+            return None;
         }
         // An extern crate (`tokio::spawn`): taken as written.
         Some(self.knowledge.canonicalize(segments.join("::")))

@@ -4,6 +4,7 @@ use async_lint_analyzer::catalog::SpawnKind;
 use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
+use async_lint_analyzer::tasks::own_exprs;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::{callee_span, discarded_values, Discard};
@@ -135,22 +136,6 @@ fn is_ok_or_err(body: &Body, expr: ExprId) -> bool {
     let ExprKind::Call { callee, .. } = body.kind(expr) else { return false };
     matches!(body.kind(*callee), ExprKind::Path(Resolved::Item(p))
         if p == "std::result::Result::Ok" || p == "std::result::Result::Err")
-}
-
-/// The expressions of a block that belong to it, not to closures or async blocks inside it.
-fn own_exprs(body: &Body, root: ExprId) -> Vec<ExprId> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(id) = stack.pop() {
-        out.push(id);
-        for child in body.children(id) {
-            if !matches!(body.kind(child), ExprKind::Closure { .. } | ExprKind::Async { .. }) {
-                stack.push(child);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn report(task: &Detached) -> Finding {

@@ -3,13 +3,16 @@
 use async_lint_analyzer::rule::{Rule, RuleMeta, SYNTAX_ERROR};
 
 mod blocking_call;
+mod cancel_unsafe_select;
 mod detached_task_error;
 mod dropped_task;
 mod lock_across_await;
 mod nested_runtime;
 mod refcell_across_await;
+mod select_timer_reset;
 mod transitive_blocking_call;
 mod unawaited_future;
+mod unstoppable_task;
 mod util;
 
 /// Every rule, in the order they are listed.
@@ -23,6 +26,9 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &dropped_task::DroppedTask,
         &detached_task_error::DetachedTaskError,
         &transitive_blocking_call::TransitiveBlockingCall,
+        &cancel_unsafe_select::CancelUnsafeSelect,
+        &select_timer_reset::SelectTimerReset,
+        &unstoppable_task::UnstoppableTask,
     ]
 }
 

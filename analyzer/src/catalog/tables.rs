@@ -543,6 +543,11 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("sqlx::query::Query.bind", "$self"),
     ("sqlx::query::QueryAs.bind", "$self"),
     ("tokio::sync::Notify::new", "tokio::sync::Notify"),
+    ("tokio::time::sleep", "tokio::time::Sleep"),
+    ("tokio::time::sleep_until", "tokio::time::Sleep"),
+    ("tokio::time::interval", "tokio::time::Interval"),
+    ("tokio_util::sync::CancellationToken::new", "tokio_util::sync::CancellationToken"),
+    ("tokio_util::sync::CancellationToken.child_token", "tokio_util::sync::CancellationToken"),
     ("tokio::sync::Semaphore::new", "tokio::sync::Semaphore"),
     ("async_executor::Executor::new", "async_executor::Executor"),
     ("async_executor::LocalExecutor::new", "async_executor::LocalExecutor"),
@@ -706,3 +711,83 @@ pub const CANCELLING_SPAWNS: &[&str] = &[
     "async_task::spawn_local",
     "async_task::spawn_unchecked",
 ];
+
+/// Operations documented as not cancel safe, raced inline in a `select!` loop:
+/// `(method, what is lost, what to do instead)`. `read`/`write` count only without arguments
+/// (`RwLock`; the I/O methods of the same names take a buffer and are cancel safe).
+pub const NOT_CANCEL_SAFE: &[(&str, &str, &str)] = &[
+    ("read_exact", "the bytes already read", "create the read once before the loop, `tokio::pin!` it and race `&mut read`, or read with the cancel-safe `read`/`read_buf` into a buffer kept outside the loop"),
+    ("read_to_end", "the bytes already read", "read with the cancel-safe `read_buf` into a buffer kept outside the loop"),
+    ("read_to_string", "the bytes already read", "read with the cancel-safe `read_buf` into a buffer kept outside the loop"),
+    ("read_line", "the partial line", "use `lines()` and race `lines.next_line()`, which is cancel safe (or a `LinesCodec`)"),
+    ("read_until", "the returned count (the bytes stay in the buffer)", "use a codec (`tokio_util::codec::FramedRead`) and race `next()`"),
+    ("read_u16", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u32", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u64", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u128", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i16", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i32", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i64", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i128", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_f32", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_f64", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u16_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u32_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u64_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_u128_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i16_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i32_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i64_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_i128_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_f32_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("read_f64_le", "partially read bytes", "decode frames with a codec and race `next()`"),
+    ("write_all", "how much was written (a retry starts over)", "move the write out of the `select!`, or write with the cancel-safe `write`/`write_buf` and track progress"),
+    ("write_all_buf", "how much was written", "write with the cancel-safe `write_buf` and track progress"),
+    ("send", "the message itself", "`reserve()` a permit first and then `permit.send(msg)`, so a cancelled branch loses no message"),
+    ("send_all", "the items in flight", "send outside the `select!`, or feed items one at a time with `reserve()`"),
+    ("feed", "the item", "feed outside the `select!`"),
+    ("reserve", "its place in the queue", "reserve before the loop, or accept losing the place in the queue"),
+    ("reserve_many", "its place in the queue", "reserve before the loop"),
+    ("reserve_owned", "its place in the queue", "reserve before the loop"),
+    ("lock", "its place in the lock's fair queue", "take the lock outside the `select!`, or signal with a channel or `Notify`"),
+    ("lock_owned", "its place in the lock's fair queue", "take the lock outside the `select!`"),
+    ("read", "its place in the lock's fair queue", "take the lock outside the `select!`"),
+    ("write", "its place in the lock's fair queue", "take the lock outside the `select!`"),
+    ("read_owned", "its place in the lock's fair queue", "take the lock outside the `select!`"),
+    ("write_owned", "its place in the lock's fair queue", "take the lock outside the `select!`"),
+    ("acquire", "its place in the semaphore's queue", "acquire the permit before the loop, or race an owned future pinned outside it"),
+    ("acquire_many", "its place in the semaphore's queue", "acquire before the loop"),
+    ("acquire_owned", "its place in the semaphore's queue", "acquire before the loop"),
+    ("acquire_many_owned", "its place in the semaphore's queue", "acquire before the loop"),
+    ("notified", "a notification that arrives between polls", "create the `Notified` future once before the loop, pin it, and race `&mut notified`"),
+    ("notified_owned", "a notification that arrives between polls", "create the future once before the loop and race `&mut` to it"),
+];
+
+/// Senders whose `send` is sync or cancel safe: a `send` on them is not the mpsc/Sink hazard.
+pub const CANCEL_SAFE_SENDERS: &[&str] = &[
+    "tokio::sync::broadcast::Sender",
+    "tokio::sync::watch::Sender",
+    "tokio::sync::mpsc::UnboundedSender",
+    "tokio::sync::oneshot::Sender",
+    "std::sync::mpsc::Sender",
+    "std::sync::mpsc::SyncSender",
+    "crossbeam_channel::Sender",
+];
+
+/// Timers: created inline in a `select!` loop they restart on every iteration.
+pub const TIMERS: &[&str] = &[
+    "tokio::time::sleep",
+    "tokio::time::sleep_until",
+    "tokio::time::timeout",
+    "tokio::time::timeout_at",
+    "async_std::task::sleep",
+    "smol::Timer::after",
+    "async_io::Timer::after",
+    "futures_timer::Delay::new",
+];
+
+/// Branch futures that watch for shutdown: a select loop racing one of them can be stopped.
+pub const SHUTDOWN_METHODS: &[&str] =
+    &["cancelled", "cancelled_owned", "changed", "recv", "recv_many", "wait_for"];
+
+pub const SHUTDOWN_FUNCTIONS: &[&str] = &["tokio::signal::ctrl_c", "tokio::signal::unix::signal"];

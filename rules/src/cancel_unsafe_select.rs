@@ -1,0 +1,101 @@
+//! `cancel_unsafe_select`: a not-cancel-safe future raced inline in a `select!` loop.
+
+use async_lint_analyzer::context::walk_function;
+use async_lint_analyzer::hir::{ExprKind, Function, MacroCall, MacroKind};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::tasks::{loop_keyword_span, CancelUnsafe};
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+pub struct CancelUnsafeSelect;
+
+static META: RuleMeta = RuleMeta {
+    id: "cancel_unsafe_select",
+    default_level: Level::Warn,
+    summary: "A `select!` in a loop re-creates a non-cancel-safe future each iteration, losing data or queue places.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a branch of `tokio::select!`, `futures::select!` or `futures::select_biased!` inside a
+loop (`loop`, `while`, `for`, also through blocks) whose future is created inline by an
+operation tokio documents as not cancel safe: `read_exact`, `read_to_end`, `read_to_string`,
+the multi-byte `read_u16` .. `read_f64` (and `_le`), `read_line`, `read_until`, `write_all`,
+`mpsc::Sender::send`/`reserve`, tokio's `Mutex::lock` and `RwLock::read`/`write`,
+`Semaphore::acquire*`, `Notify::notified`, `SinkExt::send`/`feed`/`send_all`. Wrappers
+(`.fuse()`, `Box::pin(..)`, the inner future of `timeout(d, ..)`) are looked through;
+`biased;`, `, if` preconditions, `else =>` and patterns such as `Some(x) = ..` are understood.
+A `&mut fut` branch over a future created and pinned outside the loop is fine, and so are the
+cancel-safe operations (`recv`, `read`, `accept`, `tick`, `next`, `cancelled`, ...).",
+        why_is_this_bad: "\
+When another branch wins, `select!` drops the losing futures, and the loop creates them anew.
+A half-done `read_exact` loses the bytes it had read, a `write_all` leaves a partial frame on
+the wire and starts over, `Sender::send` drops the message, and a lock or semaphore acquire
+loses its place in the fair queue. None of it shows up as an error.",
+        example: "\
+loop {
+    tokio::select! {
+        res = stream.read_exact(&mut header) => handle(res?),
+        _ = shutdown.recv() => break,
+    }
+}",
+        use_instead: "\
+let mut frames = tokio_util::codec::FramedRead::new(stream, Codec);
+loop {
+    tokio::select! {
+        frame = frames.next() => handle(frame),
+        _ = shutdown.recv() => break,
+    }
+}",
+        known_limits: "\
+Selects outside any loop are not reported (a single race rarely hides the loss). Operations
+are matched by method name on receivers that are not the crate's own types; a crate's own
+async method named like a tokio one (`send`, `lock`) on a receiver of unknown type may be
+reported.",
+    },
+};
+
+struct UnsafeBranch {
+    span: Span,
+    loop_span: Span,
+    operation: CancelUnsafe,
+}
+
+impl Rule for CancelUnsafeSelect {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            out.extend(find_unsafe_branches(cx.sem, function).iter().map(report));
+        }
+    }
+}
+
+fn find_unsafe_branches(sem: &Semantics<'_>, function: &Function) -> Vec<UnsafeBranch> {
+    let mut found = Vec::new();
+    walk_function(sem, function, &mut |body, expr, cx| {
+        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
+            return;
+        };
+        let Some(innermost_loop) = cx.loops.last() else { return };
+        for branch in &select.branches {
+            if let Some(operation) = sem.cancel_unsafe_operation(body, branch.future) {
+                found.push(UnsafeBranch {
+                    span: body.span(branch.future),
+                    loop_span: loop_keyword_span(body, *innermost_loop),
+                    operation,
+                });
+            }
+        }
+    });
+    found
+}
+
+fn report(branch: &UnsafeBranch) -> Finding {
+    let op = &branch.operation;
+    Finding::new(branch.span, format!("`{}` is not cancel safe, and this `select!` re-creates it on every iteration", op.method))
+        .primary_label(format!("when another branch wins, this future is dropped and {} is lost", op.lost))
+        .label(branch.loop_span, "the loop runs the `select!` again with a new future")
+        .note("`select!` drops every branch future that did not complete; a not-cancel-safe operation loses its progress")
+        .help(op.instead)
+}

@@ -1,0 +1,102 @@
+//! `select_timer_reset`: a timer created inline in a `select!` loop restarts every iteration.
+
+use async_lint_analyzer::context::walk_function;
+use async_lint_analyzer::hir::{ExprKind, Function, MacroCall, MacroKind};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::tasks::loop_keyword_span;
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+pub struct SelectTimerReset;
+
+static META: RuleMeta = RuleMeta {
+    id: "select_timer_reset",
+    default_level: Level::Allow,
+    summary:
+        "A sleep/timeout created inline in a `select!` loop restarts on every iteration and may never fire.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a `tokio::time::sleep(..)`, `sleep_until(..)`, `timeout(..)` or `timeout_at(..)` (and
+`async_std::task::sleep`, `smol::Timer::after`, `futures_timer::Delay::new`) created inline as
+a `select!` branch inside a loop. Allow by default: an inline sleep is sometimes meant as an
+idle timeout (\"fire when nothing arrived for 5 seconds\"); enable it with
+`-W select_timer_reset` to find the places where a deadline was meant.",
+        why_is_this_bad: "\
+Each iteration of the loop creates a new timer. While other branches keep completing (messages
+keep arriving), the timer starts over every time and never fires: a periodic flush or a
+deadline silently stops happening under load.",
+        example: "\
+loop {
+    tokio::select! {
+        Some(msg) = rx.recv() => batch.push(msg),
+        _ = tokio::time::sleep(Duration::from_secs(5)) => flush(&mut batch).await,
+    }
+}",
+        use_instead: "\
+let deadline = tokio::time::sleep(Duration::from_secs(5));
+tokio::pin!(deadline);
+loop {
+    tokio::select! {
+        Some(msg) = rx.recv() => batch.push(msg),
+        _ = &mut deadline => {
+            flush(&mut batch).await;
+            deadline.as_mut().reset(tokio::time::Instant::now() + Duration::from_secs(5));
+        }
+    }
+}",
+        known_limits: "\
+The rule cannot tell an intended idle timeout from a deadline; that is why it is off by
+default. `tokio::time::interval` ticks are cancel safe and not reported.",
+    },
+};
+
+struct InlineTimer {
+    span: Span,
+    loop_span: Span,
+    timer: String,
+}
+
+impl Rule for SelectTimerReset {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            out.extend(find_inline_timers(cx.sem, function).iter().map(report));
+        }
+    }
+}
+
+fn find_inline_timers(sem: &Semantics<'_>, function: &Function) -> Vec<InlineTimer> {
+    let mut found = Vec::new();
+    walk_function(sem, function, &mut |body, expr, cx| {
+        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
+            return;
+        };
+        let Some(innermost_loop) = cx.loops.last() else { return };
+        for branch in &select.branches {
+            if let Some(timer) = sem.timer_call(body, branch.future) {
+                found.push(InlineTimer {
+                    span: body.span(branch.future),
+                    loop_span: loop_keyword_span(body, *innermost_loop),
+                    timer,
+                });
+            }
+        }
+    });
+    found
+}
+
+fn report(timer: &InlineTimer) -> Finding {
+    Finding::new(
+        timer.span,
+        format!("`{}` is created anew on every iteration of this `select!` loop", timer.timer),
+    )
+    .primary_label("this timer restarts whenever another branch completes first")
+    .label(timer.loop_span, "each iteration creates a new timer")
+    .help(
+        "create the timer once before the loop (`let sleep = tokio::time::sleep(d); tokio::pin!(sleep);`), \
+             race `&mut sleep`, and `sleep.as_mut().reset(deadline)` when the deadline should move",
+    )
+}

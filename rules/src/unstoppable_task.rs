@@ -1,0 +1,142 @@
+//! `unstoppable_task`: a detached task running an endless loop with no way to stop it.
+
+use async_lint_analyzer::catalog::SpawnKind;
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::source::Span;
+use async_lint_analyzer::tasks::loop_keyword_span;
+use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
+
+use crate::util::{callee_span, discarded_values, Discard};
+
+pub struct UnstoppableTask;
+
+static META: RuleMeta = RuleMeta {
+    id: "unstoppable_task",
+    default_level: Level::Warn,
+    summary: "A spawned task with a dropped handle loops forever with no shutdown path.",
+    docs: RuleDocs {
+        what_it_does: "\
+Reports a spawned task (`tokio::spawn`, `task::spawn`, `spawn_local`, `Handle::spawn`,
+`async_std::task::spawn`, smol's `spawn(..).detach()`) whose handle is discarded and whose body
+(an async block, or a workspace `async fn`) runs a `loop` that nothing can end: no `break`
+that leaves it, no `return`, no `?`, and no `select!` branch on a shutdown source
+(`CancellationToken::cancelled`, a `watch`/`broadcast`/`oneshot`/`mpsc` receiver,
+`signal::ctrl_c`). `while let Some(..) = rx.recv().await` loops end when the senders are
+dropped and are not reported.",
+        why_is_this_bad: "\
+Nothing can stop such a task except dropping the whole runtime: graceful shutdown cannot wait
+for it, its cleanup never runs, and in tests it leaks into the next case. Without its
+`JoinHandle` it cannot even be aborted.",
+        example: "\
+fn start_metrics(registry: Registry) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            registry.flush().await;
+        }
+    });
+}",
+        use_instead: "\
+fn start_metrics(registry: Registry, token: CancellationToken) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tokio::select! {
+                _ = token.cancelled() => break,
+                _ = tick.tick() => registry.flush().await,
+            }
+        }
+    });
+}",
+        known_limits: "\
+A loop ended by a panic or `std::process::exit` counts as endless. A shutdown flag checked
+with `if flag.load(..) { break }` is a `break`, so it is not reported.",
+    },
+};
+
+struct Unstoppable {
+    span: Span,
+    api: String,
+    /// The endless loop: in this file (a label), or elsewhere (a note).
+    endless: EndlessAt,
+}
+
+enum EndlessAt {
+    Here(Span),
+    Elsewhere { function: String, file: String, line: u32 },
+}
+
+impl Rule for UnstoppableTask {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for function in &cx.hir.functions {
+            out.extend(find_unstoppable(cx.sem, function).iter().map(report));
+        }
+    }
+}
+
+fn find_unstoppable(sem: &Semantics<'_>, function: &Function) -> Vec<Unstoppable> {
+    let Some(body) = &function.body else { return Vec::new() };
+    discarded_values(body)
+        .into_iter()
+        .filter(|(_, how)| !matches!(how, Discard::UnusedBinding { .. }))
+        .filter_map(|(expr, _)| {
+            let spawn_expr = detached_spawn(sem, body, expr)?;
+            let spawn = sem.spawn_call(body, spawn_expr)?;
+            let endless = endless_loop_of(sem, body, spawn.task?)?;
+            Some(Unstoppable { span: callee_span(body, spawn_expr), api: spawn.api, endless })
+        })
+        .collect()
+}
+
+/// The spawn call whose handle is thrown away: the discarded value itself (tokio), or the
+/// receiver of `.detach()` (smol).
+fn detached_spawn(sem: &Semantics<'_>, body: &Body, discarded: ExprId) -> Option<ExprId> {
+    if let ExprKind::MethodCall { receiver, method, args, .. } = body.kind(discarded) {
+        if method == "detach" && args.is_empty() {
+            let spawn = sem.spawn_call(body, *receiver)?;
+            return (spawn.kind == SpawnKind::Cancelling).then_some(*receiver);
+        }
+    }
+    let spawn = sem.spawn_call(body, discarded)?;
+    (spawn.kind == SpawnKind::Detaching).then_some(discarded)
+}
+
+fn endless_loop_of(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<EndlessAt> {
+    match body.kind(task) {
+        ExprKind::Async { body: block, .. } => {
+            let found = sem.endless_loop(body, *block)?;
+            Some(EndlessAt::Here(loop_keyword_span(body, found)))
+        }
+        ExprKind::Call { callee, .. } => {
+            let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+            let (file, span) = sem.index.endless_loop(path)?;
+            let function = path.rsplit("::").next().unwrap_or(path).to_string();
+            Some(EndlessAt::Elsewhere { function, file: file.clone(), line: span.start.line })
+        }
+        _ => None,
+    }
+}
+
+fn report(task: &Unstoppable) -> Finding {
+    let mut finding =
+        Finding::new(task.span, format!("this `{}` task loops forever and cannot be stopped", task.api))
+            .primary_label("spawned without keeping a handle, so it can never be aborted");
+    finding = match &task.endless {
+        EndlessAt::Here(span) => {
+            finding.label(*span, "this loop has no `break`, `return`, `?` or shutdown branch")
+        }
+        EndlessAt::Elsewhere { function, file, line } => finding.note(format!(
+            "`{function}` runs a loop with no `break`, `return`, `?` or shutdown branch at {file}:{line}"
+        )),
+    };
+    finding.help(
+        "race a shutdown signal in the loop (`tokio::select! { _ = token.cancelled() => break, .. }` with a \
+         `tokio_util::sync::CancellationToken`), or keep the `JoinHandle` and `abort()` it on shutdown",
+    )
+}
