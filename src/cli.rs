@@ -5,8 +5,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use async_lint_analyzer::catalog::Catalog;
+use async_lint_analyzer::config::{self, Config};
 use async_lint_analyzer::discovery::{discover, Target};
 use async_lint_analyzer::render::{render_human, render_json};
+use async_lint_analyzer::rule::RuleOptions;
+use async_lint_analyzer::source::SourceFile;
 use async_lint_analyzer::{analyze, Analysis, EngineOptions, Level, LevelConfig, Severity};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
@@ -79,6 +82,10 @@ struct Cli {
     #[arg(long, value_name = "RULE")]
     explain: Option<String>,
 
+    /// Read the configuration from this file instead of searching for `async-lint.toml`.
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+
     /// Number of threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -138,9 +145,6 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         return Ok(Outcome::print(meta.render_markdown()));
     }
 
-    let mut levels = LevelConfig::new(&rules);
-    apply_level_flags(&matches, &mut levels)?;
-
     let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
     let target = if cli.paths.is_empty() {
         Target::Cargo {
@@ -152,9 +156,30 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         Target::Paths(cli.paths.clone())
     };
     let discovered = discover(&target, &cwd).map_err(|e| e.to_string())?;
-    let catalog = Catalog::builtin();
-    let options = EngineOptions { rules: &rules, levels: &levels, catalog: &catalog, jobs: cli.jobs };
-    let analysis = analyze(discovered.files, &options);
+    let known_rules: Vec<&str> = async_lint_rules::all_metas().iter().map(|m| m.id).collect();
+    let config = match &cli.config {
+        Some(path) => config::load_file(path, &known_rules),
+        None => config::load(&discovered.root, &known_rules),
+    }
+    .map_err(|e| e.to_string())?;
+
+    let mut levels = LevelConfig::new(&rules);
+    for (rule, level) in &config.rules {
+        levels.set(rule, *level);
+    }
+    apply_level_flags(&matches, &mut levels)?;
+    let mut catalog = Catalog::builtin();
+    catalog.extend_from(&config);
+    let files = select_files(discovered.files, &config);
+    let options = EngineOptions {
+        rules: &rules,
+        levels: &levels,
+        catalog: &catalog,
+        jobs: cli.jobs,
+        rule_options: RuleOptions { select_outside_loops: config.select_outside_loops },
+        include_tests: config.tests,
+    };
+    let analysis = analyze(files, &options);
 
     let stdout = match cli.format {
         Format::Human => render_human(&analysis, use_color(cli.color)),
@@ -163,6 +188,19 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     let stderr = if cli.quiet { String::new() } else { summary(&analysis) };
     let code = if analysis.count(Severity::Error) > 0 { EXIT_FINDINGS } else { EXIT_CLEAN };
     Ok(Outcome { stdout, stderr, code })
+}
+
+/// Drops the files the configuration excludes, and test targets when `tests = false`.
+fn select_files(files: Vec<SourceFile>, config: &Config) -> Vec<SourceFile> {
+    files
+        .into_iter()
+        .filter(|file| config.tests || !file.is_test_target)
+        .filter(|file| {
+            let relative = file.path.strip_prefix(&config.root).unwrap_or(&file.path);
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            !config.exclude.iter().any(|glob| config::glob_matches(glob, &relative))
+        })
+        .collect()
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -18,6 +18,10 @@ fn rule_pages_match_rule_metadata() {
     if let Err(diff) = check_or_bless(&dir.join("README.md"), &index_page(&metas)) {
         failures += &diff;
     }
+    let reference = async_lint_analyzer::config::render_reference();
+    if let Err(diff) = check_or_bless(&repo_root().join("docs/configuration.md"), &reference) {
+        failures += &diff;
+    }
     let documented: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .filter_map(Result::ok)

@@ -51,6 +51,8 @@ pub enum GuardKind {
     Lock,
     /// A `RefCell` borrow (`Ref`/`RefMut`).
     RefCell,
+    /// A type the configuration's `guard-types` names.
+    Configured,
 }
 
 /// What dropping a spawned task's handle does.
@@ -268,6 +270,26 @@ impl Catalog {
         let key = parse_key(path);
         self.remember_key(&key);
         self.blocking_keys.insert(key, self.blocking.len() - 1);
+    }
+
+    /// Applies the configuration's catalog entries.
+    pub fn extend_from(&mut self, config: &crate::config::Config) {
+        for function in &config.blocking_functions {
+            let help = match (&function.replacement, &function.reason) {
+                (Some(replacement), _) => format!("use `{replacement}` instead"),
+                (None, Some(reason)) => format!("{reason}; run it in `tokio::task::spawn_blocking`"),
+                (None, None) => {
+                    "run it in `tokio::task::spawn_blocking`, or use an async alternative".to_string()
+                }
+            };
+            self.add_blocking_function(&function.path, &help);
+        }
+        for path in &config.offload_functions {
+            self.add_offload_function(path);
+        }
+        for path in &config.guard_types {
+            self.add_guard_type(path, GuardKind::Configured);
+        }
     }
 
     /// Adds a user-declared offloading function (configuration `offload-functions`).

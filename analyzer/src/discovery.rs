@@ -29,6 +29,9 @@ pub struct Unreadable {
 #[derive(Debug)]
 pub struct Discovered {
     pub files: Vec<SourceFile>,
+    /// The workspace root (cargo mode) or the working directory (path mode): where the
+    /// configuration search starts.
+    pub root: PathBuf,
 }
 
 #[derive(Debug)]
@@ -52,15 +55,15 @@ impl std::fmt::Display for DiscoveryError {
 
 /// Finds the files of `target`, relative to the working directory `cwd`, sorted by path.
 pub fn discover(target: &Target, cwd: &Path) -> Result<Discovered, DiscoveryError> {
-    let mut files = match target {
+    let (mut files, root) = match target {
         Target::Cargo { manifest_path, workspace, packages } => {
             discover_cargo(manifest_path.as_deref(), *workspace, packages, cwd)?
         }
-        Target::Paths(paths) => discover_paths(paths, cwd),
+        Target::Paths(paths) => (discover_paths(paths, cwd), cwd.to_path_buf()),
     };
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Ok(Discovered { files })
+    Ok(Discovered { files, root })
 }
 
 struct Package {
@@ -74,7 +77,7 @@ fn discover_cargo(
     workspace: bool,
     packages: &[String],
     cwd: &Path,
-) -> Result<Vec<SourceFile>, DiscoveryError> {
+) -> Result<(Vec<SourceFile>, PathBuf), DiscoveryError> {
     let mut command = cargo_metadata::MetadataCommand::new();
     command.no_deps().current_dir(cwd);
     if let Some(path) = manifest_path {
@@ -116,7 +119,7 @@ fn discover_cargo(
         let package = Package { crate_name: lib_name.replace('-', "_"), root, edition };
         files.extend(package_files(&package, cwd));
     }
-    Ok(files)
+    Ok((files, metadata.workspace_root.into_std_path_buf()))
 }
 
 fn default_members<'a>(

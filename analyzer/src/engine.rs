@@ -20,7 +20,7 @@ use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::lower_file;
 use crate::parse::{parse_source, read_source, ParseFailure};
-use crate::rule::{Rule, RuleContext, SYNTAX_ERROR};
+use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
 use crate::semantics::Semantics;
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
@@ -94,6 +94,9 @@ pub struct EngineOptions<'a> {
     pub catalog: &'a Catalog,
     /// Worker threads; `None` uses every core.
     pub jobs: Option<usize>,
+    pub rule_options: RuleOptions,
+    /// Whether test code (`#[cfg(test)]` modules, `#[test]` functions) is analysed.
+    pub include_tests: bool,
 }
 
 struct Lowered {
@@ -119,7 +122,8 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
 }
 
 fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let lowered: Vec<Lowered> = files.par_iter().map(|file| load(file, options.catalog)).collect();
+    let lowered: Vec<Lowered> =
+        files.par_iter().map(|file| load(file, options.catalog, options.include_tests)).collect();
     let hirs: Vec<(usize, &FileHir, &str)> = lowered
         .iter()
         .enumerate()
@@ -146,7 +150,7 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
     (loaded, diagnostics)
 }
 
-fn load(file: &SourceFile, catalog: &Catalog) -> Lowered {
+fn load(file: &SourceFile, catalog: &Catalog, include_tests: bool) -> Lowered {
     let text = match read_source(&file.path) {
         Ok(text) => text,
         Err(failure) => {
@@ -161,7 +165,7 @@ fn load(file: &SourceFile, catalog: &Catalog) -> Lowered {
     let suppressions = Suppressions::parse(&text);
     let (hir, failure) = match parse_source(&text) {
         Ok(syntax) => {
-            let hir = lower_file(&syntax, file, catalog);
+            let hir = lower_file(&syntax, file, catalog, include_tests);
             drop(syntax);
             (Some(hir), None)
         }
@@ -193,7 +197,7 @@ fn check_file(
     }
     let Some(hir) = &lowered.hir else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
-    let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines };
+    let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines, options: &options.rule_options };
     for rule in rules {
         let id = rule.meta().id;
         let mut findings = Vec::new();

@@ -325,7 +325,8 @@ impl Interpreter<'_, '_> {
             match (pat, init) {
                 // A plain binding takes the initializer's guard, typed or recognised by shape.
                 (Pat::Binding { local, .. }, Some(init)) => {
-                    if let Some((kind, name)) = self.guard_of_expr(init) {
+                    let declared = self.guard_type(&self.sem.local_ty(self.body, *local));
+                    if let Some((kind, name)) = declared.or_else(|| self.guard_of_expr(init)) {
                         self.bind(*local, kind, name, live);
                     }
                 }

@@ -4,6 +4,7 @@
 
 pub mod callgraph;
 pub mod catalog;
+pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod discovery;

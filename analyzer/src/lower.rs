@@ -21,9 +21,16 @@ use crate::ty::Ty;
 const MAX_EXPR_DEPTH: u32 = 1_000;
 
 /// Lowers one parsed file.
-pub fn lower_file(syntax: &syn::File, source: &SourceFile, knowledge: &dyn PathKnowledge) -> FileHir {
+/// With `include_tests` false, test code (`#[cfg(test)]` modules, `#[test]` functions) is
+/// left out.
+pub fn lower_file(
+    syntax: &syn::File,
+    source: &SourceFile,
+    knowledge: &dyn PathKnowledge,
+    include_tests: bool,
+) -> FileHir {
     let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
-    let mut lowerer = ItemLowerer { tree: &tree, knowledge, out: FileHir::default() };
+    let mut lowerer = ItemLowerer { tree: &tree, knowledge, out: FileHir::default(), include_tests };
     let env = ItemEnv {
         module: tree.root(),
         blocks: BlockScopes::default(),
@@ -54,6 +61,7 @@ struct ItemLowerer<'a> {
     tree: &'a ModuleTree,
     knowledge: &'a dyn PathKnowledge,
     out: FileHir,
+    include_tests: bool,
 }
 
 impl<'a> ItemLowerer<'a> {
@@ -234,6 +242,9 @@ impl<'a> ItemLowerer<'a> {
         self_ty: Option<Ty>,
         is_test: bool,
     ) {
+        if is_test && !self.include_tests {
+            return;
+        }
         let mut body = BodyLowerer::new(self.tree, self.knowledge, env, self_ty, path.clone());
         let params = body.params(sig);
         let returns = match &sig.output {

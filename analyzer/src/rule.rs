@@ -55,6 +55,13 @@ impl RuleMeta {
     }
 }
 
+/// Rule settings from the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions {
+    /// `cancel_unsafe_select` also reports selects outside loops.
+    pub select_outside_loops: bool,
+}
+
 /// What a rule sees of one file.
 pub struct RuleContext<'a> {
     pub file: &'a SourceFile,
@@ -62,6 +69,7 @@ pub struct RuleContext<'a> {
     pub sem: &'a Semantics<'a>,
     /// The file's text, for snippets in `help:` lines.
     pub lines: &'a LineIndex,
+    pub options: &'a RuleOptions,
 }
 
 pub trait Rule: Send + Sync {

@@ -55,7 +55,9 @@ reported.",
 
 struct UnsafeBranch {
     span: Span,
-    loop_span: Span,
+    /// The loop that re-runs the `select!`; `None` for a select outside loops (reported only
+    /// with `select-outside-loops = true`).
+    loop_span: Option<Span>,
     operation: CancelUnsafe,
 }
 
@@ -66,25 +68,26 @@ impl Rule for CancelUnsafeSelect {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
-            out.extend(find_unsafe_branches(cx.sem, function).iter().map(report));
+            out.extend(find_unsafe_branches(cx, function).iter().map(report));
         }
     }
 }
 
-fn find_unsafe_branches(sem: &Semantics<'_>, function: &Function) -> Vec<UnsafeBranch> {
+fn find_unsafe_branches(rule_cx: &RuleContext<'_>, function: &Function) -> Vec<UnsafeBranch> {
+    let sem: &Semantics<'_> = rule_cx.sem;
     let mut found = Vec::new();
     walk_function(sem, function, &mut |body, expr, cx| {
         let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
             return;
         };
-        let Some(innermost_loop) = cx.loops.last() else { return };
+        let loop_span = match cx.loops.last() {
+            Some(innermost) => Some(loop_keyword_span(body, *innermost)),
+            None if rule_cx.options.select_outside_loops => None,
+            None => return,
+        };
         for branch in &select.branches {
             if let Some(operation) = sem.cancel_unsafe_operation(body, branch.future) {
-                found.push(UnsafeBranch {
-                    span: body.span(branch.future),
-                    loop_span: loop_keyword_span(body, *innermost_loop),
-                    operation,
-                });
+                found.push(UnsafeBranch { span: body.span(branch.future), loop_span, operation });
             }
         }
     });
@@ -93,9 +96,18 @@ fn find_unsafe_branches(sem: &Semantics<'_>, function: &Function) -> Vec<UnsafeB
 
 fn report(branch: &UnsafeBranch) -> Finding {
     let op = &branch.operation;
-    Finding::new(branch.span, format!("`{}` is not cancel safe, and this `select!` re-creates it on every iteration", op.method))
-        .primary_label(format!("when another branch wins, this future is dropped and {} is lost", op.lost))
-        .label(branch.loop_span, "the loop runs the `select!` again with a new future")
+    let message = match branch.loop_span {
+        Some(_) => {
+            format!("`{}` is not cancel safe, and this `select!` re-creates it on every iteration", op.method)
+        }
+        None => format!("`{}` is not cancel safe, and this `select!` may drop it half done", op.method),
+    };
+    let mut finding = Finding::new(branch.span, message)
+        .primary_label(format!("when another branch wins, this future is dropped and {} is lost", op.lost));
+    if let Some(loop_span) = branch.loop_span {
+        finding = finding.label(loop_span, "the loop runs the `select!` again with a new future");
+    }
+    finding
         .note("`select!` drops every branch future that did not complete; a not-cancel-safe operation loses its progress")
         .help(op.instead)
 }

@@ -64,7 +64,23 @@ impl Rule for LockAcrossAwait {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         out.extend(guards_across_awaits(cx, GuardKind::Lock).iter().map(report));
+        out.extend(guards_across_awaits(cx, GuardKind::Configured).iter().map(report_configured));
     }
+}
+
+/// A type from the configuration's `guard-types`.
+fn report_configured(guard: &HeldGuard) -> Finding {
+    let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
+        .primary_label(guard_lifetime_label(guard, "value"));
+    for await_span in &guard.awaits {
+        finding = finding.label(*await_span, "still alive at this await");
+    }
+    finding
+        .note(format!(
+            "`{}` is listed in the configuration's `guard-types`: it must not live across `.await`",
+            guard.type_name
+        ))
+        .help("end its scope before the `.await` (a block or `drop`)")
 }
 
 fn report(guard: &HeldGuard) -> Finding {

@@ -31,7 +31,14 @@ pub fn analyze_paths(paths: &[PathBuf], cwd: &Path) -> Analysis {
     }
     let catalog = Catalog::builtin();
     let discovered = discover(&Target::Paths(paths.to_vec()), cwd).expect("discovery");
-    let options = EngineOptions { rules: &rules, levels: &levels, catalog: &catalog, jobs: Some(2) };
+    let options = EngineOptions {
+        rules: &rules,
+        levels: &levels,
+        catalog: &catalog,
+        jobs: Some(2),
+        rule_options: Default::default(),
+        include_tests: true,
+    };
     analyze(discovered.files, &options)
 }
 
