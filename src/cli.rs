@@ -4,10 +4,13 @@ use std::ffi::OsString;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+use async_lint_analyzer::baseline::{self, Baseline};
 use async_lint_analyzer::catalog::Catalog;
 use async_lint_analyzer::config::{self, Config};
 use async_lint_analyzer::discovery::{discover, Target};
-use async_lint_analyzer::render::{render_human, render_json};
+use async_lint_analyzer::render::{
+    render_cargo_json, render_github, render_human, render_json, render_sarif,
+};
 use async_lint_analyzer::rule::RuleOptions;
 use async_lint_analyzer::source::SourceFile;
 use async_lint_analyzer::{analyze, Analysis, EngineOptions, Level, LevelConfig, Severity};
@@ -58,6 +61,19 @@ struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 
+    /// cargo-compatible output selection: `json` prints cargo's compiler-message stream
+    /// (for editors, through rust-analyzer's `check.overrideCommand`).
+    #[arg(long, value_enum, value_name = "FMT")]
+    message_format: Option<MessageFormat>,
+
+    /// Record the current findings in FILE; nothing is reported, exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+
+    /// Report only findings that FILE (written by --write-baseline) does not record.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+
     /// When to color human output.
     #[arg(long, value_enum, env = "CARGO_TERM_COLOR", default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -97,7 +113,21 @@ struct Cli {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// rustc-style diagnostics.
     Human,
+    /// One JSON object per finding, per line.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions annotations (`::warning file=..::message`).
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum MessageFormat {
+    /// Same as `--format human`.
+    Human,
+    /// cargo's `compiler-message` JSON stream, for rust-analyzer's `check.overrideCommand`.
     Json,
 }
 
@@ -170,6 +200,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     apply_level_flags(&matches, &mut levels)?;
     let mut catalog = Catalog::builtin();
     catalog.extend_from(&config);
+    let discovered_root = discovered.root.clone();
     let files = select_files(discovered.files, &config);
     let options = EngineOptions {
         rules: &rules,
@@ -179,13 +210,37 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         rule_options: RuleOptions { select_outside_loops: config.select_outside_loops },
         include_tests: config.tests,
     };
-    let analysis = analyze(files, &options);
+    let mut analysis = analyze(files, &options);
 
-    let stdout = match cli.format {
-        Format::Human => render_human(&analysis, use_color(cli.color)),
-        Format::Json => render_json(&analysis),
+    if let Some(path) = &cli.write_baseline {
+        std::fs::write(path, baseline::to_json(&analysis))
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        let stderr =
+            format!("async-lint: recorded {} findings in {}\n", analysis.diagnostics.len(), path.display());
+        return Ok(Outcome { stdout: String::new(), stderr, code: EXIT_CLEAN });
+    }
+    let mut baselined = 0;
+    if let Some(path) = &cli.baseline {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let recorded = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        baselined = recorded.retain_new(&mut analysis);
+    }
+
+    let stdout = match (cli.message_format, cli.format) {
+        (Some(MessageFormat::Json), _) => render_cargo_json(&analysis, &discovered_root),
+        (_, Format::Human) => render_human(&analysis, use_color(cli.color)),
+        (_, Format::Json) => render_json(&analysis),
+        (_, Format::Sarif) => {
+            let metas = async_lint_rules::all_metas();
+            render_sarif(&analysis, &metas, env!("CARGO_PKG_VERSION"))
+        }
+        (_, Format::Github) => render_github(&analysis),
     };
-    let stderr = if cli.quiet { String::new() } else { summary(&analysis) };
+    let mut stderr = if cli.quiet { String::new() } else { summary(&analysis) };
+    if baselined > 0 && !cli.quiet {
+        stderr.push_str(&format!("async-lint: {baselined} known findings hidden by the baseline\n"));
+    }
     let code = if analysis.count(Severity::Error) > 0 { EXIT_FINDINGS } else { EXIT_CLEAN };
     Ok(Outcome { stdout, stderr, code })
 }

@@ -66,6 +66,8 @@ pub struct Diagnostic {
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    /// The innermost function around the finding (canonical path), for fingerprints.
+    pub enclosing_item: Option<String>,
 }
 
 /// What a rule hands to the engine; the engine fills in file and severity.

@@ -192,7 +192,7 @@ fn check_file(
             && !lowered.suppressions.is_suppressed(SYNTAX_ERROR.id, failure.span.start.line)
         {
             let finding = Finding::new(failure.span, failure.message.clone()).primary_label("not analysed");
-            out.push(to_diagnostic(SYNTAX_ERROR.id, level, file_id, finding));
+            out.push(to_diagnostic(SYNTAX_ERROR.id, level, file_id, finding, None));
         }
     }
     let Some(hir) = &lowered.hir else { return out };
@@ -205,14 +205,30 @@ fn check_file(
         let level = options.levels.level(id);
         for finding in findings {
             if !lowered.suppressions.is_suppressed(id, finding.span.start.line) {
-                out.push(to_diagnostic(id, level, file_id, finding));
+                let enclosing = enclosing_item(hir, finding.span);
+                out.push(to_diagnostic(id, level, file_id, finding, enclosing));
             }
         }
     }
     out
 }
 
-fn to_diagnostic(rule: &'static str, level: Level, file: usize, finding: Finding) -> Diagnostic {
+/// The innermost function whose item contains `span`.
+fn enclosing_item(hir: &FileHir, span: crate::source::Span) -> Option<String> {
+    hir.functions
+        .iter()
+        .filter(|f| f.item_span.start <= span.start && span.start <= f.item_span.end)
+        .max_by_key(|f| f.item_span.start)
+        .map(|f| f.path.clone())
+}
+
+fn to_diagnostic(
+    rule: &'static str,
+    level: Level,
+    file: usize,
+    finding: Finding,
+    enclosing_item: Option<String>,
+) -> Diagnostic {
     Diagnostic {
         rule,
         severity: if level == Level::Deny { Severity::Error } else { Severity::Warning },
@@ -223,5 +239,6 @@ fn to_diagnostic(rule: &'static str, level: Level, file: usize, finding: Finding
         labels: finding.labels,
         notes: finding.notes,
         help: finding.help,
+        enclosing_item,
     }
 }

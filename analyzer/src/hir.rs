@@ -448,6 +448,8 @@ pub struct Function {
     pub name_span: Span,
     /// From `async`/`fn` to the function's name: `async fn load`.
     pub signature_span: Span,
+    /// The whole item, signature and body.
+    pub item_span: Span,
     /// Inside a `#[cfg(test)]` module, or a `#[test]`/`#[tokio::test]` function.
     pub is_test: bool,
 }

@@ -2,6 +2,7 @@
 //! HIR, types, async contexts, workspace index), the rule interface, diagnostics and
 //! rendering. It never prints or exits: the binary does.
 
+pub mod baseline;
 pub mod callgraph;
 pub mod catalog;
 pub mod config;
@@ -9,6 +10,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
+pub mod fingerprint;
 pub mod futures;
 pub mod guards;
 pub mod hir;

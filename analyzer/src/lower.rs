@@ -267,6 +267,7 @@ impl<'a> ItemLowerer<'a> {
             body: lowered_body,
             name_span: span_of(&sig.ident),
             signature_span: Span::from_pm2(start).to(span_of(&sig.ident)),
+            item_span: Span::from_pm2(start).to(block.map(span_of).unwrap_or_else(|| span_of(sig))),
             is_test,
         });
         for (item, blocks) in nested {

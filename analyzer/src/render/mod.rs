@@ -1,5 +1,14 @@
-//! Renderers: rustc-style human output (codespan-reporting) and JSON lines.
-//! They return strings; only the binary writes them.
+//! Renderers: rustc-style human output (codespan-reporting), JSON lines, SARIF, GitHub
+//! annotations and cargo's JSON message stream. They return strings; only the binary writes
+//! them.
+
+mod cargo;
+mod github;
+mod sarif;
+
+pub use cargo::render_cargo_json;
+pub use github::render_github;
+pub use sarif::{render_sarif, DOCS_BASE};
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -27,6 +36,24 @@ pub fn render_human(analysis: &Analysis, color: bool) -> String {
         // Rendering only fails for positions outside the file; those are clamped already.
         let _ = term::emit_to_write_style(&mut writer, &config, &files, &rendered);
     }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// One diagnostic rendered as rustc would (for the `rendered` field of cargo's stream).
+pub fn render_one(analysis: &Analysis, diagnostic: &Diagnostic, color: bool) -> String {
+    let file = &analysis.files[diagnostic.file];
+    let mut files = SimpleFiles::new();
+    let mut ids = vec![0; analysis.files.len()];
+    ids[diagnostic.file] = files.add(file.source.display.clone(), file.lines.text().to_string());
+    let config = Config { chars: Chars::ascii(), ..Config::default() };
+    let styles = Styles::default();
+    let mut buffer = if color { termcolor::Buffer::ansi() } else { termcolor::Buffer::no_color() };
+    let mut rendered = to_codespan(diagnostic, file);
+    for label in &mut rendered.labels {
+        label.file_id = ids[diagnostic.file];
+    }
+    let mut writer = StylesWriter::new(&mut buffer, &styles);
+    let _ = term::emit_to_write_style(&mut writer, &config, &files, &rendered);
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
 }
 
