@@ -8,6 +8,7 @@ use async_lint_analyzer::baseline::{self, Baseline};
 use async_lint_analyzer::catalog::Catalog;
 use async_lint_analyzer::config::{self, Config};
 use async_lint_analyzer::discovery::{discover, Target};
+use async_lint_analyzer::fix;
 use async_lint_analyzer::render::{
     render_cargo_json, render_github, render_human, render_json, render_sarif,
 };
@@ -65,6 +66,15 @@ struct Cli {
     /// (for editors, through rust-analyzer's `check.overrideCommand`).
     #[arg(long, value_enum, value_name = "FMT")]
     message_format: Option<MessageFormat>,
+
+    /// Apply machine-applicable fixes (`std::thread::sleep(d)` -> `tokio::time::sleep(d).await`,
+    /// a missing `.await`), then report what remains.
+    #[arg(long)]
+    fix: bool,
+
+    /// With --fix: print the fixes as a unified diff instead of writing them.
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
 
     /// Record the current findings in FILE; nothing is reported, exit 0.
     #[arg(long, value_name = "FILE")]
@@ -210,7 +220,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         rule_options: RuleOptions { select_outside_loops: config.select_outside_loops },
         include_tests: config.tests,
     };
-    let mut analysis = analyze(files, &options);
+    let mut analysis = analyze(files.clone(), &options);
 
     if let Some(path) = &cli.write_baseline {
         std::fs::write(path, baseline::to_json(&analysis))
@@ -226,6 +236,25 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         let recorded = Baseline::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         baselined = recorded.retain_new(&mut analysis);
     }
+    let mut fix_report = String::new();
+    if cli.fix {
+        let changes = fixed_files(&analysis);
+        let fixes: usize = changes.iter().map(|c| c.applied).sum();
+        if cli.dry_run {
+            let diff: String =
+                changes.iter().map(|c| fix::unified_diff(&c.display, &c.old, &c.new)).collect();
+            let note = format!("async-lint: {fixes} fixes available in {} files (dry run)\n", changes.len());
+            return Ok(Outcome { stdout: diff, stderr: note, code: EXIT_CLEAN });
+        }
+        for change in &changes {
+            std::fs::write(&change.path, &change.new)
+                .map_err(|e| format!("cannot write {}: {e}", change.path.display()))?;
+        }
+        fix_report = format!("async-lint: applied {fixes} fixes in {} files\n", changes.len());
+        if !changes.is_empty() {
+            analysis = analyze(files, &options);
+        }
+    }
 
     let stdout = match (cli.message_format, cli.format) {
         (Some(MessageFormat::Json), _) => render_cargo_json(&analysis, &discovered_root),
@@ -237,12 +266,49 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         }
         (_, Format::Github) => render_github(&analysis),
     };
-    let mut stderr = if cli.quiet { String::new() } else { summary(&analysis) };
+    let mut stderr = if cli.quiet { fix_report } else { fix_report + &summary(&analysis) };
     if baselined > 0 && !cli.quiet {
         stderr.push_str(&format!("async-lint: {baselined} known findings hidden by the baseline\n"));
     }
     let code = if analysis.count(Severity::Error) > 0 { EXIT_FINDINGS } else { EXIT_CLEAN };
     Ok(Outcome { stdout, stderr, code })
+}
+
+/// One file's text before and after its fixes.
+struct FixedFile {
+    path: PathBuf,
+    display: String,
+    old: String,
+    new: String,
+    applied: usize,
+}
+
+/// The files the reported findings' fixes change.
+fn fixed_files(analysis: &Analysis) -> Vec<FixedFile> {
+    let mut out = Vec::new();
+    for (index, file) in analysis.files.iter().enumerate() {
+        let edits: Vec<fix::Edit> = analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.file == index)
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.iter().cloned())
+            .collect();
+        if edits.is_empty() {
+            continue;
+        }
+        let (new, applied) = fix::apply_edits(&file.lines, &edits);
+        // Two edits make one `sleep` fix; count findings, not edits.
+        let findings = analysis.diagnostics.iter().filter(|d| d.file == index && d.fix.is_some()).count();
+        out.push(FixedFile {
+            path: file.source.path.clone(),
+            display: file.source.display.clone(),
+            old: file.lines.text().to_string(),
+            new,
+            applied: findings.min(applied),
+        });
+    }
+    out
 }
 
 /// Drops the files the configuration excludes, and test targets when `tests = false`.

@@ -68,6 +68,8 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The innermost function around the finding (canonical path), for fingerprints.
     pub enclosing_item: Option<String>,
+    /// A machine-applicable fix, for `--fix`.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 /// What a rule hands to the engine; the engine fills in file and severity.
@@ -79,6 +81,7 @@ pub struct Finding {
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
     pub help: Option<String>,
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -90,7 +93,13 @@ impl Finding {
             labels: Vec::new(),
             notes: Vec::new(),
             help: None,
+            fix: None,
         }
+    }
+
+    pub fn fix(mut self, fix: Option<crate::fix::Fix>) -> Finding {
+        self.fix = fix;
+        self
     }
 
     pub fn primary_label(mut self, message: impl Into<String>) -> Finding {

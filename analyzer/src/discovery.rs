@@ -70,6 +70,7 @@ struct Package {
     crate_name: String,
     root: PathBuf,
     edition: Edition,
+    tokio_time: bool,
 }
 
 fn discover_cargo(
@@ -116,7 +117,11 @@ fn discover_cargo(
             .map(|t| t.name.clone())
             .unwrap_or_else(|| package.name.to_string());
         let edition = Edition::parse(package.edition.as_str()).unwrap_or(Edition::E2021);
-        let package = Package { crate_name: lib_name.replace('-', "_"), root, edition };
+        let tokio_time = package
+            .dependencies
+            .iter()
+            .any(|d| d.name == "tokio" && d.features.iter().any(|f| f == "time" || f == "full"));
+        let package = Package { crate_name: lib_name.replace('-', "_"), root, edition, tokio_time };
         files.extend(package_files(&package, cwd));
     }
     Ok((files, metadata.workspace_root.into_std_path_buf()))
@@ -184,7 +189,14 @@ fn package_files(package: &Package, cwd: &Path) -> Vec<SourceFile> {
         .filter(|entry| entry.file_type().is_file() && is_rust_file(entry.path()))
         .map(|entry| {
             let relative = entry.path().strip_prefix(&package.root).unwrap_or(entry.path()).to_path_buf();
-            source_file(entry.path().to_path_buf(), &relative, &krate, package.edition, cwd)
+            source_file(
+                entry.path().to_path_buf(),
+                &relative,
+                &krate,
+                package.edition,
+                package.tokio_time,
+                cwd,
+            )
         })
         .collect()
 }
@@ -193,16 +205,17 @@ fn is_rust_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "rs")
 }
 
-fn source_file(path: PathBuf, relative: &Path, krate: &CrateId, edition: Edition, cwd: &Path) -> SourceFile {
+fn source_file(
+    path: PathBuf,
+    relative: &Path,
+    krate: &CrateId,
+    edition: Edition,
+    tokio_time: bool,
+    cwd: &Path,
+) -> SourceFile {
     let (module, is_test_target) = module_path(relative);
-    SourceFile {
-        display: display_path(&path, cwd),
-        path,
-        edition,
-        krate: krate.clone(),
-        module,
-        is_test_target,
-    }
+    let display = display_path(&path, cwd);
+    SourceFile { display, path, edition, krate: krate.clone(), module, is_test_target, tokio_time }
 }
 
 /// A file's module path from its place in the package: `src/db/pool.rs` -> `db::pool`,
@@ -274,23 +287,34 @@ fn discover_paths(paths: &[PathBuf], cwd: &Path) -> Vec<SourceFile> {
 /// Package facts read from `Cargo.toml` files, cached per directory.
 #[derive(Default)]
 struct ManifestCache {
-    by_dir: HashMap<PathBuf, Option<(CrateId, Edition)>>,
+    by_dir: HashMap<PathBuf, Option<PackageFacts>>,
+}
+
+/// What path mode reads from a `Cargo.toml`.
+#[derive(Clone, Debug)]
+struct PackageFacts {
+    krate: CrateId,
+    edition: Edition,
+    tokio_time: bool,
 }
 
 impl ManifestCache {
     fn source_file(&mut self, path: &Path, cwd: &Path) -> SourceFile {
         let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let package = self.package_for(&dir);
-        let (krate, edition) = package.unwrap_or_else(|| {
+        let package = self.package_for(&dir).unwrap_or_else(|| {
             let name =
                 path.file_stem().map(|s| sanitize(&s.to_string_lossy())).unwrap_or_else(|| "main".into());
-            (CrateId { name, root: dir.clone() }, Edition::E2021)
+            PackageFacts {
+                krate: CrateId { name, root: dir.clone() },
+                edition: Edition::E2021,
+                tokio_time: false,
+            }
         });
-        let relative = path.strip_prefix(&krate.root).unwrap_or(path).to_path_buf();
-        source_file(path.to_path_buf(), &relative, &krate, edition, cwd)
+        let relative = path.strip_prefix(&package.krate.root).unwrap_or(path).to_path_buf();
+        source_file(path.to_path_buf(), &relative, &package.krate, package.edition, package.tokio_time, cwd)
     }
 
-    fn package_for(&mut self, dir: &Path) -> Option<(CrateId, Edition)> {
+    fn package_for(&mut self, dir: &Path) -> Option<PackageFacts> {
         if let Some(found) = self.by_dir.get(dir) {
             return found.clone();
         }
@@ -305,8 +329,9 @@ impl ManifestCache {
     }
 }
 
-/// Reads `[package] name` and `edition` (following `edition.workspace = true`).
-fn read_package(manifest: &Path) -> Option<(CrateId, Edition)> {
+/// Reads `[package] name` and `edition` (following `edition.workspace = true`), and whether
+/// tokio's `time` feature is on.
+fn read_package(manifest: &Path) -> Option<PackageFacts> {
     let text = std::fs::read_to_string(manifest).ok()?;
     let value: toml::Table = text.parse().ok()?;
     let package = value.get("package")?.as_table()?;
@@ -320,7 +345,43 @@ fn read_package(manifest: &Path) -> Option<(CrateId, Edition)> {
         _ => Some(Edition::E2015),
     };
     let root = manifest.parent()?.to_path_buf();
-    Some((CrateId { name: sanitize(lib_name), root }, edition.unwrap_or(Edition::E2021)))
+    let tokio_time = tokio_time_feature(&value, manifest);
+    Some(PackageFacts {
+        krate: CrateId { name: sanitize(lib_name), root },
+        edition: edition.unwrap_or(Edition::E2021),
+        tokio_time,
+    })
+}
+
+/// Whether `[dependencies] tokio` enables `time` (or `full`), also through
+/// `tokio.workspace = true`.
+fn tokio_time_feature(manifest: &toml::Table, path: &Path) -> bool {
+    let Some(tokio) = manifest.get("dependencies").and_then(|d| d.get("tokio")) else { return false };
+    let has_time = |value: &toml::Value| {
+        value
+            .get("features")
+            .and_then(|f| f.as_array())
+            .is_some_and(|features| features.iter().any(|f| matches!(f.as_str(), Some("time" | "full"))))
+    };
+    if has_time(tokio) {
+        return true;
+    }
+    if tokio.get("workspace").and_then(|w| w.as_bool()) != Some(true) {
+        return false;
+    }
+    path.parent()
+        .into_iter()
+        .flat_map(Path::ancestors)
+        .filter_map(|dir| std::fs::read_to_string(dir.join("Cargo.toml")).ok())
+        .filter_map(|text| text.parse::<toml::Table>().ok())
+        .find_map(|table| {
+            table
+                .get("workspace")
+                .and_then(|w| w.get("dependencies"))
+                .and_then(|d| d.get("tokio"))
+                .map(has_time)
+        })
+        .unwrap_or(false)
 }
 
 /// The `[workspace.package] edition` of the workspace a manifest belongs to.

@@ -240,5 +240,6 @@ fn to_diagnostic(
         notes: finding.notes,
         help: finding.help,
         enclosing_item,
+        fix: finding.fix,
     }
 }

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
 pub mod fingerprint;
+pub mod fix;
 pub mod futures;
 pub mod guards;
 pub mod hir;

@@ -49,6 +49,9 @@ pub struct SourceFile {
     pub module: Vec<String>,
     /// Whether the whole file is test code (`tests/`, `benches/`).
     pub is_test_target: bool,
+    /// Whether the package depends on tokio with its `time` feature (so a fix may write
+    /// `tokio::time::sleep`).
+    pub tokio_time: bool,
 }
 
 /// A position as proc-macro2 reports it: 1-based line, 0-based column in characters.

@@ -7,7 +7,9 @@ use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{call_span, is_within};
+use async_lint_analyzer::fix::{Edit, Fix};
+
+use crate::util::{awaitable_at, call_span, is_within};
 
 pub struct BlockingCall;
 
@@ -61,6 +63,7 @@ struct BlockingSite<'a> {
     origin: AsyncOrigin,
     /// Reached by iterating (`for msg in rx`), not by a call.
     iteration: bool,
+    fix: Option<Fix>,
 }
 
 impl Rule for BlockingCall {
@@ -70,15 +73,15 @@ impl Rule for BlockingCall {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
-            out.extend(find_blocking_calls(cx.sem, function).iter().map(report));
+            out.extend(find_blocking_calls(cx, function).iter().map(report));
         }
     }
 }
 
-fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<BlockingSite<'a>> {
-    let Some(body) = &function.body else {
-        return Vec::new();
-    };
+fn find_blocking_calls<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<BlockingSite<'a>> {
+    let sem: &Semantics<'a> = cx.sem;
+    let Some(body) = &function.body else { return Vec::new() };
+    let tokio_time = cx.file.tokio_time;
     let mut sites = Vec::new();
     walk_function(sem, function, &mut |body, expr, cx| {
         let Some(origin) = &cx.async_origin else {
@@ -88,7 +91,15 @@ fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<Bloc
             ExprKind::Call { .. } | ExprKind::MethodCall { .. } => {
                 if let Some(api) = sem.blocking_api(body, expr) {
                     let span = call_span(body, expr);
-                    sites.push(BlockingSite { expr, span, api, origin: origin.clone(), iteration: false });
+                    let fix = if tokio_time { sleep_fix(body, function, expr, api) } else { None };
+                    sites.push(BlockingSite {
+                        expr,
+                        span,
+                        api,
+                        origin: origin.clone(),
+                        iteration: false,
+                        fix,
+                    });
                 }
             }
             ExprKind::For { iter, .. } => {
@@ -100,6 +111,7 @@ fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<Bloc
                         api,
                         origin: origin.clone(),
                         iteration: true,
+                        fix: None,
                     });
                 }
             }
@@ -107,6 +119,22 @@ fn find_blocking_calls<'a>(sem: &Semantics<'a>, function: &Function) -> Vec<Bloc
         }
     });
     drop_chained_duplicates(body, sites)
+}
+
+/// `std::thread::sleep(d)` -> `tokio::time::sleep(d).await`, where `.await` can be written and
+/// the crate has tokio's `time` feature.
+fn sleep_fix(body: &Body, function: &Function, expr: ExprId, api: &BlockingApi) -> Option<Fix> {
+    let ExprKind::Call { callee, args } = body.kind(expr) else { return None };
+    if api.display != "std::thread::sleep" || args.len() != 1 || !awaitable_at(body, function, expr) {
+        return None;
+    }
+    Some(Fix {
+        description: "use `tokio::time::sleep(..).await`".to_string(),
+        edits: vec![
+            Edit::replace(body.span(*callee), "tokio::time::sleep"),
+            Edit::insert_at_end(body.span(expr), ".await"),
+        ],
+    })
 }
 
 /// `File::open(p)?.read_to_string(&mut s)` is one blocking operation to the reader: keep the
@@ -147,4 +175,5 @@ fn report(site: &BlockingSite<'_>) -> Finding {
         .primary_label(label)
         .label(site.origin.span(), site.origin.describe())
         .help(api.replacement.clone())
+        .fix(site.fix.clone())
 }

@@ -5,7 +5,10 @@ use async_lint_analyzer::hir::{Body, ExprId, Function};
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{callee_span, discarded_values, snippet, Discard};
+use async_lint_analyzer::fix::{Edit, Fix};
+use async_lint_analyzer::hir::ExprKind;
+
+use crate::util::{awaitable_at, callee_span, discarded_values, snippet, Discard};
 
 pub struct UnawaitedFuture;
 
@@ -56,6 +59,7 @@ struct Unawaited<'a> {
     /// The local's name, for unused bindings.
     binding: Option<String>,
     code: String,
+    fix: Option<Fix>,
 }
 
 impl Rule for UnawaitedFuture {
@@ -78,9 +82,24 @@ fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaite
         .into_iter()
         .filter_map(|(expr, how)| {
             let source = cx.sem.future_source(body, expr)?;
-            Some(site(cx, body, expr, source, how))
+            let fix = await_fix(body, function, expr, &how);
+            Some(site(cx, body, expr, source, how, fix))
         })
         .collect()
+}
+
+/// `fut;` -> `fut.await;` and `let _ = fut;` -> `let _ = fut.await;`, where `.await` can be
+/// written.
+fn await_fix(body: &Body, function: &Function, expr: ExprId, how: &Discard) -> Option<Fix> {
+    let discarded_in_place = matches!(how, Discard::Statement | Discard::LetUnderscore);
+    let is_call = matches!(
+        body.kind(expr),
+        ExprKind::Call { .. } | ExprKind::MethodCall { .. } | ExprKind::Async { .. }
+    );
+    (discarded_in_place && is_call && awaitable_at(body, function, expr)).then(|| Fix {
+        description: "add `.await`".to_string(),
+        edits: vec![Edit::insert_at_end(body.span(expr), ".await")],
+    })
 }
 
 fn site<'a>(
@@ -89,6 +108,7 @@ fn site<'a>(
     expr: ExprId,
     source: FutureSource<'a>,
     how: Discard,
+    fix: Option<Fix>,
 ) -> Unawaited<'a> {
     let binding = match &how {
         Discard::UnusedBinding { local, .. } => Some(body.local(*local).name.clone()),
@@ -98,7 +118,7 @@ fn site<'a>(
         FutureSource::AsyncBlock => callee_span(body, expr),
         _ => body.span(expr),
     };
-    Unawaited { span, source, how, binding, code: snippet(cx.lines, body.span(expr)) }
+    Unawaited { span, source, how, binding, code: snippet(cx.lines, body.span(expr)), fix }
 }
 
 fn describe(source: &FutureSource<'_>) -> String {
@@ -146,5 +166,5 @@ fn report(site: &Unawaited<'_>) -> Finding {
         let kind = if sig.is_async { "declared `async`" } else { "declared to return a future" };
         finding = finding.note(format!("`{}` is {kind} at {}:{line}", sig.name, sig.location.display));
     }
-    finding.note("futures do nothing unless they are awaited or polled")
+    finding.note("futures do nothing unless they are awaited or polled").fix(site.fix.clone())
 }

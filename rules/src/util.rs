@@ -153,3 +153,19 @@ pub fn snippet(lines: &LineIndex, span: Span) -> String {
         one_line.to_string()
     }
 }
+
+use async_lint_analyzer::hir::Function;
+
+/// Whether `.await` can be written at `expr`: its nearest enclosing closure or block is async
+/// (an async fn's body, an async block or async closure), not a sync closure.
+pub fn awaitable_at(body: &Body, function: &Function, expr: ExprId) -> bool {
+    let mut current = body.parent(expr);
+    while let Some(id) = current {
+        match body.kind(id) {
+            ExprKind::Closure { is_async, .. } => return *is_async,
+            ExprKind::Async { .. } => return true,
+            _ => current = body.parent(id),
+        }
+    }
+    function.is_async
+}
