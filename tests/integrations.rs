@@ -13,10 +13,12 @@ fn pre_commit() -> PathBuf {
     let venv = repo_root().join("target/tools/pre-commit-venv");
     let binary = venv.join("bin/pre-commit");
     if !binary.is_file() {
-        let made = Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("python3 -m venv");
+        let made =
+            Command::new("python3").arg("-m").arg("venv").arg(&venv).status().expect("python3 -m venv");
         assert!(made.success(), "could not create a virtualenv for pre-commit");
         let pip = venv.join("bin/pip");
-        let installed = Command::new(pip).args(["install", "--quiet", "pre-commit==4.7.0"]).status().expect("pip");
+        let installed =
+            Command::new(pip).args(["install", "--quiet", "pre-commit==4.7.0"]).status().expect("pip");
         assert!(installed.success(), "pip could not install pre-commit from PyPI");
     }
     binary
@@ -38,7 +40,8 @@ fn try_repo(repo: &Path) -> (i32, String) {
         .env("CARGO_TARGET_DIR", tools.join("pre-commit-build"))
         .output()
         .expect("run pre-commit");
-    let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+    let text =
+        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
     (output.status.code().unwrap_or(-1), text)
 }
 
@@ -46,7 +49,8 @@ fn try_repo(repo: &Path) -> (i32, String) {
 fn pre_commit_hook_fails_on_a_finding_and_passes_once_fixed() {
     let repo = scratch_dir("pre-commit-repo");
     git(&repo, &["init", "--quiet"]);
-    let blocking = "pub async fn handler() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n";
+    let blocking =
+        "pub async fn handler() {\n    std::thread::sleep(std::time::Duration::from_secs(1));\n}\n";
     write_files(&repo, &[("src/lib.rs", blocking)]);
     git(&repo, &["add", "src/lib.rs"]);
     let (code, output) = try_repo(&repo);
@@ -54,7 +58,8 @@ fn pre_commit_hook_fails_on_a_finding_and_passes_once_fixed() {
     assert!(output.contains("async-lint....") && output.contains("Failed"), "{output}");
     assert!(output.contains("error[blocking_call]"), "{output}");
 
-    let fixed = "pub async fn handler() {\n    tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n}\n";
+    let fixed =
+        "pub async fn handler() {\n    tokio::time::sleep(std::time::Duration::from_secs(1)).await;\n}\n";
     write_files(&repo, &[("src/lib.rs", fixed)]);
     git(&repo, &["add", "src/lib.rs"]);
     let (code, output) = try_repo(&repo);
@@ -81,8 +86,12 @@ fn github_action_script_writes_sarif_annotations_and_outputs() {
     let outputs = dir.join("github-output");
     let (code, stdout) = action("--manifest-path fixtures/demo/Cargo.toml", "error", &outputs);
     assert_eq!(code, 1, "the demo has a deny-level finding:\n{stdout}");
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("::warning ") || l.starts_with("::error ")).count(), 7);
-    let sarif: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(outputs.with_extension("sarif")).unwrap()).unwrap();
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("::warning ") || l.starts_with("::error ")).count(),
+        7
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(outputs.with_extension("sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let recorded = std::fs::read_to_string(&outputs).unwrap();
     assert!(recorded.contains("findings=7"), "{recorded}");
@@ -92,7 +101,10 @@ fn github_action_script_writes_sarif_annotations_and_outputs() {
     assert_eq!(action("--manifest-path fixtures/demo/Cargo.toml", "never", &outputs).0, 0);
     let clean = "--manifest-path fixtures/demo/Cargo.toml -A all";
     assert_eq!(action(clean, "warning", &outputs).0, 0);
-    assert_eq!(action("--manifest-path fixtures/demo/Cargo.toml -A nested_runtime", "warning", &outputs).0, 1);
+    assert_eq!(
+        action("--manifest-path fixtures/demo/Cargo.toml -A nested_runtime", "warning", &outputs).0,
+        1
+    );
     assert_eq!(action("--manifest-path fixtures/demo/Cargo.toml", "sometimes", &outputs).0, 2);
     assert_eq!(action("--manifest-path nowhere/Cargo.toml", "never", &outputs).0, 2);
 }
@@ -107,7 +119,9 @@ fn action_definition_runs_the_script_with_every_input() {
     assert_eq!(action["runs"]["using"], "composite");
     let steps = action["runs"]["steps"].as_array().unwrap();
     assert!(steps.iter().any(|s| s["run"].as_str().is_some_and(|r| r.contains("ci/action.sh"))));
-    assert!(steps.iter().any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
+    assert!(steps
+        .iter()
+        .any(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif"))));
     let hooks = yaml_as_json(&repo_root().join(".pre-commit-hooks.yaml"));
     assert_eq!(hooks[0]["id"], "async-lint");
     assert_eq!(hooks[0]["entry"], "cargo-async-lint");
@@ -118,6 +132,11 @@ fn yaml_as_json(path: &Path) -> serde_json::Value {
     let python = pre_commit().parent().unwrap().join("python");
     let script = "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))";
     let out = Command::new(python).args(["-c", script]).arg(path).output().expect("python");
-    assert!(out.status.success(), "{} is not valid YAML: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{} is not valid YAML: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
