@@ -213,42 +213,61 @@ fn source_file(
     tokio_time: bool,
     cwd: &Path,
 ) -> SourceFile {
-    let (module, is_test_target) = module_path(relative);
+    let place = place_in_package(relative);
     let display = display_path(&path, cwd);
-    SourceFile { display, path, edition, krate: krate.clone(), module, is_test_target, tokio_time }
+    let krate = match place.target {
+        Some(target) => CrateId { name: format!("{}__{target}", krate.name), root: krate.root.clone() },
+        None => krate.clone(),
+    };
+    SourceFile {
+        display,
+        path,
+        edition,
+        krate,
+        module: place.module,
+        is_test_target: place.is_test,
+        tokio_time,
+    }
 }
 
-/// A file's module path from its place in the package: `src/db/pool.rs` -> `db::pool`,
-/// `src/db/mod.rs` -> `db`; crate roots (`lib.rs`, `main.rs`, `src/bin/*`, `tests/*`,
-/// `examples/*`, `benches/*`, `build.rs`, and files outside those directories) -> the crate root.
-pub fn module_path(relative: &Path) -> (Vec<String>, bool) {
+/// Where a file sits in its package: which crate of the package it belongs to (`None` for the
+/// library and `src/main.rs`; `tests`, `benches`, `examples`, `bin`, `build` for the other
+/// targets, which are separate crates), its module path in that crate, and whether it is test
+/// code.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FilePlace {
+    pub target: Option<&'static str>,
+    pub module: Vec<String>,
+    pub is_test: bool,
+}
+
+/// `src/db/pool.rs` -> module `db::pool`; `src/db/mod.rs` -> `db`; `tests/api.rs` -> module
+/// `api` of the `tests` crates (one namespace for the target's files, so `mod common;` in a test
+/// finds `tests/common/mod.rs`); files outside the usual directories -> a crate root.
+pub fn place_in_package(relative: &Path) -> FilePlace {
     let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let Some((first, _)) = parts.split_first() else {
-        return (Vec::new(), false);
-    };
-    let is_test = first == "tests" || first == "benches";
-    let inner: &[String] = match first.as_str() {
-        "src" => {
-            if parts.get(1).map(String::as_str) == Some("bin") {
-                return (Vec::new(), false);
-            }
-            &parts[1..]
-        }
-        "tests" | "examples" | "benches" => {
-            // Each file directly inside is its own crate root; subdirectories are modules of it.
-            if parts.len() <= 2 {
-                return (Vec::new(), is_test);
-            }
-            &parts[1..]
-        }
+    let root = |target| FilePlace { target, module: Vec::new(), is_test: false };
+    let Some(first) = parts.first() else { return root(None) };
+    let (target, inner): (Option<&'static str>, &[String]) = match first.as_str() {
+        "src" if parts.get(1).map(String::as_str) == Some("bin") => (Some("bin"), &parts[2..]),
+        "src" => (None, &parts[1..]),
+        "tests" => (Some("tests"), &parts[1..]),
+        "benches" => (Some("benches"), &parts[1..]),
+        "examples" => (Some("examples"), &parts[1..]),
+        "build.rs" if parts.len() == 1 => return root(Some("build")),
         // Anywhere else (`fixtures/x.rs`, `scripts/y.rs`): a crate root of its own.
-        _ => return (Vec::new(), false),
+        _ => return root(None),
     };
     let mut module: Vec<String> = inner.iter().map(|s| s.trim_end_matches(".rs").to_string()).collect();
-    if matches!(module.last().map(String::as_str), Some("mod" | "lib" | "main" | "build")) {
+    let is_crate_root_file =
+        target.is_none() && module.len() == 1 && matches!(module[0].as_str(), "lib" | "main");
+    if is_crate_root_file || matches!(module.last().map(String::as_str), Some("mod")) {
+        module.pop();
+    } else if target == Some("bin") && module.len() == 2 && module[1] == "main" {
+        // `src/bin/tool/main.rs` is the `tool` binary's root.
         module.pop();
     }
-    (module, is_test)
+    FilePlace { target, module, is_test: matches!(target, Some("tests" | "benches")) }
 }
 
 /// The path shown to users: relative to the working directory when under it.
@@ -419,8 +438,13 @@ pub fn files_by_crate(files: &[SourceFile]) -> BTreeMap<String, usize> {
 mod tests {
     use super::*;
 
+    fn place(path: &str) -> (Option<&'static str>, Vec<String>) {
+        let place = place_in_package(Path::new(path));
+        (place.target, place.module)
+    }
+
     fn module(path: &str) -> Vec<String> {
-        module_path(Path::new(path)).0
+        place(path).1
     }
 
     #[test]
@@ -430,10 +454,14 @@ mod tests {
         assert_eq!(module("src/db.rs"), vec!["db"]);
         assert_eq!(module("src/db/mod.rs"), vec!["db"]);
         assert_eq!(module("src/db/pool.rs"), vec!["db", "pool"]);
-        assert!(module("src/bin/tool.rs").is_empty());
-        assert!(module("tests/api.rs").is_empty());
-        assert_eq!(module("tests/common/mod.rs"), vec!["common"]);
-        assert!(module_path(Path::new("tests/api.rs")).1);
-        assert!(module("build.rs").is_empty());
+        assert_eq!(module("src/db/main.rs"), vec!["db", "main"]);
+        assert_eq!(place("src/bin/tool.rs"), (Some("bin"), vec!["tool".to_string()]));
+        assert_eq!(place("src/bin/tool/main.rs"), (Some("bin"), vec!["tool".to_string()]));
+        assert_eq!(place("tests/api.rs"), (Some("tests"), vec!["api".to_string()]));
+        assert_eq!(place("tests/common/mod.rs"), (Some("tests"), vec!["common".to_string()]));
+        assert!(place_in_package(Path::new("tests/api.rs")).is_test);
+        assert!(!place_in_package(Path::new("examples/demo.rs")).is_test);
+        assert_eq!(place("build.rs"), (Some("build"), Vec::new()));
+        assert_eq!(place("fixtures/x.rs"), (None, Vec::new()));
     }
 }

@@ -130,6 +130,7 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
         .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
         .collect();
     let mut index = CrateIndex::build(hirs.iter().copied());
+    crate::offload::find_offload_wrappers(&hirs, &mut index, options.catalog);
     let blocking = BlockingSummary::compute(&hirs, &index, options.catalog);
     index.set_blocking(blocking);
     let endless = crate::tasks::endless_async_fns(&hirs, &index, options.catalog);

@@ -46,6 +46,8 @@ pub struct CrateIndex {
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
     endless_loops: crate::tasks::EndlessLoops,
+    /// Functions that hand a closure parameter to an offloading API (see `offload`).
+    offload_wrappers: HashSet<String>,
 }
 
 impl CrateIndex {
@@ -143,6 +145,18 @@ impl CrateIndex {
 
     pub fn blocking(&self) -> &BlockingSummary {
         &self.blocking
+    }
+
+    pub fn set_offload_wrappers(&mut self, wrappers: HashSet<String>) {
+        self.offload_wrappers = wrappers;
+    }
+
+    pub fn offload_wrapper_count(&self) -> usize {
+        self.offload_wrappers.len()
+    }
+
+    pub fn is_offload_wrapper(&self, path: &str) -> bool {
+        self.offload_wrappers.contains(self.canonical(path).as_ref())
     }
 
     pub fn set_endless_loops(&mut self, loops: crate::tasks::EndlessLoops) {

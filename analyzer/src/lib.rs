@@ -17,6 +17,7 @@ pub mod guards;
 pub mod hir;
 pub mod index;
 pub mod lower;
+pub mod offload;
 pub mod parse;
 pub mod render;
 pub mod resolve;

@@ -181,10 +181,19 @@ impl<'a> Semantics<'a> {
     /// Whether the call at `expr` hands its closure arguments to another thread.
     pub fn is_offload_call(&self, body: &Body, expr: ExprId) -> bool {
         match self.call_target(body, expr) {
-            Some(CallTarget::Path(path)) => self.catalog.is_offload_function(&path),
-            Some(CallTarget::Method { method, .. }) => {
+            Some(CallTarget::Path(path)) => {
+                let name = path.rsplit("::").next().unwrap_or(&path);
+                // Also a crate's own `rt::spawn_blocking`, and the workspace's wrappers.
+                self.catalog.is_offload_function(&path)
+                    || self.catalog.is_offload_method(name)
+                    || self.index.is_offload_wrapper(&path)
+            }
+            Some(CallTarget::Method { receiver, method }) => {
                 self.catalog.is_offload_method(&method)
                     || (method == "spawn" && self.has_sync_closure_arg(body, expr))
+                    || self
+                        .unique_crate_method(body, receiver, &method)
+                        .is_some_and(|sig| self.index.is_offload_wrapper(&sig.path))
             }
             _ => false,
         }
