@@ -161,6 +161,14 @@ impl Catalog {
         self.guard_types.insert(path.to_string(), kind);
     }
 
+    /// Whether a std type has a catalogued method of this name (`sync_all`, `recv`, `join`): a
+    /// call by that name on a value of unknown type may well be the std one.
+    pub fn is_std_method_name(&self, method: &str) -> bool {
+        self.blocking_keys.keys().any(|key| {
+            matches!(key, Key::Method { receiver, method: name } if name == method && receiver.starts_with("std::"))
+        })
+    }
+
     /// Whether an external function returns a future (`tokio::time::sleep`, `tokio::fs::read`).
     pub fn is_async_function(&self, path: &str) -> bool {
         self.async_apis.contains(&Key::Function(path.to_string()))

@@ -205,9 +205,16 @@ fn check_file(
         rule.check(&cx, &mut findings);
         let level = options.levels.level(id);
         for finding in findings {
-            if !lowered.suppressions.is_suppressed(id, finding.span.start.line) {
-                let enclosing = enclosing_item(hir, finding.span);
-                out.push(to_diagnostic(id, level, file_id, finding, enclosing));
+            if lowered.suppressions.is_suppressed(id, finding.span.start.line) {
+                continue;
+            }
+            let enclosing = enclosing_function(hir, finding.span);
+            let acknowledged = enclosing.is_some_and(|f| {
+                rule.meta().equivalent_lints.iter().any(|lint| f.allowed_lints.iter().any(|a| a == lint))
+            });
+            if !acknowledged {
+                let path = enclosing.map(|f| f.path.clone());
+                out.push(to_diagnostic(id, level, file_id, finding, path));
             }
         }
     }
@@ -215,12 +222,11 @@ fn check_file(
 }
 
 /// The innermost function whose item contains `span`.
-fn enclosing_item(hir: &FileHir, span: crate::source::Span) -> Option<String> {
+fn enclosing_function(hir: &FileHir, span: crate::source::Span) -> Option<&crate::hir::Function> {
     hir.functions
         .iter()
         .filter(|f| f.item_span.start <= span.start && span.start <= f.item_span.end)
         .max_by_key(|f| f.item_span.start)
-        .map(|f| f.path.clone())
 }
 
 fn to_diagnostic(

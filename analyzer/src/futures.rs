@@ -90,6 +90,10 @@ impl<'a> Semantics<'a> {
             // A known type without such a method: an external type's own method.
             return None;
         }
+        if self.catalog.is_std_method_name(method) {
+            // `f.sync_all()` on an untyped value may be std's sync method, not the crate's.
+            return None;
+        }
         let candidates = self.index.methods_named(method);
         let first = self.index.function(candidates.first()?)?;
         let agree = candidates

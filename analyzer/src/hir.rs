@@ -452,6 +452,9 @@ pub struct Function {
     pub item_span: Span,
     /// Inside a `#[cfg(test)]` module, or a `#[test]`/`#[tokio::test]` function.
     pub is_test: bool,
+    /// Lints allowed (`#[allow(..)]`, `#[expect(..)]`) on the function or around it: a finding
+    /// whose clippy/rustc equivalent is allowed there is not reported.
+    pub allowed_lints: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

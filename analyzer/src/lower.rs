@@ -37,6 +37,7 @@ pub fn lower_file(
         base: tree.module_path(tree.root()).to_string(),
         in_test: source.is_test_target || has_cfg_test(&syntax.attrs),
         in_fn: false,
+        allowed: allowed_lints(&syntax.attrs),
     };
     lowerer.items(&env, &syntax.items);
     lowerer.out
@@ -55,6 +56,8 @@ struct ItemEnv {
     base: String,
     in_test: bool,
     in_fn: bool,
+    /// Lints allowed on the enclosing items (module, impl, trait, file).
+    allowed: Vec<String>,
 }
 
 struct ItemLowerer<'a> {
@@ -87,7 +90,8 @@ impl<'a> ItemLowerer<'a> {
                 let path = format!("{}::{}", env.base, f.sig.ident.unraw());
                 let owner = if env.in_fn { FnOwner::Nested } else { FnOwner::Free };
                 let test = env.in_test || has_test_attr(&f.attrs);
-                self.function(env, &f.sig, Some(&f.block), owner, path, None, test);
+                let allowed = [env.allowed.clone(), allowed_lints(&f.attrs)].concat();
+                self.function(env, &f.sig, Some(&f.block), owner, path, None, test, allowed);
             }
             syn::Item::Impl(imp) => self.impl_block(env, imp),
             syn::Item::Trait(t) => self.trait_def(env, t),
@@ -105,6 +109,7 @@ impl<'a> ItemLowerer<'a> {
                     base: self.tree.module_path(child).to_string(),
                     in_test: env.in_test || has_cfg_test(&m.attrs),
                     in_fn: false,
+                    allowed: [env.allowed.clone(), allowed_lints(&m.attrs)].concat(),
                 };
                 self.items(&child_env, content);
             }
@@ -213,7 +218,9 @@ impl<'a> ItemLowerer<'a> {
                 let path = format!("{base}::{}", f.sig.ident.unraw());
                 let owner = FnOwner::Impl { self_ty: self_ty.clone(), trait_path: trait_path.clone() };
                 let test = in_test || has_test_attr(&f.attrs);
-                self.function(env, &f.sig, Some(&f.block), owner, path, Some(self_ty.clone()), test);
+                let allowed =
+                    [env.allowed.clone(), allowed_lints(&imp.attrs), allowed_lints(&f.attrs)].concat();
+                self.function(env, &f.sig, Some(&f.block), owner, path, Some(self_ty.clone()), test, allowed);
             }
         }
     }
@@ -226,7 +233,18 @@ impl<'a> ItemLowerer<'a> {
                 let path = format!("{trait_path}::{}", f.sig.ident.unraw());
                 let owner = FnOwner::Trait { trait_path: trait_path.clone() };
                 let self_ty = Ty::simple(trait_path.clone());
-                self.function(env, &f.sig, f.default.as_ref(), owner, path, Some(self_ty), env.in_test);
+                let allowed =
+                    [env.allowed.clone(), allowed_lints(&t.attrs), allowed_lints(&f.attrs)].concat();
+                self.function(
+                    env,
+                    &f.sig,
+                    f.default.as_ref(),
+                    owner,
+                    path,
+                    Some(self_ty),
+                    env.in_test,
+                    allowed,
+                );
             }
         }
     }
@@ -241,6 +259,7 @@ impl<'a> ItemLowerer<'a> {
         path: String,
         self_ty: Option<Ty>,
         is_test: bool,
+        allowed: Vec<String>,
     ) {
         if is_test && !self.include_tests {
             return;
@@ -269,10 +288,17 @@ impl<'a> ItemLowerer<'a> {
             signature_span: Span::from_pm2(start).to(span_of(&sig.ident)),
             item_span: Span::from_pm2(start).to(block.map(span_of).unwrap_or_else(|| span_of(sig))),
             is_test,
+            allowed_lints: allowed.clone(),
         });
         for (item, blocks) in nested {
-            let nested_env =
-                ItemEnv { module: env.module, blocks, base: path.clone(), in_test: is_test, in_fn: true };
+            let nested_env = ItemEnv {
+                module: env.module,
+                blocks,
+                base: path.clone(),
+                in_test: is_test,
+                in_fn: true,
+                allowed: allowed.clone(),
+            };
             self.item(&nested_env, &item);
         }
     }
@@ -299,6 +325,26 @@ pub(crate) fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Id
         out.push((ident, ty));
     }
     Ok(out)
+}
+
+/// The lints an item's `#[allow(..)]`/`#[expect(..)]` attributes name (`clippy::await_holding_lock`).
+fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in attrs {
+        let name = attr.path().segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+        if name != "allow" && name != "expect" {
+            continue;
+        }
+        // `#[expect(lint, reason = "..")]`: the paths are the lints, the name-values are not.
+        let metas = attr.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated);
+        for meta in metas.into_iter().flatten() {
+            if let syn::Meta::Path(path) = meta {
+                let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+                out.push(segments.join("::"));
+            }
+        }
+    }
+    out
 }
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {

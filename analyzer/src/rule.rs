@@ -25,6 +25,10 @@ pub struct RuleMeta {
     pub default_level: Level,
     /// One line for `--list-rules` and SARIF's short description.
     pub summary: &'static str,
+    /// clippy/rustc lints that find the same thing: where one is allowed (`#[allow(..)]` on the
+    /// function or around it), the user has already acknowledged the code, and it is not
+    /// reported.
+    pub equivalent_lints: &'static [&'static str],
     pub docs: RuleDocs,
 }
 
@@ -33,6 +37,16 @@ impl RuleMeta {
     /// `--explain`.
     pub fn render_markdown(&self) -> String {
         let docs = &self.docs;
+        let equivalents = if self.equivalent_lints.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<String> = self.equivalent_lints.iter().map(|l| format!("`{l}`")).collect();
+            format!(
+                "\nCode where {} is allowed (`#[allow(..)]` or `#[expect(..)]` on the function or an \
+                 enclosing item) is not reported: the finding is already acknowledged there.\n",
+                names.join(" or ")
+            )
+        };
         format!(
             "# `{id}`\n\n\
              Default level: `{level}`. {summary}\n\n\
@@ -40,7 +54,7 @@ impl RuleMeta {
              ## Why is this bad\n\n{why}\n\n\
              ## Example\n\n```rust\n{example}\n```\n\n\
              ## Use instead\n\n```rust\n{instead}\n```\n\n\
-             ## Known limits\n\n{limits}\n\n\
+             ## Known limits\n\n{limits}\n{equivalents}\n\
              Suppress one finding with `// async-lint: allow({id})` at the end of its line or on its own\n\
              line just above it; a whole file with `// async-lint: allow-file({id})`.\n",
             id = self.id,
@@ -51,6 +65,7 @@ impl RuleMeta {
             example = docs.example.trim(),
             instead = docs.use_instead.trim(),
             limits = docs.known_limits.trim(),
+            equivalents = equivalents,
         )
     }
 }
@@ -84,6 +99,7 @@ pub static SYNTAX_ERROR: RuleMeta = RuleMeta {
     id: "syntax_error",
     default_level: Level::Deny,
     summary: "A file could not be read or parsed; it was not analysed.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "Reports a file that async-lint could not read (missing, unreadable, not UTF-8) \
             or parse as Rust (a syntax error, or nesting deeper than the analyzer's limit). \

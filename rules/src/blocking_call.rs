@@ -17,6 +17,7 @@ static META: RuleMeta = RuleMeta {
     id: "blocking_call",
     default_level: Level::Warn,
     summary: "A blocking call (sleep, file system, std networking, sync clients) inside async code stalls the executor thread.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a call to a known blocking API inside an async context: the body of an `async fn`

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     id: "cancel_unsafe_select",
     default_level: Level::Warn,
     summary: "A `select!` in a loop re-creates a non-cancel-safe future each iteration, losing data or queue places.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a branch of `tokio::select!`, `futures::select!` or `futures::select_biased!` inside a

@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     id: "detached_task_error",
     default_level: Level::Warn,
     summary: "A spawned task returns a `Result`, but its `JoinHandle` is dropped: the error is never seen.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,

@@ -13,6 +13,7 @@ static META: RuleMeta = RuleMeta {
     id: "dropped_task",
     default_level: Level::Warn,
     summary: "A smol/async-executor `Task` dropped at once is cancelled before it runs.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a task whose handle cancels it when dropped, dropped right away: `smol::spawn(f);`,

@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     id: "lock_across_await",
     default_level: Level::Warn,
     summary: "A std/parking_lot/spin lock guard alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
+    equivalent_lints: &["clippy::await_holding_lock"],
     docs: RuleDocs {
         what_it_does: "\
 Reports a guard of a synchronous lock that is alive at an `.await` in the same async body:

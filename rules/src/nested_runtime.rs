@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     id: "nested_runtime",
     default_level: Level::Deny,
     summary: "`block_on` inside async code panics in a tokio runtime or deadlocks the executor.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports running a future to completion with an executor's `block_on` inside an async

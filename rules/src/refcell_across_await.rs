@@ -12,6 +12,7 @@ static META: RuleMeta = RuleMeta {
     id: "refcell_across_await",
     default_level: Level::Warn,
     summary: "A `RefCell` borrow alive at an `.await` panics when another task borrows the same cell.",
+    equivalent_lints: &["clippy::await_holding_refcell_ref"],
     docs: RuleDocs {
         what_it_does: "\
 Reports a `std::cell::Ref` or `RefMut` (from `RefCell::borrow`, `borrow_mut`, `try_borrow`,

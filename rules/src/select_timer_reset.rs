@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     default_level: Level::Allow,
     summary:
         "A sleep/timeout created inline in a `select!` loop restarts on every iteration and may never fire.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a `tokio::time::sleep(..)`, `sleep_until(..)`, `timeout(..)` or `timeout_at(..)` (and

@@ -18,6 +18,7 @@ static META: RuleMeta = RuleMeta {
     id: "transitive_blocking_call",
     default_level: Level::Warn,
     summary: "Async code calls a workspace sync function that blocks, directly or through other helpers.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a call, in an async context, of a sync function of the workspace that blocks: one

@@ -16,6 +16,7 @@ static META: RuleMeta = RuleMeta {
     id: "unawaited_future",
     default_level: Level::Warn,
     summary: "A future that is created and dropped without being awaited does nothing.",
+    equivalent_lints: &["clippy::let_underscore_future", "unused_must_use"],
     docs: RuleDocs {
         what_it_does: "\
 Reports a future that is thrown away without being awaited, polled, stored or passed on: a
@@ -81,6 +82,12 @@ fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaite
     discarded_values(body)
         .into_iter()
         .filter_map(|(expr, how)| {
+            if let Discard::UnusedBinding { local, dropped_at: None } = &how {
+                // `let _name = fut;` is Rust's explicit "unused on purpose"; `let _ =` is the hazard.
+                if body.local(*local).name.starts_with('_') {
+                    return None;
+                }
+            }
             let source = cx.sem.future_source(body, expr)?;
             let fix = await_fix(body, function, expr, &how);
             Some(site(cx, body, expr, source, how, fix))

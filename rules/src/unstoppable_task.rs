@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     id: "unstoppable_task",
     default_level: Level::Warn,
     summary: "A spawned task with a dropped handle loops forever with no shutdown path.",
+    equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
 Reports a spawned task (`tokio::spawn`, `task::spawn`, `spawn_local`, `Handle::spawn`,
