@@ -112,6 +112,13 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
+    /// Parse only the files a byte-level pre-scan finds relevant (async code, spawns,
+    /// executors, blocking APIs, and the helpers they call). Faster on large codebases, but
+    /// a blocking chain through a helper with a generic name, or a syntax error in a file with
+    /// no async code, can be missed.
+    #[arg(long)]
+    fast: bool,
+
     /// Number of threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
     jobs: Option<usize>,
@@ -219,6 +226,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         jobs: cli.jobs,
         rule_options: RuleOptions { select_outside_loops: config.select_outside_loops },
         include_tests: config.tests,
+        prescan: cli.fast,
     };
     let mut analysis = analyze(files.clone(), &options);
 

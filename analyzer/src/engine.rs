@@ -20,6 +20,7 @@ use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::lower_file;
 use crate::parse::{parse_source, read_source, ParseFailure};
+use crate::prescan::{self, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
 use crate::semantics::Semantics;
 use crate::source::{LineIndex, SourceFile};
@@ -97,6 +98,8 @@ pub struct EngineOptions<'a> {
     pub rule_options: RuleOptions,
     /// Whether test code (`#[cfg(test)]` modules, `#[test]` functions) is analysed.
     pub include_tests: bool,
+    /// Parse only the files a rule could report on (see [`crate::prescan`]).
+    pub prescan: bool,
 }
 
 struct Lowered {
@@ -122,8 +125,7 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
 }
 
 fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let lowered: Vec<Lowered> =
-        files.par_iter().map(|file| load(file, options.catalog, options.include_tests)).collect();
+    let lowered = load_files(&files, options);
     let hirs: Vec<(usize, &FileHir, &str)> = lowered
         .iter()
         .enumerate()
@@ -151,8 +153,45 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
     (loaded, diagnostics)
 }
 
-fn load(file: &SourceFile, catalog: &Catalog, include_tests: bool) -> Lowered {
-    let text = match read_source(&file.path) {
+/// Reads every file; with the pre-scan on, parses and lowers only the files that matter (see
+/// [`crate::prescan`]), keeping neither text nor tree of the others.
+fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> Vec<Lowered> {
+    if !options.prescan {
+        return files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
+    }
+    let names = options.catalog.prescan_names();
+    let first_pass: Vec<(Option<Scan>, Option<Result<String, ParseFailure>>)> = files
+        .par_iter()
+        .map(|file| match read_source(&file.path) {
+            Ok(text) => {
+                let scan = prescan::scan(&text, &names);
+                let keep = scan.triggered.then_some(Ok(text));
+                (Some(scan), keep)
+            }
+            Err(failure) => (None, Some(Err(failure))),
+        })
+        .collect();
+    let scans: Vec<Option<Scan>> = first_pass.iter().map(|(scan, _)| scan.clone()).collect();
+    let parse = prescan::files_to_parse(&scans);
+    files
+        .par_iter()
+        .zip(first_pass.into_par_iter())
+        .zip(parse.into_par_iter())
+        .map(|((file, (_, kept)), wanted)| match (kept, wanted) {
+            (Some(read), _) => load(file, read, options),
+            (None, true) => load(file, read_source(&file.path), options),
+            (None, false) => Lowered {
+                lines: LineIndex::new(Arc::from("")),
+                hir: None,
+                failure: None,
+                suppressions: Suppressions::default(),
+            },
+        })
+        .collect()
+}
+
+fn load(file: &SourceFile, read: Result<String, ParseFailure>, options: &EngineOptions<'_>) -> Lowered {
+    let text = match read {
         Ok(text) => text,
         Err(failure) => {
             return Lowered {
@@ -163,6 +202,7 @@ fn load(file: &SourceFile, catalog: &Catalog, include_tests: bool) -> Lowered {
             }
         }
     };
+    let (catalog, include_tests) = (options.catalog, options.include_tests);
     let suppressions = Suppressions::parse(&text);
     let (hir, failure) = match parse_source(&text) {
         Ok(syntax) => {

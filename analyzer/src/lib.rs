@@ -19,6 +19,7 @@ pub mod index;
 pub mod lower;
 pub mod offload;
 pub mod parse;
+pub mod prescan;
 pub mod render;
 pub mod resolve;
 pub mod rule;

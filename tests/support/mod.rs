@@ -38,6 +38,7 @@ pub fn analyze_paths(paths: &[PathBuf], cwd: &Path) -> Analysis {
         jobs: Some(2),
         rule_options: Default::default(),
         include_tests: true,
+        prescan: false,
     };
     analyze(discovered.files, &options)
 }

@@ -1,0 +1,202 @@
+//! The corpus benchmark. `cargo run --release -p async-lint-bench` fetches the corpus (the
+//! crates in `bench/corpus/Cargo.toml` and everything they depend on) into a local cargo home,
+//! then measures, over every `.rs` file of that registry:
+//! - a parse-only baseline: read every file and `syn::parse_file` it, in parallel;
+//! - async-lint with every rule on (call graph included), on 2 threads and on 1;
+//!
+//! each phase in its own process, so peak RSS is per phase. Prints a table and writes
+//! `bench/results/latest.json`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use serde_json::{json, Value};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("--phase") => {
+            let phase = args.get(2).expect("phase name").clone();
+            let threads: usize = args.get(3).and_then(|t| t.parse().ok()).unwrap_or(2);
+            let root = PathBuf::from(args.get(4).expect("corpus root"));
+            let result = match phase.as_str() {
+                "parse" => parse_only(&root, threads),
+                "fast" => lint(&root, threads, true),
+                _ => lint(&root, threads, false),
+            };
+            println!("{result}");
+        }
+        _ => run_benchmark(args.iter().any(|a| a == "--no-fetch")),
+    }
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// `cargo fetch` the corpus into `bench/corpus/target/cargo-home`; returns its registry sources.
+fn fetch_corpus(skip_fetch: bool) -> PathBuf {
+    let corpus = repo_root().join("bench/corpus");
+    let cargo_home = corpus.join("target/cargo-home");
+    if !skip_fetch {
+        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["fetch", "--manifest-path"])
+            .arg(corpus.join("Cargo.toml"))
+            .env("CARGO_HOME", &cargo_home)
+            .status()
+            .expect("run cargo fetch");
+        assert!(status.success(), "cargo fetch failed");
+    }
+    let src = cargo_home.join("registry/src");
+    std::fs::read_dir(&src)
+        .expect("the registry was fetched")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.is_dir())
+        .expect("a registry source directory")
+}
+
+fn rust_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "rs"))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Peak resident memory of this process, from /proc (Linux), in MiB.
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).stack_size(256 << 20).build().unwrap()
+}
+
+fn parse_only(root: &Path, threads: usize) -> Value {
+    use rayon::prelude::*;
+    let files = rust_files(root);
+    let started = Instant::now();
+    let (bytes, failed) = pool(threads).install(|| {
+        files
+            .par_iter()
+            .map(|path| {
+                let Ok(text) = std::fs::read_to_string(path) else { return (0, 1) };
+                let ok = syn::parse_file(&text).is_ok();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                (text.len(), usize::from(!ok))
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    });
+    json!({ "files": files.len(), "bytes": bytes, "seconds": started.elapsed().as_secs_f64(),
+            "unparsable": failed, "peak_rss_mib": peak_rss_mib() })
+}
+
+fn lint(root: &Path, threads: usize, prescan: bool) -> Value {
+    use async_lint_analyzer::catalog::Catalog;
+    use async_lint_analyzer::discovery::{discover, Target};
+    use async_lint_analyzer::{analyze, EngineOptions, Level, LevelConfig};
+    let rules = async_lint_rules::all();
+    let mut levels = LevelConfig::new(&rules);
+    levels.set_all(Level::Warn);
+    let catalog = Catalog::builtin();
+    let started = Instant::now();
+    let discovered = discover(&Target::Paths(vec![root.to_path_buf()]), root).expect("discover");
+    let options = EngineOptions {
+        rules: &rules,
+        levels: &levels,
+        catalog: &catalog,
+        jobs: Some(threads),
+        rule_options: Default::default(),
+        include_tests: true,
+        prescan,
+    };
+    let analysis = analyze(discovered.files, &options);
+    let seconds = started.elapsed().as_secs_f64();
+    let mut per_rule = serde_json::Map::new();
+    for d in &analysis.diagnostics {
+        let count = per_rule.entry(d.rule.to_string()).or_insert(json!(0));
+        *count = json!(count.as_u64().unwrap_or(0) + 1);
+    }
+    json!({ "files": analysis.files.len(), "seconds": seconds, "findings": per_rule,
+            "findings_total": analysis.diagnostics.len(), "peak_rss_mib": peak_rss_mib() })
+}
+
+fn phase(name: &str, threads: usize, root: &Path) -> Value {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--phase", name, &threads.to_string()])
+        .arg(root)
+        .output()
+        .expect("run a benchmark phase");
+    assert!(output.status.success(), "phase {name} failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("phase output")
+}
+
+fn run_benchmark(skip_fetch: bool) {
+    let root = fetch_corpus(skip_fetch);
+    let crates = std::fs::read_dir(&root).map(|d| d.count()).unwrap_or(0);
+    eprintln!("corpus: {} ({crates} crates)", root.display());
+    let parse = phase("parse", 2, &root);
+    let lint2 = phase("lint", 2, &root);
+    let lint1 = phase("lint", 1, &root);
+    let fast = phase("fast", 2, &root);
+    let mb = parse["bytes"].as_f64().unwrap_or(0.0) / 1e6;
+    let parse_s = parse["seconds"].as_f64().unwrap_or(1.0);
+    let lint_s = lint2["seconds"].as_f64().unwrap_or(1.0);
+    let lint1_s = lint1["seconds"].as_f64().unwrap_or(1.0);
+    let results = json!({
+        "corpus": { "crates": crates, "files": parse["files"], "megabytes": mb, "unparsable_files": parse["unparsable"] },
+        "parse_only": { "seconds": parse_s, "mb_per_second": mb / parse_s, "peak_rss_mib": parse["peak_rss_mib"] },
+        "async_lint": {
+            "seconds_2_threads": lint_s, "seconds_1_thread": lint1_s, "mb_per_second": mb / lint_s,
+            "peak_rss_mib": lint2["peak_rss_mib"], "findings_total": lint2["findings_total"], "findings": lint2["findings"],
+        },
+        "async_lint_fast": {
+            "seconds_2_threads": fast["seconds"], "peak_rss_mib": fast["peak_rss_mib"],
+            "findings_total": fast["findings_total"], "findings": fast["findings"],
+            "ratio_to_parse": fast["seconds"].as_f64().unwrap_or(0.0) / parse_s,
+        },
+        "ratio_lint_to_parse": lint_s / parse_s,
+        "speedup_2_threads": lint1_s / lint_s,
+    });
+    println!(
+        "corpus            {crates} crates, {} files, {mb:.0} MB, {} files syn cannot parse",
+        parse["files"], parse["unparsable"]
+    );
+    println!(
+        "parse-only        {parse_s:>7.2} s  {:>6.1} MB/s  peak RSS {:.0} MiB",
+        mb / parse_s,
+        parse["peak_rss_mib"].as_f64().unwrap_or(0.0)
+    );
+    println!(
+        "async-lint (2 th) {lint_s:>7.2} s  {:>6.1} MB/s  peak RSS {:.0} MiB",
+        mb / lint_s,
+        lint2["peak_rss_mib"].as_f64().unwrap_or(0.0)
+    );
+    println!("async-lint (1 th) {lint1_s:>7.2} s");
+    println!("lint / parse-only {:>7.3}x   (target <= 0.3x)", lint_s / parse_s);
+    println!("2-thread speedup  {:>7.2}x   (target >= 1.7x)", lint1_s / lint_s);
+    println!("findings          {} {}", lint2["findings_total"], lint2["findings"]);
+    let fast_s = fast["seconds"].as_f64().unwrap_or(0.0);
+    println!(
+        "--fast (2 th)     {fast_s:>7.2} s  {:.3}x parse-only  peak RSS {:.0} MiB  findings {}",
+        fast_s / parse_s,
+        fast["peak_rss_mib"].as_f64().unwrap_or(0.0),
+        fast["findings_total"]
+    );
+    let out = repo_root().join("bench/results");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("latest.json"), serde_json::to_string_pretty(&results).unwrap() + "\n").unwrap();
+    eprintln!("written: {}", out.join("latest.json").display());
+}
