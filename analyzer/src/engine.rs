@@ -153,6 +153,9 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
     (loaded, diagnostics)
 }
 
+/// A file's text, or why it could not be read.
+type ReadResult = Result<String, ParseFailure>;
+
 /// Reads every file; with the pre-scan on, parses and lowers only the files that matter (see
 /// [`crate::prescan`]), keeping neither text nor tree of the others.
 fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> Vec<Lowered> {
@@ -160,7 +163,7 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> Vec<Lowered>
         return files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
     }
     let names = options.catalog.prescan_names();
-    let first_pass: Vec<(Option<Scan>, Option<Result<String, ParseFailure>>)> = files
+    let first_pass: Vec<(Option<Scan>, Option<ReadResult>)> = files
         .par_iter()
         .map(|file| match read_source(&file.path) {
             Ok(text) => {
