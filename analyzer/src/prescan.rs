@@ -66,11 +66,7 @@ pub fn scan(text: &str, catalog_names: &HashSet<String>) -> Scan {
                 b'[' => b']',
                 _ => b'}',
             }),
-            b')' | b']' | b'}' => {
-                if closers.pop() != Some(b) {
-                    balanced = false;
-                }
-            }
+            b')' | b']' | b'}' if closers.pop() != Some(b) => balanced = false,
             _ if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
                 while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
