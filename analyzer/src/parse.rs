@@ -15,10 +15,22 @@ pub struct ParseFailure {
     pub span: Span,
 }
 
+/// Files larger than this are not analysed (generated code; hand-written async code is far
+/// smaller), so one huge file cannot dominate a run's time and memory.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
 /// Reads a file as UTF-8.
 pub fn read_source(path: &Path) -> Result<String, ParseFailure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ParseFailure { message: format!("could not read file: {e}"), span: Span::default() })?;
+    let failure = |message: String| ParseFailure { message, span: Span::default() };
+    let size = std::fs::metadata(path).map_err(|e| failure(format!("could not read file: {e}")))?.len();
+    if size > MAX_FILE_BYTES {
+        let mb = size as f64 / 1e6;
+        let limit = MAX_FILE_BYTES >> 20;
+        return Err(failure(format!(
+            "not analysed: the file is {mb:.1} MB, over the {limit} MiB limit for one file"
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| failure(format!("could not read file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let text = String::from_utf8_lossy(valid);
