@@ -200,7 +200,12 @@ impl Catalog {
     /// Whether an external function returns a future (`tokio::time::sleep`, `tokio::fs::read`).
     pub fn is_async_function(&self, path: &str) -> bool {
         self.async_apis.contains(&Key::Function(path.to_string()))
-            || self.async_modules.iter().any(|module| path.starts_with(module.as_str()))
+            || self.async_modules.iter().any(|module| {
+                // `tokio::fs::read`, not `tokio::fs::open_options::Kind::Uring`.
+                path.strip_prefix(module.as_str()).is_some_and(|rest| {
+                    !rest.contains("::") && rest.starts_with(|c: char| c.is_ascii_lowercase())
+                })
+            })
     }
 
     /// Whether an external method returns a future on a receiver of this type.

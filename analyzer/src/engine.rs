@@ -252,9 +252,12 @@ fn check_file(
                 continue;
             }
             let enclosing = enclosing_function(hir, finding.span);
-            let acknowledged = enclosing.is_some_and(|f| {
-                rule.meta().equivalent_lints.iter().any(|lint| f.allowed_lints.iter().any(|a| a == lint))
+            let equivalents = rule.meta().equivalent_lints;
+            let allows = |lints: &[String]| equivalents.iter().any(|lint| lints.iter().any(|a| a == lint));
+            let in_allowed_statement = hir.allowed_regions.iter().any(|(region, lints)| {
+                region.start <= finding.span.start && finding.span.start <= region.end && allows(lints)
             });
+            let acknowledged = in_allowed_statement || enclosing.is_some_and(|f| allows(&f.allowed_lints));
             if !acknowledged {
                 let path = enclosing.map(|f| f.path.clone());
                 out.push(to_diagnostic(id, level, file_id, finding, path));

@@ -130,7 +130,7 @@ impl<'a> Semantics<'a> {
 
     /// Whether a function's calls produce futures.
     pub fn returns_future(&self, sig: &FnSig) -> bool {
-        sig.is_async || sig.returns.as_ref().is_some_and(|ty| self.is_future_ty(ty))
+        (sig.is_async && !sig.is_entry_point) || sig.returns.as_ref().is_some_and(|ty| self.is_future_ty(ty))
     }
 
     /// `impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture<..>`, or an alias of one.

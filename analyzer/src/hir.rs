@@ -452,6 +452,9 @@ pub struct Function {
     pub item_span: Span,
     /// Inside a `#[cfg(test)]` module, or a `#[test]`/`#[tokio::test]` function.
     pub is_test: bool,
+    /// `#[tokio::main]`, `#[tokio::test]` and the like: the attribute turns the `async fn` into
+    /// a sync one for its callers (its body is still async code).
+    pub is_entry_point: bool,
     /// Lints allowed (`#[allow(..)]`, `#[expect(..)]`) on the function or around it: a finding
     /// whose clippy/rustc equivalent is allowed there is not reported.
     pub allowed_lints: Vec<String>,
@@ -485,6 +488,8 @@ pub struct FileHir {
     pub glob_imports: Vec<String>,
     /// Paths of types (structs, enums, unions, traits) defined in the file.
     pub defined_types: Vec<String>,
+    /// Statements with `#[allow(..)]`/`#[expect(..)]`: the span and the lints.
+    pub allowed_regions: Vec<(Span, Vec<String>)>,
     /// `type Alias = Target;` items, resolved.
     pub type_aliases: Vec<(String, Ty)>,
 }

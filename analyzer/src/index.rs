@@ -26,6 +26,8 @@ pub struct FnSig {
     pub path: String,
     pub name: String,
     pub is_async: bool,
+    /// `#[tokio::main]`-style: sync for its callers.
+    pub is_entry_point: bool,
     pub returns: Option<Ty>,
     pub owner: FnOwner,
     pub location: FnLocation,
@@ -94,6 +96,7 @@ impl CrateIndex {
             path: function.path.clone(),
             name: function.name.clone(),
             is_async: function.is_async,
+            is_entry_point: function.is_entry_point,
             returns: function.returns.clone(),
             owner: function.owner.clone(),
             location,

@@ -30,7 +30,13 @@ pub fn lower_file(
     include_tests: bool,
 ) -> FileHir {
     let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
-    let mut lowerer = ItemLowerer { tree: &tree, knowledge, out: FileHir::default(), include_tests };
+    let mut lowerer = ItemLowerer {
+        tree: &tree,
+        knowledge,
+        out: FileHir::default(),
+        include_tests,
+        current_attrs_entry_point: false,
+    };
     let env = ItemEnv {
         module: tree.root(),
         blocks: BlockScopes::default(),
@@ -65,6 +71,8 @@ struct ItemLowerer<'a> {
     knowledge: &'a dyn PathKnowledge,
     out: FileHir,
     include_tests: bool,
+    /// Whether the function being lowered has a runtime entry-point attribute.
+    current_attrs_entry_point: bool,
 }
 
 impl<'a> ItemLowerer<'a> {
@@ -91,7 +99,9 @@ impl<'a> ItemLowerer<'a> {
                 let owner = if env.in_fn { FnOwner::Nested } else { FnOwner::Free };
                 let test = env.in_test || has_test_attr(&f.attrs);
                 let allowed = [env.allowed.clone(), allowed_lints(&f.attrs)].concat();
+                self.current_attrs_entry_point = is_entry_point(&f.attrs);
                 self.function(env, &f.sig, Some(&f.block), owner, path, None, test, allowed);
+                self.current_attrs_entry_point = false;
             }
             syn::Item::Impl(imp) => self.impl_block(env, imp),
             syn::Item::Trait(t) => self.trait_def(env, t),
@@ -272,6 +282,7 @@ impl<'a> ItemLowerer<'a> {
         };
         let root = block.map(|b| body.block(b, false));
         let nested = std::mem::take(&mut body.nested);
+        self.out.allowed_regions.append(&mut body.allowed_regions);
         let lowered_body = root.map(|root| body.finish(root));
         let start =
             sig.constness.map(|t| t.span).or(sig.asyncness.map(|t| t.span)).unwrap_or(sig.fn_token.span);
@@ -288,6 +299,7 @@ impl<'a> ItemLowerer<'a> {
             signature_span: Span::from_pm2(start).to(span_of(&sig.ident)),
             item_span: Span::from_pm2(start).to(block.map(span_of).unwrap_or_else(|| span_of(sig))),
             is_test,
+            is_entry_point: self.current_attrs_entry_point,
             allowed_lints: allowed.clone(),
         });
         for (item, blocks) in nested {
@@ -345,6 +357,15 @@ fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
         }
     }
     out
+}
+
+/// `#[tokio::main]`, `#[tokio::test]`, `#[async_std::test]`, `#[actix_web::main]`, ...: a
+/// runtime's attribute that wraps the `async fn` in a sync one.
+fn is_entry_point(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        let segments: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
+        segments.len() >= 2 && matches!(segments.last().map(String::as_str), Some("main" | "test"))
+    })
 }
 
 fn has_test_attr(attrs: &[syn::Attribute]) -> bool {
@@ -463,6 +484,8 @@ struct BodyLowerer<'a> {
     frames: Vec<Vec<(String, LocalId)>>,
     /// Items declared inside the body, with the block scopes they see.
     nested: Vec<(syn::Item, BlockScopes)>,
+    /// Statements with `#[allow(..)]` attributes.
+    allowed_regions: Vec<(Span, Vec<String>)>,
     depth: u32,
 }
 
@@ -486,6 +509,7 @@ impl<'a> BodyLowerer<'a> {
             body: Body::default(),
             frames: vec![Vec::new()],
             nested: Vec::new(),
+            allowed_regions: Vec::new(),
             depth: 0,
         }
     }
@@ -612,6 +636,10 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn local(&mut self, local: &syn::Local) -> Stmt {
+        let lints = allowed_lints(&local.attrs);
+        if !lints.is_empty() {
+            self.allowed_regions.push((span_of(local), lints));
+        }
         let init = local.init.as_ref().map(|i| self.expr(&i.expr));
         let else_branch = local.init.as_ref().and_then(|i| i.diverge.as_ref()).map(|(_, e)| self.expr(e));
         let (pat, ty) = match &local.pat {

@@ -89,6 +89,13 @@ fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaite
                 }
             }
             let source = cx.sem.future_source(body, expr)?;
+            if let FutureSource::Crate(sig) = &source {
+                // A crate's own `spawn(..)` helper has started the work already; its future
+                // only reports the outcome.
+                if sig.name.starts_with("spawn") {
+                    return None;
+                }
+            }
             let fix = await_fix(body, function, expr, &how);
             Some(site(cx, body, expr, source, how, fix))
         })
