@@ -382,30 +382,7 @@ fn apply_level_flags(matches: &ArgMatches, levels: &mut LevelConfig) -> Result<(
 
 fn unknown_rule(name: &str) -> String {
     let ids: Vec<&str> = async_lint_rules::all_metas().iter().map(|m| m.id).collect();
-    let suggestion = ids
-        .iter()
-        .map(|id| (edit_distance(name, id), *id))
-        .filter(|(distance, _)| *distance <= name.len().max(3) / 3 + 1)
-        .min();
-    match suggestion {
-        Some((_, id)) => format!("unknown rule `{name}`; did you mean `{id}`? (see --list-rules)"),
-        None => format!("unknown rule `{name}` (see --list-rules)"),
-    }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let current = row[j + 1];
-            row[j + 1] = (previous + usize::from(ca != *cb)).min(row[j] + 1).min(current + 1);
-            previous = current;
-        }
-    }
-    row[b.len()]
+    format!("unknown rule `{name}`{} (see --list-rules)", config::did_you_mean(name, &ids))
 }
 
 fn summary(analysis: &Analysis) -> String {
@@ -430,7 +407,7 @@ mod tests {
 
     #[test]
     fn did_you_mean_suggests_close_rule_ids() {
-        assert!(unknown_rule("blocking_cal").contains("did you mean `blocking_call`"));
+        assert!(unknown_rule("blocking_cal").contains("did you mean `blocking_call`?"));
         assert!(!unknown_rule("zzzz").contains("did you mean"));
     }
 }

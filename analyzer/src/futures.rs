@@ -74,17 +74,8 @@ impl<'a> Semantics<'a> {
     /// that name agrees on being async or not.
     pub fn crate_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a FnSig> {
         let chain = self.deref_chain(&self.ty_of(body, receiver));
-        for ty in &chain {
-            let paths: Vec<&str> = match ty {
-                Ty::Path { path, .. } => vec![path.as_str()],
-                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
-                _ => Vec::new(),
-            };
-            for path in paths {
-                if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
-                    return Some(sig);
-                }
-            }
+        if let Some(sig) = self.method_of_types(&chain, method) {
+            return Some(sig);
         }
         if chain.iter().any(|t| !t.is_opaque()) {
             // A known type without such a method: an external type's own method.
@@ -107,17 +98,8 @@ impl<'a> Semantics<'a> {
     /// (also a trait bound), else by a name that only one workspace function has.
     pub fn unique_crate_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a FnSig> {
         let chain = self.deref_chain(&self.ty_of(body, receiver));
-        for ty in &chain {
-            let paths: Vec<&str> = match ty {
-                Ty::Path { path, .. } => vec![path.as_str()],
-                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
-                _ => Vec::new(),
-            };
-            for path in paths {
-                if let Some(sig) = self.index.function(&format!("{path}::{method}")) {
-                    return Some(sig);
-                }
-            }
+        if let Some(sig) = self.method_of_types(&chain, method) {
+            return Some(sig);
         }
         if chain.iter().any(|t| !t.is_opaque()) {
             return None;
@@ -126,6 +108,19 @@ impl<'a> Semantics<'a> {
             [only] => self.index.function(only),
             _ => None,
         }
+    }
+
+    /// The workspace method `method` of one of the types in a receiver's deref chain (a named
+    /// type, or a trait bound of `impl Trait`/`dyn Trait`).
+    fn method_of_types(&self, chain: &[Ty], method: &str) -> Option<&'a FnSig> {
+        chain.iter().find_map(|ty| {
+            let paths: Vec<&str> = match ty {
+                Ty::Path { path, .. } => vec![path.as_str()],
+                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
+                _ => Vec::new(),
+            };
+            paths.into_iter().find_map(|path| self.index.function(&format!("{path}::{method}")))
+        })
     }
 
     /// Whether a function's calls produce futures.

@@ -7,7 +7,7 @@ use async_lint_analyzer::source::Span;
 use async_lint_analyzer::tasks::own_exprs;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{callee_span, discarded_values, Discard};
+use crate::util::{callee_span, discarded_values};
 
 pub struct DetachedTaskError;
 
@@ -80,11 +80,7 @@ fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
     discarded_values(body)
         .into_iter()
         .filter_map(|(expr, how)| {
-            let dropped_at = match how {
-                Discard::Statement | Discard::LetUnderscore => None,
-                Discard::Dropped { call, .. } => Some(call),
-                Discard::UnusedBinding { .. } => return None,
-            };
+            let dropped_at = how.handle_discard(true)?;
             let spawn = sem.spawn_call(body, expr)?;
             if spawn.kind != SpawnKind::Detaching {
                 return None;

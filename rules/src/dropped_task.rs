@@ -63,14 +63,8 @@ fn find_dropped_tasks(cx: &RuleContext<'_>, function: &Function) -> Vec<Dropped>
     discarded_values(body)
         .into_iter()
         .filter_map(|(expr, how)| {
-            let dropped_at = match how {
-                Discard::Statement | Discard::LetUnderscore => None,
-                // `forget` keeps the task alive forever; only `drop` cancels it.
-                Discard::Dropped { forgotten: true, .. } => return None,
-                Discard::Dropped { call, .. } => Some(call),
-                // A named binding keeps the task alive to the end of its scope, on purpose.
-                Discard::UnusedBinding { .. } => return None,
-            };
+            // `forget` keeps a smol task alive forever (no cancel), but loses a tokio task's result.
+            let dropped_at = how.handle_discard(false)?;
             let spawn = cx.sem.spawn_call(body, expr)?;
             (spawn.kind == SpawnKind::Cancelling).then(|| Dropped {
                 span: callee_span(body, expr),

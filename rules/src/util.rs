@@ -169,3 +169,17 @@ pub fn awaitable_at(body: &Body, function: &Function, expr: ExprId) -> bool {
     }
     function.is_async
 }
+
+impl Discard {
+    /// How a task's handle is thrown away: `Some(None)` at once (`spawn(..);`, `let _ =`),
+    /// `Some(Some(call))` by `drop(..)` (and by `forget(..)` when `forget_discards`); `None`
+    /// when it is kept (a named binding keeps a handle alive to the end of its scope).
+    pub fn handle_discard(&self, forget_discards: bool) -> Option<Option<Span>> {
+        match self {
+            Discard::Statement | Discard::LetUnderscore => Some(None),
+            Discard::Dropped { forgotten: true, .. } if !forget_discards => None,
+            Discard::Dropped { call, .. } => Some(Some(*call)),
+            Discard::UnusedBinding { .. } => None,
+        }
+    }
+}
