@@ -5,7 +5,7 @@ use async_lint_analyzer::hir::Function;
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{callee_span, discarded_values, snippet, Discard};
+use crate::util::{callee_span, discarded_values, snippet};
 
 pub struct DroppedTask;
 
