@@ -173,7 +173,13 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         Ok(matches) => matches,
         Err(error) => {
             let code = if error.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
-            let text = error.render().ansi().to_string();
+            // Styled only for a terminal: piped help and usage errors stay plain text.
+            let terminal = if code == EXIT_CLEAN {
+                std::io::stdout().is_terminal()
+            } else {
+                std::io::stderr().is_terminal()
+            };
+            let text = if terminal { error.render().ansi().to_string() } else { error.render().to_string() };
             return Ok(if code == EXIT_CLEAN {
                 Outcome::print(text)
             } else {

@@ -151,6 +151,7 @@ fn exit_codes() {
     let help = run_tool(&dir, &["--help"]);
     assert_eq!(help.code, 0);
     assert!(help.stdout.contains("Exit codes:"));
+    assert!(!help.stdout.contains('\x1b'), "piped help is plain text");
 }
 
 #[test]
