@@ -93,14 +93,6 @@ impl BlockingSummary {
         }
         out
     }
-
-    pub fn len(&self) -> usize {
-        self.first_hop.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.first_hop.is_empty()
-    }
 }
 
 fn is_sync(function: &Function) -> bool {

@@ -4,7 +4,7 @@
 //! **Architecture invariant:** discovery is the only part that asks cargo anything; the rest
 //! of the engine sees [`SourceFile`]s.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -18,12 +18,6 @@ pub enum Target {
     Cargo { manifest_path: Option<PathBuf>, workspace: bool, packages: Vec<String> },
     /// These files and directories.
     Paths(Vec<PathBuf>),
-}
-
-/// A path that was asked for but cannot be analysed; reported as `syntax_error`.
-#[derive(Clone, Debug)]
-pub struct Unreadable {
-    pub file: SourceFile,
 }
 
 #[derive(Debug)]
@@ -423,15 +417,6 @@ fn workspace_edition(manifest: &Path) -> Option<Edition> {
 
 fn sanitize(name: &str) -> String {
     name.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '_' }).collect()
-}
-
-/// Groups files by crate, for reports.
-pub fn files_by_crate(files: &[SourceFile]) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for file in files {
-        *out.entry(file.krate.name.clone()).or_insert(0) += 1;
-    }
-    out
 }
 
 #[cfg(test)]

@@ -102,10 +102,6 @@ impl LineIndex {
         &self.text
     }
 
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// The byte offset of a position, clamped to the text.
     pub fn offset(&self, pos: Pos) -> usize {
         let line = (pos.line.max(1) as usize - 1).min(self.line_starts.len() - 1);
