@@ -16,6 +16,7 @@ pub mod futures;
 pub mod guards;
 pub mod hir;
 pub mod index;
+mod lex;
 pub mod lower;
 pub mod offload;
 pub mod parse;

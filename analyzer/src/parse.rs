@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::lex;
 use crate::source::{Pos, Span};
 
 /// Nesting deeper than this is refused before parsing: syn's parser is recursive, and
@@ -66,61 +67,41 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
 }
 
 /// Finds the first place where `(`, `[`, `{` nest deeper than [`MAX_NESTING`], skipping
-/// comments, strings and char literals well enough for that purpose.
+/// comments, strings and char literals with the pre-scan's lexer.
 fn excessive_nesting(text: &str) -> Option<(Pos, usize)> {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let (mut line, mut column) = (1u32, 0u32);
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        match b {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    if bytes.get(i) == Some(&b'\n') {
-                        line += 1;
-                        column = 0;
-                    }
-                    i += 1;
-                }
-            }
-            b'\'' if bytes.get(i + 2) == Some(&b'\'') => {
-                // A char literal such as '(' opens nothing.
-                i += 3;
-                column += 3;
-                continue;
-            }
+        i = match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => text[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => lex::skip_block_comment(bytes, i),
+            b'"' => lex::skip_string(bytes, i + 1),
+            b'r' | b'b' if lex::starts_raw_string(bytes, i) => lex::skip_raw_string(bytes, i),
+            b'\'' => lex::skip_char_or_lifetime(bytes, i),
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some((Pos { line, column }, depth));
+                    return Some((position_of(text, i), depth));
                 }
+                i + 1
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' => {
-                line += 1;
-                column = 0;
-                i += 1;
-                continue;
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i + 1
             }
-            _ => {}
-        }
-        if b & 0xC0 != 0x80 {
-            column += 1;
-        }
-        i += 1;
+            _ => i + 1,
+        };
     }
     None
+}
+
+/// The line and character column of a byte offset.
+fn position_of(text: &str, offset: usize) -> Pos {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32 + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
+    Pos { line, column }
 }
 
 #[cfg(test)]
@@ -138,6 +119,12 @@ mod tests {
     #[test]
     fn brackets_in_strings_and_comments_do_not_count() {
         let text = format!("// {}\nfn f() {{ let s = \"{}\"; }}", "(".repeat(900), "[".repeat(900));
+        assert!(parse_source(&text).is_ok());
+    }
+
+    #[test]
+    fn brackets_in_block_comments_and_raw_strings_do_not_count() {
+        let text = format!("/* {} */\nfn f() {{ let s = r#\"{}\"#; }}", "(".repeat(900), "{".repeat(900));
         assert!(parse_source(&text).is_ok());
     }
 

@@ -1,10 +1,9 @@
 //! `cancel_unsafe_select`: a not-cancel-safe future raced inline in a `select!` loop.
 
-use async_lint_analyzer::context::walk_function;
-use async_lint_analyzer::hir::{ExprKind, Function, MacroCall, MacroKind};
-use async_lint_analyzer::semantics::Semantics;
+use crate::util::select_branches;
+use async_lint_analyzer::hir::Function;
 use async_lint_analyzer::source::Span;
-use async_lint_analyzer::tasks::{loop_keyword_span, CancelUnsafe};
+use async_lint_analyzer::tasks::CancelUnsafe;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 pub struct CancelUnsafeSelect;
@@ -74,25 +73,15 @@ impl Rule for CancelUnsafeSelect {
     }
 }
 
-fn find_unsafe_branches(rule_cx: &RuleContext<'_>, function: &Function) -> Vec<UnsafeBranch> {
-    let sem: &Semantics<'_> = rule_cx.sem;
-    let mut found = Vec::new();
-    walk_function(sem, function, &mut |body, expr, cx| {
-        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
-            return;
-        };
-        let loop_span = match cx.loops.last() {
-            Some(innermost) => Some(loop_keyword_span(body, *innermost)),
-            None if rule_cx.options.select_outside_loops => None,
-            None => return,
-        };
-        for branch in &select.branches {
-            if let Some(operation) = sem.cancel_unsafe_operation(body, branch.future) {
-                found.push(UnsafeBranch { span: body.span(branch.future), loop_span, operation });
-            }
-        }
-    });
-    found
+fn find_unsafe_branches(cx: &RuleContext<'_>, function: &Function) -> Vec<UnsafeBranch> {
+    let Some(body) = &function.body else { return Vec::new() };
+    select_branches(cx.sem, function, cx.options.select_outside_loops)
+        .into_iter()
+        .filter_map(|(future, loop_span)| {
+            let operation = cx.sem.cancel_unsafe_operation(body, future)?;
+            Some(UnsafeBranch { span: body.span(future), loop_span, operation })
+        })
+        .collect()
 }
 
 fn report(branch: &UnsafeBranch) -> Finding {

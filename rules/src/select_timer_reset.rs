@@ -1,10 +1,9 @@
 //! `select_timer_reset`: a timer created inline in a `select!` loop restarts every iteration.
 
-use async_lint_analyzer::context::walk_function;
-use async_lint_analyzer::hir::{ExprKind, Function, MacroCall, MacroKind};
+use crate::util::select_branches;
+use async_lint_analyzer::hir::Function;
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
-use async_lint_analyzer::tasks::loop_keyword_span;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 pub struct SelectTimerReset;
@@ -70,23 +69,14 @@ impl Rule for SelectTimerReset {
 }
 
 fn find_inline_timers(sem: &Semantics<'_>, function: &Function) -> Vec<InlineTimer> {
-    let mut found = Vec::new();
-    walk_function(sem, function, &mut |body, expr, cx| {
-        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
-            return;
-        };
-        let Some(innermost_loop) = cx.loops.last() else { return };
-        for branch in &select.branches {
-            if let Some(timer) = sem.timer_call(body, branch.future) {
-                found.push(InlineTimer {
-                    span: body.span(branch.future),
-                    loop_span: loop_keyword_span(body, *innermost_loop),
-                    timer,
-                });
-            }
-        }
-    });
-    found
+    let Some(body) = &function.body else { return Vec::new() };
+    select_branches(sem, function, false)
+        .into_iter()
+        .filter_map(|(future, loop_span)| {
+            let timer = sem.timer_call(body, future)?;
+            Some(InlineTimer { span: body.span(future), loop_span: loop_span?, timer })
+        })
+        .collect()
 }
 
 fn report(timer: &InlineTimer) -> Finding {

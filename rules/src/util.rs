@@ -183,3 +183,30 @@ impl Discard {
         }
     }
 }
+
+use async_lint_analyzer::context::walk_function;
+use async_lint_analyzer::hir::{MacroCall, MacroKind};
+use async_lint_analyzer::semantics::Semantics;
+use async_lint_analyzer::tasks::loop_keyword_span;
+
+/// Every `select!` branch future of a function, with the keyword span of the innermost loop
+/// that re-runs the select (`None` outside loops, listed only when `outside_loops`).
+pub fn select_branches(
+    sem: &Semantics<'_>,
+    function: &Function,
+    outside_loops: bool,
+) -> Vec<(ExprId, Option<Span>)> {
+    let mut found = Vec::new();
+    walk_function(sem, function, &mut |body, expr, cx| {
+        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
+            return;
+        };
+        let loop_span = match cx.loops.last() {
+            Some(innermost) => Some(loop_keyword_span(body, *innermost)),
+            None if outside_loops => None,
+            None => return,
+        };
+        found.extend(select.branches.iter().map(|branch| (branch.future, loop_span)));
+    });
+    found
+}
