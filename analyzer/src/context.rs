@@ -122,7 +122,9 @@ pub fn walk(
     while let Some((id, context)) = stack.pop() {
         visit(body, id, &context);
         let children = body.children(id);
-        let offloads = sem.is_offload_call(body, id);
+        // Offloading only changes the context of closure arguments; most calls have none.
+        let has_closure = children.iter().any(|c| matches!(body.kind(*c), ExprKind::Closure { .. }));
+        let offloads = has_closure && sem.is_offload_call(body, id);
         for child in children.into_iter().rev() {
             let offloaded = offloads || offloaded_later(sem, body, child);
             let child_cx = child_context(body, id, child, &context, offloaded);
