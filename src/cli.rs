@@ -112,12 +112,11 @@ struct Cli {
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
 
-    /// Parse only the files a byte-level pre-scan finds relevant (async code, spawns,
-    /// executors, blocking APIs, and the helpers they call). Faster on large codebases, but
-    /// a blocking chain through a helper with a generic name, or a syntax error in a file with
-    /// no async code, can be missed.
+    /// Parse every file. By default only the files a rule can report on (found by a
+    /// byte-level pre-scan) and the files their calls and types lead to are parsed; with this
+    /// flag a syntax error is also reported in a file that nothing else depends on.
     #[arg(long)]
-    fast: bool,
+    parse_all: bool,
 
     /// Number of threads (default: every core).
     #[arg(short = 'j', long, value_name = "N")]
@@ -232,7 +231,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
         jobs: cli.jobs,
         rule_options: RuleOptions { select_outside_loops: config.select_outside_loops },
         include_tests: config.tests,
-        prescan: cli.fast,
+        parse_all: cli.parse_all,
     };
     let mut analysis = analyze(files.clone(), &options);
 

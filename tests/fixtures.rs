@@ -2,7 +2,8 @@
 //! `fixtures/` with a `Cargo.toml`, except the `demo`), is analysed with all rules. A line
 //! that must be reported ends with `//~ rule_a, rule_b`; every other line must stay silent.
 //! The test fails on a missing finding and on an unexpected one, and compares the rendered
-//! human output with `tests/snapshots/<fixture>.txt`.
+//! human output with `tests/snapshots/<fixture>.txt`. Each fixture is analysed twice, with the
+//! pre-scan's file selection and with `parse_all`, and both must find the same.
 
 mod support;
 
@@ -81,7 +82,9 @@ fn fixtures_report_exactly_the_marked_lines() {
     for fixture in &fixtures {
         let analysis = analyze_paths(std::slice::from_ref(&fixture.path), &fixtures_dir());
         assert!(!analysis.files.is_empty(), "{}: no files analysed", fixture.name);
-        let expected = expectations(&analysis);
+        // Markers are read from every file's text: a file the selection skipped keeps none.
+        let everything = analyze_paths_with(std::slice::from_ref(&fixture.path), &fixtures_dir(), true);
+        let expected = expectations(&everything);
         let actual = findings(&analysis);
         let missing: BTreeSet<_> = expected.difference(&actual).cloned().collect();
         let unexpected: BTreeSet<_> = actual.difference(&expected).cloned().collect();
@@ -91,6 +94,18 @@ fn fixtures_report_exactly_the_marked_lines() {
         if !unexpected.is_empty() {
             failures +=
                 &format!("{}: unexpected findings:\n{}", fixture.name, describe(&analysis, &unexpected));
+        }
+        // The pre-scan's selection must not change what is found.
+        let without_selection = findings(&everything);
+        if without_selection != actual {
+            let lost: BTreeSet<_> = without_selection.difference(&actual).cloned().collect();
+            let gained: BTreeSet<_> = actual.difference(&without_selection).cloned().collect();
+            failures += &format!(
+                "{}: selection changed findings; lost:\n{}gained:\n{}",
+                fixture.name,
+                describe(&everything, &lost),
+                describe(&analysis, &gained)
+            );
         }
         let snapshot =
             fixtures_dir().parent().unwrap().join("tests/snapshots").join(format!("{}.txt", fixture.name));
@@ -111,4 +126,19 @@ fn every_rule_has_a_substantial_fixture() {
         let marked = text.lines().filter(|l| l.split("//~").nth(1).is_some_and(|m| m.contains(id))).count();
         assert!(marked >= 25, "{id}: only {marked} must-report lines in {}", path.display());
     }
+}
+
+/// The selection crate's `legacy.rs` blocks, but nothing async reaches it: it is not parsed,
+/// while every file a finding depends on is.
+#[test]
+fn selection_skips_only_files_nothing_depends_on() {
+    let analysis = analyze_paths(&[fixtures_dir().join("selection_crate")], &fixtures_dir());
+    let skipped: Vec<&str> = analysis
+        .files
+        .iter()
+        .filter(|f| f.lines.text().is_empty())
+        .map(|f| f.source.display.as_str())
+        .collect();
+    assert_eq!(skipped, ["selection_crate/src/legacy.rs"]);
+    assert_eq!(analysis.parsed_files, analysis.files.len() - 1);
 }

@@ -67,7 +67,6 @@ pub enum SpawnKind {
 #[derive(Default, Debug)]
 pub struct Catalog {
     /// Names of configured blocking functions, for the pre-scan.
-    user_prescan_names: Vec<String>,
     guard_types: HashMap<String, GuardKind>,
     async_apis: HashSet<Key>,
     async_modules: Vec<String>,
@@ -163,30 +162,32 @@ impl Catalog {
         self.guard_types.insert(path.to_string(), kind);
     }
 
-    /// Names whose mention makes a file worth parsing (see `prescan`): for each catalogued
-    /// API, what code using it must mention (its blocking-specific module such as `fs` or
-    /// `thread`, its crate, its non-generic type, or its distinctive name), plus configured
-    /// blocking functions.
-    pub fn prescan_names(&self) -> HashSet<String> {
-        let mut out: HashSet<String> = self.user_prescan_names.iter().cloned().collect();
-        let keys = self.blocking_keys.keys().chain(self.executors.iter());
-        for key in keys {
-            let (path, method) = match key {
-                Key::Function(path) => (path.as_str(), None),
-                Key::Method { receiver, method } => (receiver.as_str(), Some(method.as_str())),
-            };
-            add_evidence(&mut out, path, method);
-        }
-        for name in self.blocking_any_receiver.keys().chain(self.blocking_trait_methods.keys()) {
-            if is_distinctive(name) {
-                out.insert(name.clone());
+    /// What code calling a catalogued async API has to mention (see `prescan`).
+    pub fn async_api_evidence(&self) -> crate::prescan::AsyncApiEvidence {
+        let mut evidence = crate::prescan::AsyncApiEvidence::default();
+        for key in &self.async_apis {
+            match key {
+                Key::Function(path) => {
+                    let krate = path.split("::").next().unwrap_or(path).to_string();
+                    let mut segments = path.rsplit("::");
+                    let name = segments.next().unwrap_or(path).to_string();
+                    let owner = segments.next().filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
+                    evidence.functions.push((krate, owner.map(str::to_string), name));
+                }
+                Key::Method { receiver, method } => {
+                    let krate = receiver.split("::").next().unwrap_or(receiver).to_string();
+                    let ty = receiver.rsplit("::").next().unwrap_or(receiver);
+                    evidence.methods.push((krate, ty.to_string(), method.clone()));
+                }
             }
         }
-        for path in self.blocking_iterables.keys() {
-            add_evidence(&mut out, path, None);
+        for module in &self.async_modules {
+            let segments = module.trim_end_matches("::").split("::").map(str::to_string).collect();
+            evidence.modules.push(segments);
         }
-        out.extend(self.executor_any_receiver.iter().cloned());
-        out
+        evidence.functions.sort();
+        evidence.methods.sort();
+        evidence
     }
 
     /// Whether a std type has a catalogued method of this name (`sync_all`, `recv`, `join`): a
@@ -303,9 +304,6 @@ impl Catalog {
 
     /// Adds a user-declared blocking function (configuration `blocking-functions`).
     pub fn add_blocking_function(&mut self, path: &str, replacement: &str) {
-        if let Some(name) = path.rsplit("::").next() {
-            self.user_prescan_names.push(name.to_string());
-        }
         self.blocking.push(BlockingApi {
             display: path.to_string(),
             hazard: Hazard::Blocks,
@@ -458,62 +456,6 @@ impl PathKnowledge for Catalog {
 
     fn is_known_path(&self, path: &str) -> bool {
         self.known_paths.contains(path)
-    }
-}
-
-/// Modules whose mention signals blocking code (`fs::read`, `thread::sleep`, `mpsc`).
-const BLOCKING_MODULES: &[&str] = &["fs", "thread", "mpsc", "blocking", "stdin"];
-
-/// Crates whose APIs block.
-const BLOCKING_CRATES: &[&str] =
-    &["ureq", "rusqlite", "postgres", "diesel", "redis", "crossbeam_channel", "crossbeam", "pollster"];
-
-/// Type names too common to say anything (`Client`, `Config`, `Receiver`, ...).
-const GENERIC_TYPES: &[&str] = &[
-    "Client",
-    "ClientBuilder",
-    "Connection",
-    "Config",
-    "Request",
-    "RequestBuilder",
-    "Statement",
-    "Receiver",
-    "Sender",
-    "Handle",
-    "Runtime",
-    "Cmd",
-    "Pipeline",
-    "Agent",
-    "LocalSet",
-    "LocalPool",
-    "Builder",
-    "OpenOptions",
-];
-
-/// Method and function names specific enough to mean the catalogued API.
-fn is_distinctive(name: &str) -> bool {
-    (name.contains('_') && name.len() >= 8) || name.len() >= 12 || name == "sleep" || name == "block_on"
-}
-
-/// Adds what code using `path` (and `method` on it) has to mention.
-fn add_evidence(out: &mut HashSet<String>, path: &str, method: Option<&str>) {
-    let segments: Vec<&str> = path.split("::").collect();
-    for segment in &segments {
-        if BLOCKING_MODULES.contains(segment) || BLOCKING_CRATES.contains(segment) {
-            out.insert(segment.to_string());
-        }
-    }
-    for segment in segments.iter().skip(1) {
-        let is_type = segment.starts_with(|c: char| c.is_ascii_uppercase());
-        if is_type && !GENERIC_TYPES.contains(segment) {
-            out.insert(segment.to_string());
-        }
-    }
-    if let Some(last) = segments.last().filter(|l| is_distinctive(l)) {
-        out.insert(last.to_string());
-    }
-    if let Some(method) = method.filter(|m| is_distinctive(m)) {
-        out.insert(method.to_string());
     }
 }
 

@@ -7,7 +7,7 @@
 //! **Architecture invariant:** the engine never prints or exits; output order depends only
 //! on the input (file, line, column, rule), never on thread scheduling.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,7 @@ use crate::lower::lower_file;
 use crate::parse::{parse_source, read_source, ParseFailure};
 use crate::prescan::{self, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
+use crate::selection::{self, Demand, Examine, FnKey, Lexicon};
 use crate::semantics::Semantics;
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
@@ -81,6 +82,10 @@ pub struct Analysis {
     pub files: Vec<LoadedFile>,
     pub diagnostics: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Wall time of each pipeline phase, in order (for the benchmark).
+    pub phases: Vec<(&'static str, Duration)>,
+    /// How many files were parsed (see [`EngineOptions::parse_all`]).
+    pub parsed_files: usize,
 }
 
 impl Analysis {
@@ -98,8 +103,8 @@ pub struct EngineOptions<'a> {
     pub rule_options: RuleOptions,
     /// Whether test code (`#[cfg(test)]` modules, `#[test]` functions) is analysed.
     pub include_tests: bool,
-    /// Parse only the files a rule could report on (see [`crate::prescan`]).
-    pub prescan: bool,
+    /// Parse every file, not only the pre-scan's roots and what they depend on.
+    pub parse_all: bool,
 }
 
 struct Lowered {
@@ -117,26 +122,50 @@ pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis 
         builder = builder.num_threads(jobs.max(1));
     }
     let run = || run_pipeline(files, options);
-    let (files, diagnostics) = match builder.build() {
+    let (files, diagnostics, clock, parsed_files) = match builder.build() {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     };
-    Analysis { files, diagnostics, elapsed: started.elapsed() }
+    Analysis { files, diagnostics, elapsed: started.elapsed(), phases: clock.0, parsed_files }
 }
 
-fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<LoadedFile>, Vec<Diagnostic>) {
-    let lowered = load_files(&files, options);
+/// Records how long each phase took.
+struct PhaseClock(Vec<(&'static str, Duration)>, Instant);
+
+impl PhaseClock {
+    fn start() -> PhaseClock {
+        PhaseClock(Vec::new(), Instant::now())
+    }
+
+    fn lap(&mut self, phase: &'static str) {
+        let now = Instant::now();
+        self.0.push((phase, now - self.1));
+        self.1 = now;
+    }
+}
+
+fn run_pipeline(
+    files: Vec<SourceFile>,
+    options: &EngineOptions<'_>,
+) -> (Vec<LoadedFile>, Vec<Diagnostic>, PhaseClock, usize) {
+    let mut clock = PhaseClock::start();
+    let (lowered, unparsed_fn_names) = load_files(&files, options);
+    let parsed_files = lowered.iter().filter(|l| l.hir.is_some() || l.failure.is_some()).count();
+    clock.lap("read, parse, lower");
     let hirs: Vec<(usize, &FileHir, &str)> = lowered
         .iter()
         .enumerate()
         .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
         .collect();
     let mut index = CrateIndex::build(hirs.iter().copied());
+    index.set_unparsed_fn_names(unparsed_fn_names);
     crate::offload::find_offload_wrappers(&hirs, &mut index, options.catalog);
+    clock.lap("index, offload wrappers");
     let blocking = BlockingSummary::compute(&hirs, &index, options.catalog);
     index.set_blocking(blocking);
     let endless = crate::tasks::endless_async_fns(&hirs, &index, options.catalog);
     index.set_endless_loops(endless);
+    clock.lap("call graph, endless loops");
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files
@@ -148,62 +177,166 @@ fn run_pipeline(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> (Vec<Loa
         })
         .collect();
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
+    clock.lap("rules");
     let loaded =
         files.into_iter().zip(lowered).map(|(source, l)| LoadedFile { source, lines: l.lines }).collect();
-    (loaded, diagnostics)
+    (loaded, diagnostics, clock, parsed_files)
 }
 
 /// A file's text, or why it could not be read.
 type ReadResult = Result<String, ParseFailure>;
 
-/// Reads every file; with the pre-scan on, parses and lowers only the files that matter (see
-/// [`crate::prescan`]), keeping neither text nor tree of the others.
-fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> Vec<Lowered> {
-    if !options.prescan {
-        return files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
+/// Reads, parses and lowers the files: all of them with `parse_all`, else the pre-scan's roots
+/// and, round by round, the files they depend on (see [`crate::selection`]). A file that is not
+/// selected keeps neither text nor tree. Also returns the names of the functions defined in
+/// files that were not parsed.
+fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<String>) {
+    if options.parse_all {
+        let all = files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
+        return (all, HashSet::new());
     }
-    let names = options.catalog.prescan_names();
-    let first_pass: Vec<(Option<Scan>, Option<ReadResult>)> = files
+    let evidence = options.catalog.async_api_evidence();
+    let (scans, mut texts): (Vec<Option<Scan>>, Vec<Option<ReadResult>>) = files
         .par_iter()
         .map(|file| match read_source(&file.path) {
             Ok(text) => {
-                let scan = prescan::scan(&text, &names);
-                let keep = scan.triggered.then_some(Ok(text));
+                let scan = prescan::scan(&text, &evidence);
+                let keep = scan.root.then_some(Ok(text));
                 (Some(scan), keep)
             }
+            // An unreadable file is reported, so it is a root.
             Err(failure) => (None, Some(Err(failure))),
         })
-        .collect();
-    let scans: Vec<Option<Scan>> = first_pass.iter().map(|(scan, _)| scan.clone()).collect();
-    let parse = prescan::files_to_parse(&scans);
-    files
-        .par_iter()
-        .zip(first_pass.into_par_iter())
-        .zip(parse.into_par_iter())
-        .map(|((file, (_, kept)), wanted)| match (kept, wanted) {
-            (Some(read), _) => load(file, read, options),
-            (None, true) => load(file, read_source(&file.path), options),
-            (None, false) => Lowered {
-                lines: LineIndex::new(Arc::from("")),
-                hir: None,
-                failure: None,
-                suppressions: Suppressions::default(),
-            },
-        })
-        .collect()
+        .unzip();
+    let lexicon = Lexicon::new(&scans, files.iter().map(|f| f.krate.name.as_str()).collect());
+    let roles =
+        scans.iter().map(|s| if s.as_ref().is_none_or(|s| s.root) { Role::Root } else { Role::Dependency });
+    let mut rounds = Rounds {
+        lowered: files.iter().map(|_| None).collect(),
+        roles: roles.collect(),
+        index: CrateIndex::default(),
+        seen: BTreeSet::new(),
+        keys: HashSet::new(),
+        new_keys: HashSet::new(),
+    };
+    let mut wanted: Vec<usize> = (0..files.len()).filter(|&i| rounds.roles[i] == Role::Root).collect();
+    let mut callers_found = false;
+    while !wanted.is_empty() || !rounds.new_keys.is_empty() {
+        wanted.sort_unstable();
+        wanted.dedup();
+        rounds.load(&wanted, &mut texts, files, options);
+        let demands = rounds.fresh_demands(&wanted, options.catalog, &lexicon);
+        let mut next: Vec<usize> = demands.iter().flat_map(|demand| lexicon.candidates(demand)).collect();
+        if !callers_found {
+            // Sync code dropping a future the roots define is reported too: examined whole.
+            callers_found = true;
+            let roots: Vec<(usize, &FileHir)> =
+                wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
+            for caller in lexicon.callers_of_futures(&roots) {
+                rounds.roles[caller] = Role::Whole;
+                next.push(caller);
+            }
+        }
+        next.retain(|&i| rounds.lowered[i].is_none());
+        wanted = next;
+    }
+    let unparsed_fn_names = lexicon.unparsed_fn_names(|i| rounds.lowered[i].is_some());
+    let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
+    (lowered, unparsed_fn_names)
+}
+
+/// Why a file is parsed, which says which of its functions demands are taken from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Rules report here: its async code, and any function demanded.
+    Root,
+    /// Calls a future the roots define: every function.
+    Whole,
+    /// Parsed for its definitions: only the functions demanded.
+    Dependency,
+}
+
+/// The state of the selection's rounds.
+struct Rounds {
+    lowered: Vec<Option<Lowered>>,
+    roles: Vec<Role>,
+    /// Everything parsed so far, for resolving the demands.
+    index: CrateIndex,
+    seen: BTreeSet<Demand>,
+    /// The functions demanded so far, and those first demanded in the last round.
+    keys: HashSet<FnKey>,
+    new_keys: HashSet<FnKey>,
+}
+
+impl Rounds {
+    fn hir(&self, file: usize) -> Option<&FileHir> {
+        self.lowered[file].as_ref()?.hir.as_ref()
+    }
+
+    /// Parses and lowers `wanted` in parallel, and adds them to the index.
+    fn load(
+        &mut self,
+        wanted: &[usize],
+        texts: &mut [Option<ReadResult>],
+        files: &[SourceFile],
+        options: &EngineOptions<'_>,
+    ) {
+        let reads: Vec<(usize, Option<ReadResult>)> = wanted.iter().map(|&i| (i, texts[i].take())).collect();
+        let batch: Vec<(usize, Lowered)> = reads
+            .into_par_iter()
+            .map(|(i, read)| {
+                (i, load(&files[i], read.unwrap_or_else(|| read_source(&files[i].path)), options))
+            })
+            .collect();
+        for (i, lowered) in batch {
+            if let Some(hir) = &lowered.hir {
+                self.index.add_file(i, hir, &files[i].display);
+            }
+            self.lowered[i] = Some(lowered);
+        }
+    }
+
+    /// The demands not seen before: from the files just parsed (`fresh`), as their role says,
+    /// and from the functions of earlier files that the last round demanded.
+    fn fresh_demands(&mut self, fresh: &[usize], catalog: &Catalog, lexicon: &Lexicon<'_>) -> Vec<Demand> {
+        let mut to_examine: Vec<(&FileHir, Examine<'_>)> = Vec::new();
+        for i in 0..self.lowered.len() {
+            let Some(hir) = self.hir(i) else { continue };
+            let examine = match (fresh.binary_search(&i).is_ok(), self.roles[i]) {
+                (true, Role::Root) => Examine::AsyncAndDemanded(&self.keys),
+                (true, Role::Whole) => Examine::All,
+                (true, Role::Dependency) => Examine::Demanded(&self.keys),
+                (false, _) if !self.new_keys.is_empty() => Examine::Demanded(&self.new_keys),
+                (false, _) => continue,
+            };
+            to_examine.push((hir, examine));
+        }
+        let demanded = selection::demands(&to_examine, &self.index, catalog, lexicon);
+        let fresh_demands: Vec<Demand> =
+            demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
+        self.new_keys =
+            fresh_demands.iter().filter_map(Demand::key).filter(|k| !self.keys.contains(k)).collect();
+        self.keys.extend(self.new_keys.iter().cloned());
+        fresh_demands
+    }
+}
+
+impl Lowered {
+    /// A file no rule needs: neither text nor tree is kept.
+    fn not_selected() -> Lowered {
+        Lowered {
+            lines: LineIndex::new(Arc::from("")),
+            hir: None,
+            failure: None,
+            suppressions: Suppressions::default(),
+        }
+    }
 }
 
 fn load(file: &SourceFile, read: Result<String, ParseFailure>, options: &EngineOptions<'_>) -> Lowered {
     let text = match read {
         Ok(text) => text,
-        Err(failure) => {
-            return Lowered {
-                lines: LineIndex::new(Arc::from("")),
-                hir: None,
-                failure: Some(failure),
-                suppressions: Suppressions::default(),
-            }
-        }
+        Err(failure) => return Lowered { failure: Some(failure), ..Lowered::not_selected() },
     };
     let (catalog, include_tests) = (options.catalog, options.include_tests);
     let suppressions = Suppressions::parse(&text);

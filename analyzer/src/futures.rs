@@ -85,7 +85,7 @@ impl<'a> Semantics<'a> {
             // `f.sync_all()` on an untyped value may be std's sync method, not the crate's.
             return None;
         }
-        let candidates = self.index.methods_named(method);
+        let candidates = self.index.methods_named(method)?;
         let first = self.index.function(candidates.first()?)?;
         let agree = candidates
             .iter()
@@ -104,7 +104,7 @@ impl<'a> Semantics<'a> {
         if chain.iter().any(|t| !t.is_opaque()) {
             return None;
         }
-        match self.index.methods_named(method) {
+        match self.index.methods_named(method)? {
             [only] => self.index.function(only),
             _ => None,
         }

@@ -50,10 +50,11 @@ pub struct CrateIndex {
     endless_loops: crate::tasks::EndlessLoops,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: HashSet<String>,
+    /// Names of functions defined in files that were not parsed (see `selection`).
+    unparsed_fn_names: HashSet<String>,
 }
 
 impl CrateIndex {
-    /// Builds the index from the lowered files (`None` for files that did not parse).
     /// Builds the index from the lowered files: `(file id, HIR, display path)`.
     pub fn build<'a>(files: impl IntoIterator<Item = (usize, &'a FileHir, &'a str)>) -> CrateIndex {
         let mut index = CrateIndex::default();
@@ -63,7 +64,8 @@ impl CrateIndex {
         index
     }
 
-    fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
+    /// Adds one lowered file.
+    pub fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
         for def in &hir.structs {
             self.structs.insert(def.path.clone(), def.fields.clone());
         }
@@ -122,9 +124,17 @@ impl CrateIndex {
         self.functions.get(self.canonical(path).as_ref()).and_then(|sigs| sigs.first())
     }
 
-    /// Every crate method with this name (canonical paths).
-    pub fn methods_named(&self, name: &str) -> &[String] {
-        self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    /// Every crate method with this name (canonical paths); `None` when some file not parsed
+    /// defines a function of that name, so the list may be incomplete.
+    pub fn methods_named(&self, name: &str) -> Option<&[String]> {
+        if self.unparsed_fn_names.contains(name) {
+            return None;
+        }
+        Some(self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[]))
+    }
+
+    pub fn set_unparsed_fn_names(&mut self, names: HashSet<String>) {
+        self.unparsed_fn_names = names;
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {

@@ -24,6 +24,7 @@ pub mod prescan;
 pub mod render;
 pub mod resolve;
 pub mod rule;
+pub mod selection;
 pub mod semantics;
 pub mod source;
 pub mod suppress;

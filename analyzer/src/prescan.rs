@@ -1,14 +1,12 @@
-//! The pre-scan: decides, from a byte-level pass over each file, which files must be parsed.
+//! The pre-scan: one byte-level pass over every file, before anything is parsed.
 //!
-//! Most files of a large codebase contain no async code at all. A file is parsed when it
-//! mentions something a rule could report on (`async`, `await`, `Future`, `poll*`, spawns,
-//! selects, executors, or a name from the blocking catalog), when its delimiters do not
-//! balance (so its syntax error is reported), and, to a fixpoint, when it defines a function
-//! that parsed code calls (blocking chains run through plain helpers) or calls an `async fn`
-//! that parsed code defines (a future dropped in sync code). Everything else is read once,
-//! scanned, and dropped.
-
-use std::collections::HashSet;
+//! Most files of a large codebase contain no async code. The pre-scan finds the **roots**: the
+//! files a rule could report on by themselves, because they mention `async`, `await`, a
+//! future type, a `poll*` method, a spawn, an external async API, or have delimiters that do
+//! not balance (so their syntax error is reported). For every other file it records what
+//! [`crate::selection`] needs to decide, from the parsed roots, whether the file is needed
+//! after all: the names of the functions and types it defines, what it re-exports, the
+//! identifiers it mentions, and the names it calls.
 
 use crate::lex::{
     skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
@@ -17,28 +15,118 @@ use crate::lex::{
 /// What the pre-scan learns about one file.
 #[derive(Debug, Default, Clone)]
 pub struct Scan {
-    /// Mentions a trigger name, or has unbalanced delimiters.
-    pub triggered: bool,
-    /// Names of the functions it defines (`fn NAME`).
-    pub defines: Vec<String>,
-    /// Names of the `async fn`s it defines.
-    pub async_defines: Vec<String>,
-    /// Names it calls (`NAME(` and `.NAME(`).
-    pub calls: Vec<String>,
+    /// A rule could report on this file by itself.
+    pub root: bool,
+    /// Every identifier the file mentions, hashed ([`ident_hash`]), sorted and deduplicated.
+    pub idents: Vec<u64>,
+    /// The functions it defines: `(None, NAME)` for `fn NAME` outside any `impl`/`trait`
+    /// block, `(Some(TYPE), NAME)` directly inside `impl .. TYPE {` or `trait TYPE {`.
+    pub fn_defs: Vec<FnDef>,
+    /// Names of the types it defines (`struct`, `enum`, `union`, `trait`, `type`).
+    pub type_defs: Vec<String>,
+    /// Identifiers inside `pub use` items: what the file may re-export.
+    pub reexported: Vec<String>,
+    /// Calls by path: `(None, NAME)` for `NAME(` and `module::NAME(`, `(Some(TYPE), NAME)`
+    /// for `TYPE::NAME(`.
+    pub path_calls: Vec<FnDef>,
+    /// Names called as methods: `.NAME(`.
+    pub method_calls: Vec<String>,
 }
 
-/// Names that make a file worth parsing by themselves.
-/// (`select!`, `join!`, guards and `RefCell`s only matter next to `async`/`await`.)
-const TRIGGERS: &[&str] = &["async", "await", "Future", "spawn", "spawn_local", "block_on"];
+impl Scan {
+    pub fn mentions(&self, ident: &str) -> bool {
+        self.idents.binary_search(&ident_hash(ident)).is_ok()
+    }
+}
 
-/// Scans a file. `catalog_names` are the names from the blocking catalog (functions, methods,
-/// types) and the configuration.
-pub fn scan(text: &str, catalog_names: &HashSet<String>) -> Scan {
+/// A function as the pre-scan sees it: its owner type or trait, if any, and its name.
+pub type FnDef = (Option<String>, String);
+
+/// What code using an external async API has to mention, from the catalog: a file calling
+/// one of these may drop a future even without any `async` of its own. Every entry starts
+/// with the API's crate, which such a file names (in a `use` or a path).
+#[derive(Debug, Default, Clone)]
+pub struct AsyncApiEvidence {
+    /// Async functions: crate, type when it is an associated function, last segment:
+    /// `("tokio", None, "sleep")`, `("tokio", Some("TcpStream"), "connect")`.
+    pub functions: Vec<(String, Option<String>, String)>,
+    /// Async methods: crate, type name, method: `("tokio", "Sender", "send")`.
+    pub methods: Vec<(String, String, String)>,
+    /// Modules whose functions are all async, by segment: `["tokio", "fs"]`.
+    pub modules: Vec<Vec<String>>,
+}
+
+/// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
+pub fn ident_hash(ident: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in ident.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// Identifiers that make a file a root by themselves.
+fn is_root_ident(ident: &str) -> bool {
+    matches!(ident, "async" | "await")
+        || ident.contains("Future")
+        || ident.starts_with("poll")
+        || ident.starts_with("spawn")
+}
+
+/// The lexer's memory of the few tokens a decision needs.
+#[derive(Default)]
+struct Cursor<'t> {
+    previous: [&'t str; 3],
+    /// Inside an `impl`/`trait` header, until its `{`.
+    header: Option<Header<'t>>,
+    /// Open `impl`/`trait` blocks: the brace depth inside them, and their type or trait.
+    owners: Vec<(usize, &'t str)>,
+    braces: usize,
+    /// Inside a `pub use` item, until its `;`.
+    in_pub_use: bool,
+    /// The last non-identifier byte seen before the current identifier (`.` for methods).
+    punct_before: u8,
+}
+
+/// An `impl`/`trait` header being read: its self type is the last identifier outside angle
+/// brackets before `where` or `{` (after `for`, for a trait impl).
+struct Header<'t> {
+    is_trait: bool,
+    angles: usize,
+    owner: Option<&'t str>,
+    in_where: bool,
+}
+
+impl<'t> Header<'t> {
+    fn ident(&mut self, ident: &'t str) {
+        if self.angles > 0 || self.in_where || (self.is_trait && self.owner.is_some()) {
+            return;
+        }
+        match ident {
+            "where" => self.in_where = true,
+            "for" | "dyn" | "unsafe" | "impl" | "const" | "mut" => {}
+            _ => self.owner = Some(ident),
+        }
+    }
+
+    fn punct(&mut self, byte: u8, previous: u8) {
+        match byte {
+            b'<' => self.angles += 1,
+            // `->` in an `Fn() -> T` bound is not a closing angle.
+            b'>' if previous != b'-' => self.angles = self.angles.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
+/// Scans a file.
+pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     let bytes = text.as_bytes();
-    let mut scan = Scan::default();
+    let mut out = Scan::default();
+    let mut cursor = Cursor::default();
     let mut closers: Vec<u8> = Vec::new();
     let mut balanced = true;
-    let mut previous: [&str; 2] = ["", ""];
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -77,43 +165,118 @@ pub fn scan(text: &str, catalog_names: &HashSet<String>) -> Scan {
                     i += 1;
                 }
                 let ident = &text[start..i];
-                record_ident(&mut scan, ident, &previous, next_non_space(bytes, i), catalog_names);
-                previous = [previous[1], ident];
+                if is_root_ident(ident) {
+                    // Parsed whatever else it says: nothing more to learn here.
+                    return Scan { root: true, ..Scan::default() };
+                }
+                out.idents.push(ident_hash(ident));
+                record_ident(&mut out, &mut cursor, ident, next_non_space(bytes, i));
                 continue;
             }
             _ => {}
         }
+        if !b.is_ascii_whitespace() {
+            cursor.punct(b, i.checked_sub(1).map(|p| bytes[p]).unwrap_or(0));
+        }
         i += 1;
     }
-    if !balanced || !closers.is_empty() {
-        scan.triggered = true;
+    out.idents.sort_unstable();
+    out.idents.dedup();
+    out.root = !balanced || !closers.is_empty() || mentions_async_api(&out, evidence);
+    if out.root {
+        return Scan { root: true, ..Scan::default() };
     }
-    scan
+    for list in [&mut out.fn_defs, &mut out.path_calls] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    for list in [&mut out.method_calls, &mut out.reexported, &mut out.type_defs] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    out
 }
 
-fn record_ident(
-    scan: &mut Scan,
-    ident: &str,
-    previous: &[&str; 2],
-    next: Option<u8>,
-    catalog: &HashSet<String>,
-) {
-    if !scan.triggered
-        && (TRIGGERS.contains(&ident)
-            || ident.starts_with("poll")
-            || ident.starts_with("blocking_")
-            || catalog.contains(ident))
-    {
-        scan.triggered = true;
+fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, next: Option<u8>) {
+    let [_, before, last] = cursor.previous;
+    if let Some(header) = &mut cursor.header {
+        header.ident(ident);
+    } else if ident == "trait" || (ident == "impl" && cursor.at_item_start()) {
+        cursor.header = Some(Header { is_trait: ident == "trait", angles: 0, owner: None, in_where: false });
     }
-    if previous[1] == "fn" {
-        scan.defines.push(ident.to_string());
-        if previous[0] == "async" {
-            scan.async_defines.push(ident.to_string());
-        }
+    if last == "fn" {
+        out.fn_defs.push((cursor.owner().map(str::to_string), ident.to_string()));
+    } else if matches!(last, "struct" | "enum" | "union" | "trait" | "type") {
+        out.type_defs.push(ident.to_string());
     } else if next == Some(b'(') {
-        scan.calls.push(ident.to_string());
+        if cursor.punct_before == b'.' {
+            out.method_calls.push(ident.to_string());
+        } else {
+            let qualifier = (cursor.punct_before == b':')
+                .then_some(last)
+                .filter(|q| q.starts_with(|c: char| c.is_ascii_uppercase()) && *q != "Self");
+            out.path_calls.push((qualifier.map(str::to_string), ident.to_string()));
+        }
     }
+    if ident == "use" && (last == "pub" || before == "pub") {
+        cursor.in_pub_use = true;
+    } else if cursor.in_pub_use {
+        out.reexported.push(ident.to_string());
+    }
+    cursor.previous = [before, last, ident];
+    cursor.punct_before = 0;
+}
+
+impl<'t> Cursor<'t> {
+    /// The type or trait whose block directly contains the current position.
+    fn owner(&self) -> Option<&'t str> {
+        self.owners.last().filter(|(depth, _)| *depth == self.braces).map(|(_, owner)| *owner)
+    }
+
+    /// `impl` starts an item (not `x: impl Trait`) after `}`, `;`, `{`, an attribute's `]`,
+    /// `unsafe`, or at the start of the file.
+    fn at_item_start(&self) -> bool {
+        matches!(self.punct_before, b'}' | b';' | b'{' | b']')
+            || (self.punct_before == 0 && matches!(self.previous[2], "" | "unsafe" | "default"))
+    }
+
+    fn punct(&mut self, byte: u8, previous: u8) {
+        if let Some(header) = &mut self.header {
+            header.punct(byte, previous);
+        }
+        match byte {
+            b'{' => {
+                self.braces += 1;
+                if let Some(header) = self.header.take() {
+                    if let Some(owner) = header.owner {
+                        self.owners.push((self.braces, owner));
+                    }
+                }
+            }
+            b'}' => {
+                if self.owners.last().is_some_and(|(depth, _)| *depth == self.braces) {
+                    self.owners.pop();
+                }
+                self.braces = self.braces.saturating_sub(1);
+            }
+            b';' => {
+                self.in_pub_use = false;
+                self.header = None;
+            }
+            _ => {}
+        }
+        self.punct_before = byte;
+    }
+}
+
+fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
+    let mentions = |ident: &Option<String>| ident.as_ref().is_none_or(|i| out.mentions(i));
+    let calls = |name: &str| out.path_calls.iter().any(|(_, call)| call == name);
+    evidence.functions.iter().any(|(krate, ty, name)| out.mentions(krate) && mentions(ty) && calls(name))
+        || evidence.methods.iter().any(|(krate, ty, method)| {
+            out.mentions(krate) && out.mentions(ty) && out.method_calls.iter().any(|m| m == method)
+        })
+        || evidence.modules.iter().any(|module| module.iter().all(|segment| out.mentions(segment)))
 }
 
 fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
@@ -123,90 +286,96 @@ fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
     bytes.get(i).copied()
 }
 
-/// Names defined in more files than this are too generic to say where a call goes (`new`,
-/// `from`, `len`): following them would pull in every file. A helper on a blocking chain has a
-/// name of its own.
-const MAX_DEFINITIONS: usize = 6;
-
-/// The files to parse: the triggered ones, then to a fixpoint those defining a function that
-/// parsed files call, or calling an `async fn` that parsed files define.
-pub fn files_to_parse(scans: &[Option<Scan>]) -> Vec<bool> {
-    let mut parse: Vec<bool> = scans.iter().map(|s| s.as_ref().is_none_or(|s| s.triggered)).collect();
-    let mut definitions: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for scan in scans.iter().flatten() {
-        for name in scan.defines.iter().collect::<HashSet<_>>() {
-            *definitions.entry(name.as_str()).or_insert(0) += 1;
-        }
-    }
-    let specific = |name: &str| definitions.get(name).is_some_and(|count| *count <= MAX_DEFINITIONS);
-    let mut wanted: HashSet<&str> = HashSet::new();
-    let mut async_names: HashSet<&str> = HashSet::new();
-    let mut frontier: Vec<usize> = (0..scans.len()).filter(|i| parse[*i]).collect();
-    while !frontier.is_empty() {
-        for &index in &frontier {
-            if let Some(scan) = &scans[index] {
-                wanted.extend(scan.calls.iter().map(String::as_str));
-                async_names.extend(scan.async_defines.iter().map(String::as_str));
-            }
-        }
-        frontier = (0..scans.len())
-            .filter(|&i| !parse[i])
-            .filter(|&i| {
-                scans[i].as_ref().is_some_and(|s| {
-                    s.defines.iter().any(|d| specific(d) && wanted.contains(d.as_str()))
-                        || s.calls.iter().any(|c| specific(c) && async_names.contains(c.as_str()))
-                })
-            })
-            .collect();
-        for &index in &frontier {
-            parse[index] = true;
-        }
-    }
-    parse
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn names(list: &[&str]) -> HashSet<String> {
-        list.iter().map(|s| s.to_string()).collect()
+    fn evidence() -> AsyncApiEvidence {
+        AsyncApiEvidence {
+            functions: vec![
+                ("tokio".into(), None, "sleep".into()),
+                ("tokio".into(), Some("TcpStream".into()), "connect".into()),
+            ],
+            methods: vec![("tokio".into(), "Sender".into(), "send".into())],
+            modules: vec![vec!["tokio".into(), "fs".into()]],
+        }
     }
 
     #[test]
-    fn triggers_definitions_and_calls() {
-        let catalog = names(&["read_to_string"]);
-        let plain = scan("fn helper() { other(1); x.method(2) }", &catalog);
-        assert!(!plain.triggered);
-        assert_eq!(plain.defines, ["helper"]);
-        assert_eq!(plain.calls, ["other", "method"]);
-        assert!(scan("async fn f() {}", &catalog).triggered);
-        assert_eq!(scan("pub async fn load() {}", &catalog).async_defines, ["load"]);
-        assert!(scan("fn f() { std::fs::read_to_string(p) }", &catalog).triggered);
-        assert!(
-            !scan("// async in a comment\nfn f() { let s = \"await\"; let r = r#\"async\"#; }", &catalog)
-                .triggered
+    fn roots_are_files_a_rule_can_report_on_by_themselves() {
+        let e = evidence();
+        assert!(!scan("fn helper() { other(1); x.method(2) }", &e).root);
+        assert!(scan("async fn f() {}", &e).root);
+        assert!(scan("fn f() -> BoxFuture<'static, ()> { todo!() }", &e).root);
+        assert!(scan("impl S { fn poll_next(self) {} }", &e).root);
+        assert!(scan("fn f() { tokio::spawn(g()); }", &e).root);
+        assert!(scan("fn f() { tokio::time::sleep(d); }", &e).root);
+        assert!(!scan("fn f() { std::thread::sleep(d); }", &e).root);
+        assert!(scan("use tokio::sync::Sender; fn f(tx: Sender<u8>) { tx.send(1); }", &e).root);
+        assert!(!scan("use std::sync::mpsc::Sender; fn f(tx: Sender<u8>) { tx.send(1); }", &e).root);
+        assert!(scan("use tokio::net::*; fn f() { TcpStream::connect(a); }", &e).root);
+        assert!(!scan("fn f() { pool.connect(a); db::connect(b); }", &e).root);
+        assert!(!scan("fn f(tx: Other) { tx.send(1); }", &e).root);
+        assert!(scan("fn f() { tokio::fs::remove_file(p); }", &e).root);
+        assert!(!scan("// async in a comment\nfn f() { let s = \"await\"; let r = r#\"async\"#; }", &e).root);
+        assert!(!scan("fn f<'a>(x: &'a str) -> char { 'c' }", &e).root);
+    }
+
+    #[test]
+    fn unbalanced_files_are_roots_so_their_errors_are_reported() {
+        assert!(scan("fn f() { (", &evidence()).root);
+        assert!(scan("fn f() }", &evidence()).root);
+    }
+
+    #[test]
+    fn records_definitions_reexports_and_calls() {
+        let s = scan(
+            "pub use inner::{Store, open};\nuse other::Hidden;\nstruct Repo; enum Kind {}\n\
+             fn load() -> u8 { helper(); a::b::run(); x.get(1) }\n\
+             fn plain(f: impl Clone) -> u8 { 0 }",
+            &evidence(),
         );
-        assert!(!scan("fn f<'a>(x: &'a str) -> char { 'c' }", &catalog).triggered);
+        assert_eq!(s.fn_defs, [free("load"), free("plain")]);
+        assert_eq!(s.type_defs, ["Kind", "Repo"]);
+        assert_eq!(s.reexported, ["Store", "inner", "open"]);
+        assert_eq!(s.path_calls, [free("helper"), free("run")]);
+        assert_eq!(s.method_calls, ["get"]);
+        let plain = scan("pub(crate) use a::B; fn f(x: Repo) { x.go() }", &evidence());
+        assert_eq!(plain.reexported, ["B", "a"]);
+        assert!(plain.mentions("Repo") && plain.mentions("go") && !plain.mentions("Store"));
+    }
+
+    fn free(name: &str) -> FnDef {
+        (None, name.to_string())
+    }
+
+    fn method(owner: &str, name: &str) -> FnDef {
+        (Some(owner.to_string()), name.to_string())
     }
 
     #[test]
-    fn unbalanced_files_are_parsed_so_their_errors_are_reported() {
-        assert!(scan("fn f() { (", &HashSet::new()).triggered);
-        assert!(scan("fn f() }", &HashSet::new()).triggered);
-    }
-
-    #[test]
-    fn closure_over_helpers_and_async_callers() {
-        let catalog = HashSet::new();
-        let scans = vec![
-            Some(scan("async fn handler() { load_config(); }", &catalog)),
-            Some(scan("fn load_config() { parse(); }", &catalog)),
-            Some(scan("fn parse() {}", &catalog)),
-            Some(scan("fn unrelated() {}", &catalog)),
-            Some(scan("pub async fn notify() {}", &catalog)),
-            Some(scan("fn sync_caller() { notify(); }", &catalog)),
-        ];
-        assert_eq!(files_to_parse(&scans), [true, true, true, false, true, true]);
+    fn functions_know_their_impl_or_trait() {
+        let s = scan(
+            "impl<T: Into<u8>> From<T> for Repo<T> where T: Clone { fn from(t: T) -> Self { inner(); } }\n\
+             fn free(x: impl Iterator<Item = u8>) { fn nested() {} }\n\
+             #[inline] unsafe impl Send for Repo {}\n\
+             pub trait Store: Sized { fn load(&self) { Repo::open(); Self::new(); } }\n\
+             impl fmt::Display for Repo { fn fmt(&self) {} }",
+            &evidence(),
+        );
+        assert_eq!(
+            s.fn_defs,
+            [
+                free("free"),
+                free("nested"),
+                method("Repo", "fmt"),
+                method("Repo", "from"),
+                method("Store", "load")
+            ]
+        );
+        assert_eq!(s.path_calls, [free("inner"), free("new"), method("Repo", "open")]);
+        // `->` inside an impl's generics does not close them.
+        let arrow = scan("impl<F: FnMut() -> u8> Runner<F> { fn run(&self) {} }", &evidence());
+        assert_eq!(arrow.fn_defs, [method("Runner", "run")]);
     }
 }

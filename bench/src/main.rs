@@ -22,7 +22,7 @@ fn main() {
             let root = PathBuf::from(args.get(4).expect("corpus root"));
             let result = match phase.as_str() {
                 "parse" => parse_only(&root, threads),
-                "fast" => lint(&root, threads, true),
+                "parse-all" => lint(&root, threads, true),
                 _ => lint(&root, threads, false),
             };
             println!("{result}");
@@ -103,7 +103,7 @@ fn parse_only(root: &Path, threads: usize) -> Value {
             "unparsable": failed, "peak_rss_mib": peak_rss_mib() })
 }
 
-fn lint(root: &Path, threads: usize, prescan: bool) -> Value {
+fn lint(root: &Path, threads: usize, parse_all: bool) -> Value {
     use async_lint_analyzer::catalog::Catalog;
     use async_lint_analyzer::discovery::{discover, Target};
     use async_lint_analyzer::{analyze, EngineOptions, Level, LevelConfig};
@@ -113,6 +113,7 @@ fn lint(root: &Path, threads: usize, prescan: bool) -> Value {
     let catalog = Catalog::builtin();
     let started = Instant::now();
     let discovered = discover(&Target::Paths(vec![root.to_path_buf()]), root).expect("discover");
+    let discovery_seconds = started.elapsed().as_secs_f64();
     let options = EngineOptions {
         rules: &rules,
         levels: &levels,
@@ -120,7 +121,7 @@ fn lint(root: &Path, threads: usize, prescan: bool) -> Value {
         jobs: Some(threads),
         rule_options: Default::default(),
         include_tests: true,
-        prescan,
+        parse_all,
     };
     let analysis = analyze(discovered.files, &options);
     let seconds = started.elapsed().as_secs_f64();
@@ -129,7 +130,9 @@ fn lint(root: &Path, threads: usize, prescan: bool) -> Value {
         let count = per_rule.entry(d.rule.to_string()).or_insert(json!(0));
         *count = json!(count.as_u64().unwrap_or(0) + 1);
     }
-    json!({ "files": analysis.files.len(), "seconds": seconds, "findings": per_rule,
+    let phases: serde_json::Map<String, Value> =
+        analysis.phases.iter().map(|(name, d)| (name.to_string(), json!(d.as_secs_f64()))).collect();
+    json!({ "files": analysis.files.len(), "parsed_files": analysis.parsed_files, "discovery_seconds": discovery_seconds, "seconds": seconds, "findings": per_rule, "phases": phases,
             "findings_total": analysis.diagnostics.len(), "peak_rss_mib": peak_rss_mib() })
 }
 

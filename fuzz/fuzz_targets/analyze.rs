@@ -34,7 +34,7 @@ fuzz_target!(|data: &[u8]| {
         jobs: Some(1),
         rule_options: Default::default(),
         include_tests: true,
-        prescan: data.len() % 3 == 0,
+        parse_all: data.len() % 3 == 0,
     };
     let analysis = analyze(vec![file], &options);
     let _ = async_lint_analyzer::render::render_human(&analysis, false);

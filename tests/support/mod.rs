@@ -22,6 +22,11 @@ pub fn blessing() -> bool {
 
 /// Analyses `paths` with every rule enabled (allow-by-default rules too), as seen from `cwd`.
 pub fn analyze_paths(paths: &[PathBuf], cwd: &Path) -> Analysis {
+    analyze_paths_with(paths, cwd, false)
+}
+
+/// As [`analyze_paths`]; `parse_all` turns the pre-scan's file selection off.
+pub fn analyze_paths_with(paths: &[PathBuf], cwd: &Path, parse_all: bool) -> Analysis {
     let rules = async_lint_rules::all();
     let mut levels = LevelConfig::new(&rules);
     for rule in &rules {
@@ -38,7 +43,7 @@ pub fn analyze_paths(paths: &[PathBuf], cwd: &Path) -> Analysis {
         jobs: Some(2),
         rule_options: Default::default(),
         include_tests: true,
-        prescan: false,
+        parse_all,
     };
     analyze(discovered.files, &options)
 }
