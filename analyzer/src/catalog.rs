@@ -185,6 +185,14 @@ impl Catalog {
             let segments = module.trim_end_matches("::").split("::").map(str::to_string).collect();
             evidence.modules.push(segments);
         }
+        let spawn_crates = self.spawns.keys().map(|key| match key {
+            Key::Function(path) | Key::Method { receiver: path, .. } => {
+                path.split("::").next().unwrap_or(path)
+            }
+        });
+        evidence.spawn_crates = spawn_crates.map(str::to_string).collect();
+        evidence.spawn_crates.sort();
+        evidence.spawn_crates.dedup();
         evidence.functions.sort();
         evidence.methods.sort();
         evidence

@@ -79,7 +79,7 @@ impl Context {
 }
 
 /// Traits whose `poll*` methods are called by the executor.
-const POLLED_TRAITS: &[&str] =
+pub(crate) const POLLED_TRAITS: &[&str] =
     &["Future", "Stream", "AsyncRead", "AsyncWrite", "AsyncBufRead", "AsyncSeek", "Sink", "FusedStream"];
 
 /// The starting context of a function body.

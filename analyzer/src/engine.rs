@@ -149,7 +149,7 @@ fn run_pipeline(
     options: &EngineOptions<'_>,
 ) -> (Vec<LoadedFile>, Vec<Diagnostic>, PhaseClock, usize) {
     let mut clock = PhaseClock::start();
-    let (lowered, unparsed_fn_names) = load_files(&files, options);
+    let (lowered, unparsed_method_names) = load_files(&files, options);
     let parsed_files = lowered.iter().filter(|l| l.hir.is_some() || l.failure.is_some()).count();
     clock.lap("read, parse, lower");
     let hirs: Vec<(usize, &FileHir, &str)> = lowered
@@ -158,7 +158,7 @@ fn run_pipeline(
         .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
         .collect();
     let mut index = CrateIndex::build(hirs.iter().copied());
-    index.set_unparsed_fn_names(unparsed_fn_names);
+    index.set_unparsed_method_names(unparsed_method_names);
     crate::offload::find_offload_wrappers(&hirs, &mut index, options.catalog);
     clock.lap("index, offload wrappers");
     let blocking = BlockingSummary::compute(&hirs, &index, options.catalog);
@@ -208,7 +208,8 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
             Err(failure) => (None, Some(Err(failure))),
         })
         .unzip();
-    let lexicon = Lexicon::new(&scans, files.iter().map(|f| f.krate.name.as_str()).collect());
+    let modules: Vec<String> = files.iter().map(module_path).collect();
+    let lexicon = Lexicon::new(&scans, &modules);
     let roles =
         scans.iter().map(|s| if s.as_ref().is_none_or(|s| s.root) { Role::Root } else { Role::Dependency });
     let mut rounds = Rounds {
@@ -240,9 +241,17 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
         next.retain(|&i| rounds.lowered[i].is_none());
         wanted = next;
     }
-    let unparsed_fn_names = lexicon.unparsed_fn_names(|i| rounds.lowered[i].is_some());
+    let unparsed_method_names = lexicon.unparsed_method_names(|i| rounds.lowered[i].is_some());
     let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
-    (lowered, unparsed_fn_names)
+    (lowered, unparsed_method_names)
+}
+
+/// `my_crate::db::pool` for `src/db/pool.rs`: the prefix of every item path it defines.
+fn module_path(file: &SourceFile) -> String {
+    std::iter::once(file.krate.name.as_str())
+        .chain(file.module.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("::")
 }
 
 /// Why a file is parsed, which says which of its functions demands are taken from.
@@ -311,7 +320,9 @@ impl Rounds {
             };
             to_examine.push((hir, examine));
         }
-        let demanded = selection::demands(&to_examine, &self.index, catalog, lexicon);
+        let mut demanded = selection::demands(&to_examine, &self.index, catalog, lexicon);
+        // A path demanded before may now lead, through a re-export just parsed, elsewhere.
+        demanded.extend(self.seen.iter().filter_map(|d| d.follow_reexport(&self.index)));
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         self.new_keys =

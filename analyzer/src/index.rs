@@ -50,8 +50,8 @@ pub struct CrateIndex {
     endless_loops: crate::tasks::EndlessLoops,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: HashSet<String>,
-    /// Names of functions defined in files that were not parsed (see `selection`).
-    unparsed_fn_names: HashSet<String>,
+    /// Names of methods defined in files that were not parsed (see `selection`).
+    unparsed_method_names: HashSet<String>,
 }
 
 impl CrateIndex {
@@ -127,14 +127,14 @@ impl CrateIndex {
     /// Every crate method with this name (canonical paths); `None` when some file not parsed
     /// defines a function of that name, so the list may be incomplete.
     pub fn methods_named(&self, name: &str) -> Option<&[String]> {
-        if self.unparsed_fn_names.contains(name) {
+        if self.unparsed_method_names.contains(name) {
             return None;
         }
         Some(self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[]))
     }
 
-    pub fn set_unparsed_fn_names(&mut self, names: HashSet<String>) {
-        self.unparsed_fn_names = names;
+    pub fn set_unparsed_method_names(&mut self, names: HashSet<String>) {
+        self.unparsed_method_names = names;
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {

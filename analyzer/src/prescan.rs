@@ -2,12 +2,14 @@
 //!
 //! Most files of a large codebase contain no async code. The pre-scan finds the **roots**: the
 //! files a rule could report on by themselves, because they mention `async`, `await`, a
-//! future type, a `poll*` method, a spawn, an external async API, or have delimiters that do
-//! not balance (so their syntax error is reported). For every other file it records what
+//! future type, a `poll*` method of a polled trait's impl, an async runtime's spawn, an
+//! external async API, or have delimiters that do not balance (so their syntax error is
+//! reported). For every other file it records what
 //! [`crate::selection`] needs to decide, from the parsed roots, whether the file is needed
 //! after all: the names of the functions and types it defines, what it re-exports, the
 //! identifiers it mentions, and the names it calls.
 
+use crate::context::POLLED_TRAITS;
 use crate::lex::{
     skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
 };
@@ -54,6 +56,8 @@ pub struct AsyncApiEvidence {
     pub methods: Vec<(String, String, String)>,
     /// Modules whose functions are all async, by segment: `["tokio", "fs"]`.
     pub modules: Vec<Vec<String>>,
+    /// Crates whose `spawn*` functions and methods start tasks: `tokio`, `smol`.
+    pub spawn_crates: Vec<String>,
 }
 
 /// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
@@ -68,10 +72,7 @@ pub fn ident_hash(ident: &str) -> u64 {
 
 /// Identifiers that make a file a root by themselves.
 fn is_root_ident(ident: &str) -> bool {
-    matches!(ident, "async" | "await")
-        || ident.contains("Future")
-        || ident.starts_with("poll")
-        || ident.starts_with("spawn")
+    matches!(ident, "async" | "await") || ident.contains("Future")
 }
 
 /// The lexer's memory of the few tokens a decision needs.
@@ -85,6 +86,9 @@ struct Cursor<'t> {
     braces: usize,
     /// Inside a `pub use` item, until its `;`.
     in_pub_use: bool,
+    /// Defines a `poll*` function; mentions a `spawn*` name.
+    defines_poll: bool,
+    mentions_spawn: bool,
     /// The last non-identifier byte seen before the current identifier (`.` for methods).
     punct_before: u8,
 }
@@ -182,7 +186,11 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     }
     out.idents.sort_unstable();
     out.idents.dedup();
-    out.root = !balanced || !closers.is_empty() || mentions_async_api(&out, evidence);
+    // A `poll*` method is async code in an impl of a polled trait (`Stream`, `AsyncRead`); a
+    // spawn starts a task when it is an async runtime's.
+    let polls = cursor.defines_poll && POLLED_TRAITS.iter().any(|t| out.mentions(t));
+    let spawns = cursor.mentions_spawn && evidence.spawn_crates.iter().any(|c| out.mentions(c));
+    out.root = !balanced || !closers.is_empty() || polls || spawns || mentions_async_api(&out, evidence);
     if out.root {
         return Scan { root: true, ..Scan::default() };
     }
@@ -199,6 +207,7 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
 
 fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, next: Option<u8>) {
     let [_, before, last] = cursor.previous;
+    cursor.mentions_spawn |= ident.starts_with("spawn");
     if let Some(header) = &mut cursor.header {
         header.ident(ident);
     } else if ident == "trait" || (ident == "impl" && cursor.at_item_start()) {
@@ -206,6 +215,7 @@ fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, nex
     }
     if last == "fn" {
         out.fn_defs.push((cursor.owner().map(str::to_string), ident.to_string()));
+        cursor.defines_poll |= ident.starts_with("poll");
     } else if matches!(last, "struct" | "enum" | "union" | "trait" | "type") {
         out.type_defs.push(ident.to_string());
     } else if next == Some(b'(') {
@@ -298,6 +308,7 @@ mod tests {
             ],
             methods: vec![("tokio".into(), "Sender".into(), "send".into())],
             modules: vec![vec!["tokio".into(), "fs".into()]],
+            spawn_crates: vec!["tokio".into(), "smol".into()],
         }
     }
 
@@ -307,8 +318,10 @@ mod tests {
         assert!(!scan("fn helper() { other(1); x.method(2) }", &e).root);
         assert!(scan("async fn f() {}", &e).root);
         assert!(scan("fn f() -> BoxFuture<'static, ()> { todo!() }", &e).root);
-        assert!(scan("impl S { fn poll_next(self) {} }", &e).root);
+        assert!(scan("impl Stream for S { fn poll_next(self) {} }", &e).root);
+        assert!(!scan("impl S { fn poll_events(self) -> Poll<()> {} }", &e).root);
         assert!(scan("fn f() { tokio::spawn(g()); }", &e).root);
+        assert!(!scan("fn f() { Command::new(p).spawn(); std::thread::spawn(g); }", &e).root);
         assert!(scan("fn f() { tokio::time::sleep(d); }", &e).root);
         assert!(!scan("fn f() { std::thread::sleep(d); }", &e).root);
         assert!(scan("use tokio::sync::Sender; fn f(tx: Sender<u8>) { tx.send(1); }", &e).root);

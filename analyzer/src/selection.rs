@@ -21,29 +21,28 @@ use crate::prescan::Scan;
 use crate::semantics::Semantics;
 use crate::ty::Ty;
 
-/// A method name defined at most this many times is followed even when the receiver's type is
-/// unknown: the index resolves such calls by a name all workspace methods share (one
-/// definition, or all of them `async`), so every definition must be in the index to decide.
-/// A name defined more often than this is ambiguous in any workspace.
-const FEW_DEFINITIONS: usize = 8;
-
 /// Something a parsed file needs from a file that may not be parsed yet.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Demand {
-    /// A function or method `name`; `owner` is the type or trait it belongs to when known,
-    /// `krate` the crate of the function's path (of its owner, for a method).
-    Function { name: String, owner: Option<String>, krate: Option<String> },
-    /// A type (struct, enum, alias, trait) of crate `krate`: its definition or re-export.
-    Type { name: String, krate: String },
+    /// A free function or a type by canonical path: it is defined, or re-exported, in a file
+    /// whose module is on the path.
+    Item { path: String, is_type: bool },
+    /// A method of a type or trait (`owner`, its last segment) of crate `krate`.
+    Method { name: String, owner: String, krate: String },
+    /// The one workspace method of this name (for a receiver of unknown type).
+    UniqueMethod { name: String },
 }
 
 /// The pre-scan's facts, indexed by name.
 pub struct Lexicon<'s> {
     scans: &'s [Option<Scan>],
+    /// Each file's crate, and its module path with the crate first: `my_crate::db::pool`.
     crates: Vec<&'s str>,
+    modules: Vec<String>,
     workspace_crates: HashSet<&'s str>,
-    /// Every function definition by name, whatever its owner.
-    fn_defs: HashMap<&'s str, Vec<usize>>,
+    /// Methods (functions in `impl`/`trait` blocks) by name: the files, and how many.
+    method_files: HashMap<&'s str, Vec<usize>>,
+    method_counts: HashMap<&'s str, usize>,
     free_fns: HashMap<&'s str, Vec<usize>>,
     methods: HashMap<(&'s str, &'s str), Vec<usize>>,
     type_defs: HashMap<&'s str, Vec<usize>>,
@@ -58,13 +57,16 @@ fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K, file: 
 }
 
 impl<'s> Lexicon<'s> {
-    /// `crates[i]` is the crate name of file `i`.
-    pub fn new(scans: &'s [Option<Scan>], crates: Vec<&'s str>) -> Lexicon<'s> {
+    /// `modules[i]` is the module path of file `i`, its crate first.
+    pub fn new(scans: &'s [Option<Scan>], modules: &'s [String]) -> Lexicon<'s> {
+        let crates: Vec<&str> = modules.iter().map(|m| m.split("::").next().unwrap_or(m)).collect();
         let mut lexicon = Lexicon {
             scans,
             workspace_crates: crates.iter().copied().collect(),
             crates,
-            fn_defs: HashMap::new(),
+            modules: modules.to_vec(),
+            method_files: HashMap::new(),
+            method_counts: HashMap::new(),
             free_fns: HashMap::new(),
             methods: HashMap::new(),
             type_defs: HashMap::new(),
@@ -73,9 +75,12 @@ impl<'s> Lexicon<'s> {
         for (file, scan) in scans.iter().enumerate() {
             let Some(scan) = scan else { continue };
             for (owner, name) in &scan.fn_defs {
-                add(&mut lexicon.fn_defs, name.as_str(), file);
                 match owner {
-                    Some(owner) => add(&mut lexicon.methods, (owner.as_str(), name.as_str()), file),
+                    Some(owner) => {
+                        add(&mut lexicon.methods, (owner.as_str(), name.as_str()), file);
+                        add(&mut lexicon.method_files, name.as_str(), file);
+                        *lexicon.method_counts.entry(name.as_str()).or_default() += 1;
+                    }
                     None => add(&mut lexicon.free_fns, name.as_str(), file),
                 }
             }
@@ -100,52 +105,45 @@ impl<'s> Lexicon<'s> {
     /// The files that may satisfy a demand.
     pub fn candidates(&self, demand: &Demand) -> Vec<usize> {
         match demand {
-            Demand::Function { name, owner: Some(owner), krate } => {
-                let defining = Self::files(&self.methods, &(owner.as_str(), name.as_str()));
-                match krate {
-                    // A method of crate K's type is defined in K, or where K is named (a
-                    // local trait implemented for K's type).
-                    Some(krate) => defining
-                        .iter()
-                        .filter(|&&file| {
-                            self.crates[file] == krate
-                                || self.scans[file].as_ref().is_some_and(|scan| scan.mentions(krate))
-                        })
-                        .copied()
-                        .collect(),
-                    None => defining.to_vec(),
-                }
+            Demand::Item { path, is_type } => {
+                let (parent, name) = path.rsplit_once("::").unwrap_or(("", path));
+                let defs = if *is_type { &self.type_defs } else { &self.free_fns };
+                let defining = Self::files(defs, &name);
+                let reexporting = Self::files(&self.reexports, &name);
+                defining
+                    .iter()
+                    .chain(reexporting)
+                    .filter(|&&file| is_module_prefix(&self.modules[file], parent))
+                    .copied()
+                    .collect()
             }
-            Demand::Function { name, owner: None, krate: Some(krate) } => {
-                let defining = Self::files(&self.free_fns, &name.as_str());
-                let reexporting = Self::files(&self.reexports, &name.as_str());
-                self.in_crate(defining.iter().chain(reexporting), krate)
+            // A method of crate K's type is defined in K, or where K is named (a local trait
+            // implemented for K's type).
+            Demand::Method { name, owner, krate } => {
+                Self::files(&self.methods, &(owner.as_str(), name.as_str()))
+                    .iter()
+                    .filter(|&&file| {
+                        self.crates[file] == krate
+                            || self.scans[file].as_ref().is_some_and(|scan| scan.mentions(krate))
+                    })
+                    .copied()
+                    .collect()
             }
-            Demand::Function { name, owner: None, krate: None } => {
-                Self::files(&self.fn_defs, &name.as_str()).to_vec()
-            }
-            Demand::Type { name, krate } => {
-                let defining = Self::files(&self.type_defs, &name.as_str());
-                let reexporting = Self::files(&self.reexports, &name.as_str());
-                self.in_crate(defining.iter().chain(reexporting), krate)
-            }
+            Demand::UniqueMethod { name } => Self::files(&self.method_files, &name.as_str()).to_vec(),
         }
     }
 
-    /// Names of the functions defined in files that were not parsed: a method call cannot be
-    /// resolved by its name alone when some definition of that name is not in the index.
-    pub fn unparsed_fn_names(&self, parsed: impl Fn(usize) -> bool) -> HashSet<String> {
+    /// Names of the methods defined in files that were not parsed: a method call cannot be
+    /// resolved by its name alone when some method of that name is not in the index.
+    pub fn unparsed_method_names(&self, parsed: impl Fn(usize) -> bool) -> HashSet<String> {
         let mut out = HashSet::new();
         for (file, scan) in self.scans.iter().enumerate() {
             if let Some(scan) = scan.as_ref().filter(|_| !parsed(file)) {
-                out.extend(scan.fn_defs.iter().map(|(_, name)| name.clone()));
+                let methods = scan.fn_defs.iter().filter(|(owner, _)| owner.is_some());
+                out.extend(methods.map(|(_, name)| name.clone()));
             }
         }
         out
-    }
-
-    fn in_crate<'f>(&self, files: impl Iterator<Item = &'f usize>, krate: &str) -> Vec<usize> {
-        files.filter(|file| self.crates[**file] == krate).copied().collect()
     }
 
     /// Files that are not roots but call a workspace function returning a future (found in
@@ -168,7 +166,7 @@ impl<'s> Lexicon<'s> {
         }
         let future_names: HashSet<&str> = future_fns.keys().map(|(_, name)| *name).collect();
         let future_only = |name: &str| {
-            future_names.contains(name) && !sync_names.contains(name) && !self.fn_defs.contains_key(name)
+            future_names.contains(name) && !sync_names.contains(name) && !self.method_files.contains_key(name)
         };
         (0..self.scans.len())
             .filter(|&file| {
@@ -253,13 +251,30 @@ fn has_async_code(function: &Function) -> bool {
     })
 }
 
+/// Whether `module` is `parent` or one of its ancestors: `a::b` for `a::b::c`.
+fn is_module_prefix(module: &str, parent: &str) -> bool {
+    parent.strip_prefix(module).is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+}
+
 impl Demand {
     /// The functions this demand asks for.
     pub fn key(&self) -> Option<FnKey> {
         match self {
-            Demand::Function { name, owner, .. } => Some((owner.clone(), name.clone())),
-            Demand::Type { .. } => None,
+            Demand::Item { path, is_type: false } => Some((None, path.rsplit("::").next()?.to_string())),
+            Demand::Item { is_type: true, .. } => None,
+            Demand::Method { name, owner, .. } => Some((Some(owner.clone()), name.clone())),
+            Demand::UniqueMethod { name } => Some((None, name.clone())),
         }
+    }
+
+    /// For an item demanded by a path that a re-export parsed since leads elsewhere: the
+    /// demand for where it leads. `None` once the index has the item.
+    pub fn follow_reexport(&self, index: &CrateIndex) -> Option<Demand> {
+        let Demand::Item { path, is_type } = self else { return None };
+        let known = if *is_type { index.is_local_type(path) } else { index.function(path).is_some() };
+        let canonical = index.canonical(path);
+        (!known && canonical != path.as_str())
+            .then(|| Demand::Item { path: canonical.into_owned(), is_type: *is_type })
     }
 }
 
@@ -315,38 +330,40 @@ impl Collector<'_, '_> {
         }
     }
 
-    /// `my_crate::util::helper` or `my_crate::Repo::open`.
+    /// `my_crate::util::helper` or `my_crate::Repo::open`. A function already parsed is
+    /// demanded too: its body is looked into for what it calls in turn.
     fn function_path(&mut self, path: &str) {
         let krate = path.split("::").next().unwrap_or(path);
-        if !self.lexicon.is_workspace_crate(krate) || self.index.function(path).is_some() {
+        if !self.lexicon.is_workspace_crate(krate) {
             return;
         }
-        let mut segments = path.rsplit("::");
-        let Some(name) = segments.next() else { return };
-        let owner = segments.next().filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
-        if owner == Some("Self") {
-            return;
-        }
-        if let Some(owner) = owner {
-            let type_path = &path[..path.len() - name.len() - 2];
-            self.type_path(type_path);
-            let krate = Some(krate.into());
-            self.insert(Demand::Function { name: name.into(), owner: Some(owner.into()), krate });
-        } else {
-            self.insert(Demand::Function { name: name.into(), owner: None, krate: Some(krate.into()) });
+        let Some((parent, name)) = path.rsplit_once("::") else { return };
+        let owner = parent.rsplit("::").next().filter(|s| s.starts_with(|c: char| c.is_ascii_uppercase()));
+        match owner {
+            Some("Self") => {}
+            Some(owner) => {
+                self.type_path(parent);
+                self.insert(Demand::Method { name: name.into(), owner: owner.into(), krate: krate.into() });
+            }
+            None => {
+                self.insert(Demand::Item { path: self.index.canonical(path).into_owned(), is_type: false })
+            }
         }
     }
 
     fn method(&mut self, sem: &Semantics<'_>, body: &Body, receiver: ExprId, method: &str) {
         let paths = self.types_of(sem, body, receiver);
         for path in &paths {
-            let owner = path.rsplit("::").next().unwrap_or(path);
-            let krate = path.split("::").next().map(str::to_string);
-            self.insert(Demand::Function { name: method.into(), owner: Some(owner.into()), krate });
+            let owner = path.rsplit("::").next().unwrap_or(path).to_string();
+            let krate = path.split("::").next().unwrap_or(path).to_string();
+            self.insert(Demand::Method { name: method.into(), owner, krate });
         }
-        let defined = Lexicon::files(&self.lexicon.fn_defs, &method).len();
-        if paths.is_empty() && defined <= FEW_DEFINITIONS {
-            self.insert(Demand::Function { name: method.into(), owner: None, krate: None });
+        // An untyped receiver: the index resolves the call by a method name only one workspace
+        // method has. Roots are all parsed; one other definition must be, too. With more, the
+        // call is ambiguous whatever is parsed.
+        let unparsed_definitions = self.lexicon.method_counts.get(method).copied().unwrap_or(0);
+        if paths.is_empty() && unparsed_definitions <= 1 {
+            self.insert(Demand::UniqueMethod { name: method.into() });
         }
     }
 
@@ -376,13 +393,74 @@ impl Collector<'_, '_> {
             return false;
         }
         if !self.index.is_local_type(path) {
-            let name = path.rsplit("::").next().unwrap_or(path);
-            self.insert(Demand::Type { name: name.into(), krate: krate.into() });
+            self.insert(Demand::Item { path: self.index.canonical(path).into_owned(), is_type: true });
         }
         true
     }
 
     fn insert(&mut self, demand: Demand) {
         self.found.insert(demand);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prescan::{scan, AsyncApiEvidence};
+
+    fn lexicon_of<'s>(scans: &'s [Option<Scan>], modules: &'s [String]) -> Lexicon<'s> {
+        Lexicon::new(scans, modules)
+    }
+
+    fn scans(texts: &[&str]) -> Vec<Option<Scan>> {
+        texts.iter().map(|t| Some(scan(t, &AsyncApiEvidence::default()))).collect()
+    }
+
+    #[test]
+    fn module_prefixes_follow_segments() {
+        assert!(is_module_prefix("app::db", "app::db::pool"));
+        assert!(is_module_prefix("app::db", "app::db"));
+        assert!(is_module_prefix("app", "app::db"));
+        assert!(!is_module_prefix("app::d", "app::db"));
+        assert!(!is_module_prefix("app::db::pool", "app::db"));
+    }
+
+    #[test]
+    fn items_come_from_modules_on_their_path_and_methods_from_their_crate() {
+        let scans = scans(&[
+            "pub use store::Repo; pub use net::fetch;",
+            "pub fn fetch() {}",
+            "pub struct Repo; impl Repo { fn load(&self) {} }",
+            "pub fn fetch() {} struct Repo;",
+            "use app::Repo; impl Repo { fn load(&self) {} }",
+            "impl Repo { fn load(&self) {} }",
+        ]);
+        let modules: Vec<String> =
+            ["app", "app::net", "app::store", "other::net", "other::ext", "third"].map(String::from).to_vec();
+        let lexicon = lexicon_of(&scans, &modules);
+        // Its definition, or a re-export in a module on the path (which may hold the module
+        // inline); never a file of another crate or another module.
+        let fetch = Demand::Item { path: "app::net::fetch".into(), is_type: false };
+        assert_eq!(lexicon.candidates(&fetch), [1, 0]);
+        let reexported = Demand::Item { path: "app::fetch".into(), is_type: false };
+        assert_eq!(lexicon.candidates(&reexported), [0]);
+        let repo = Demand::Item { path: "app::store::Repo".into(), is_type: true };
+        assert_eq!(lexicon.candidates(&repo), [2, 0]);
+        // Defined in its crate, or where its crate is named (a local trait's impl).
+        let load = Demand::Method { name: "load".into(), owner: "Repo".into(), krate: "app".into() };
+        assert_eq!(lexicon.candidates(&load), [2, 4]);
+        assert_eq!(load.key(), Some((Some("Repo".to_string()), "load".to_string())));
+        assert_eq!(repo.key(), None);
+    }
+
+    #[test]
+    fn a_method_name_is_incomplete_while_a_file_defining_it_is_unparsed() {
+        let scans = scans(&["impl A { fn load(&self) {} } fn helper() {}", "impl B { fn load(&self) {} }"]);
+        let modules: Vec<String> = ["app", "app::b"].map(String::from).to_vec();
+        let lexicon = lexicon_of(&scans, &modules);
+        assert_eq!(lexicon.unparsed_method_names(|file| file == 0), HashSet::from(["load".to_string()]));
+        assert!(lexicon.unparsed_method_names(|_| true).is_empty());
+        let unique = Demand::UniqueMethod { name: "load".into() };
+        assert_eq!(lexicon.candidates(&unique), [0, 1]);
     }
 }

@@ -132,8 +132,16 @@ fn lint(root: &Path, threads: usize, parse_all: bool) -> Value {
     }
     let phases: serde_json::Map<String, Value> =
         analysis.phases.iter().map(|(name, d)| (name.to_string(), json!(d.as_secs_f64()))).collect();
-    json!({ "files": analysis.files.len(), "parsed_files": analysis.parsed_files, "discovery_seconds": discovery_seconds, "seconds": seconds, "findings": per_rule, "phases": phases,
-            "findings_total": analysis.diagnostics.len(), "peak_rss_mib": peak_rss_mib() })
+    // `file:line:rule` of every finding, to compare the selection with a full parse.
+    let keys: Vec<String> = analysis
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}:{}:{}", analysis.files[d.file].source.display, d.span.start.line, d.rule))
+        .collect();
+    json!({ "files": analysis.files.len(), "parsed_files": analysis.parsed_files,
+            "discovery_seconds": discovery_seconds, "seconds": seconds, "phases": phases,
+            "findings": per_rule, "findings_total": analysis.diagnostics.len(), "finding_keys": keys,
+            "peak_rss_mib": peak_rss_mib() })
 }
 
 fn phase(name: &str, threads: usize, root: &Path) -> Value {
