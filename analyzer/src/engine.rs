@@ -190,7 +190,7 @@ type ReadResult = Result<String, ParseFailure>;
 /// and, round by round, the files they depend on (see [`crate::selection`]). A file that is not
 /// selected keeps neither text nor tree. Also returns the names of the functions defined in
 /// files that were not parsed.
-fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<String>) {
+fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<prescan::Name>) {
     if options.parse_all {
         let all = files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
         return (all, HashSet::new());

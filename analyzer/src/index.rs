@@ -51,7 +51,7 @@ pub struct CrateIndex {
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: HashSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
-    unparsed_method_names: HashSet<String>,
+    unparsed_method_names: HashSet<crate::prescan::Name>,
 }
 
 impl CrateIndex {
@@ -127,13 +127,15 @@ impl CrateIndex {
     /// Every crate method with this name (canonical paths); `None` when some file not parsed
     /// defines a function of that name, so the list may be incomplete.
     pub fn methods_named(&self, name: &str) -> Option<&[String]> {
-        if self.unparsed_method_names.contains(name) {
+        if !self.unparsed_method_names.is_empty()
+            && self.unparsed_method_names.contains(&crate::prescan::ident_hash(name))
+        {
             return None;
         }
         Some(self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[]))
     }
 
-    pub fn set_unparsed_method_names(&mut self, names: HashSet<String>) {
+    pub fn set_unparsed_method_names(&mut self, names: HashSet<crate::prescan::Name>) {
         self.unparsed_method_names = names;
     }
 

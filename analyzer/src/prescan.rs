@@ -25,14 +25,14 @@ pub struct Scan {
     /// block, `(Some(TYPE), NAME)` directly inside `impl .. TYPE {` or `trait TYPE {`.
     pub fn_defs: Vec<FnDef>,
     /// Names of the types it defines (`struct`, `enum`, `union`, `trait`, `type`).
-    pub type_defs: Vec<String>,
+    pub type_defs: Vec<Name>,
     /// Identifiers inside `pub use` items: what the file may re-export.
-    pub reexported: Vec<String>,
+    pub reexported: Vec<Name>,
     /// Calls by path: `(None, NAME)` for `NAME(` and `module::NAME(`, `(Some(TYPE), NAME)`
     /// for `TYPE::NAME(`.
     pub path_calls: Vec<FnDef>,
     /// Names called as methods: `.NAME(`.
-    pub method_calls: Vec<String>,
+    pub method_calls: Vec<Name>,
 }
 
 impl Scan {
@@ -42,7 +42,12 @@ impl Scan {
 }
 
 /// A function as the pre-scan sees it: its owner type or trait, if any, and its name.
-pub type FnDef = (Option<String>, String);
+pub type FnDef = (Option<Name>, Name);
+
+/// An identifier as the pre-scan records it: its hash ([`ident_hash`]). Names are only
+/// compared, and a hash is an eighth of a `String`'s memory; a collision can only make a file
+/// a candidate it need not be.
+pub type Name = u64;
 
 /// What code using an external async API has to mention, from the catalog: a file calling
 /// one of these may drop a future even without any `async` of its own. Every entry starts
@@ -214,24 +219,24 @@ fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, nex
         cursor.header = Some(Header { is_trait: ident == "trait", angles: 0, owner: None, in_where: false });
     }
     if last == "fn" {
-        out.fn_defs.push((cursor.owner().map(str::to_string), ident.to_string()));
+        out.fn_defs.push((cursor.owner().map(ident_hash), ident_hash(ident)));
         cursor.defines_poll |= ident.starts_with("poll");
     } else if matches!(last, "struct" | "enum" | "union" | "trait" | "type") {
-        out.type_defs.push(ident.to_string());
+        out.type_defs.push(ident_hash(ident));
     } else if next == Some(b'(') {
         if cursor.punct_before == b'.' {
-            out.method_calls.push(ident.to_string());
+            out.method_calls.push(ident_hash(ident));
         } else {
             let qualifier = (cursor.punct_before == b':')
                 .then_some(last)
                 .filter(|q| q.starts_with(|c: char| c.is_ascii_uppercase()) && *q != "Self");
-            out.path_calls.push((qualifier.map(str::to_string), ident.to_string()));
+            out.path_calls.push((qualifier.map(ident_hash), ident_hash(ident)));
         }
     }
     if ident == "use" && (last == "pub" || before == "pub") {
         cursor.in_pub_use = true;
     } else if cursor.in_pub_use {
-        out.reexported.push(ident.to_string());
+        out.reexported.push(ident_hash(ident));
     }
     cursor.previous = [before, last, ident];
     cursor.punct_before = 0;
@@ -281,10 +286,10 @@ impl<'t> Cursor<'t> {
 
 fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
     let mentions = |ident: &Option<String>| ident.as_ref().is_none_or(|i| out.mentions(i));
-    let calls = |name: &str| out.path_calls.iter().any(|(_, call)| call == name);
+    let calls = |name: &str| out.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
     evidence.functions.iter().any(|(krate, ty, name)| out.mentions(krate) && mentions(ty) && calls(name))
         || evidence.methods.iter().any(|(krate, ty, method)| {
-            out.mentions(krate) && out.mentions(ty) && out.method_calls.iter().any(|m| m == method)
+            out.mentions(krate) && out.mentions(ty) && out.method_calls.contains(&ident_hash(method))
         })
         || evidence.modules.iter().any(|module| module.iter().all(|segment| out.mentions(segment)))
 }
@@ -348,22 +353,33 @@ mod tests {
              fn plain(f: impl Clone) -> u8 { 0 }",
             &evidence(),
         );
-        assert_eq!(s.fn_defs, [free("load"), free("plain")]);
-        assert_eq!(s.type_defs, ["Kind", "Repo"]);
-        assert_eq!(s.reexported, ["Store", "inner", "open"]);
-        assert_eq!(s.path_calls, [free("helper"), free("run")]);
-        assert_eq!(s.method_calls, ["get"]);
+        assert_eq!(s.fn_defs, sorted(&[free("load"), free("plain")]));
+        assert_eq!(s.type_defs, names(&["Kind", "Repo"]));
+        assert_eq!(s.reexported, names(&["Store", "inner", "open"]));
+        assert_eq!(s.path_calls, sorted(&[free("helper"), free("run")]));
+        assert_eq!(s.method_calls, names(&["get"]));
         let plain = scan("pub(crate) use a::B; fn f(x: Repo) { x.go() }", &evidence());
-        assert_eq!(plain.reexported, ["B", "a"]);
+        assert_eq!(plain.reexported, names(&["B", "a"]));
         assert!(plain.mentions("Repo") && plain.mentions("go") && !plain.mentions("Store"));
     }
 
     fn free(name: &str) -> FnDef {
-        (None, name.to_string())
+        (None, ident_hash(name))
     }
 
     fn method(owner: &str, name: &str) -> FnDef {
-        (Some(owner.to_string()), name.to_string())
+        (Some(ident_hash(owner)), ident_hash(name))
+    }
+
+    /// The hashes of `names`, in the order the scan keeps them.
+    fn sorted<T: Ord + Clone>(items: &[T]) -> Vec<T> {
+        let mut out = items.to_vec();
+        out.sort();
+        out
+    }
+
+    fn names(list: &[&str]) -> Vec<Name> {
+        sorted(&list.iter().map(|n| ident_hash(n)).collect::<Vec<_>>())
     }
 
     #[test]
@@ -376,17 +392,10 @@ mod tests {
              impl fmt::Display for Repo { fn fmt(&self) {} }",
             &evidence(),
         );
-        assert_eq!(
-            s.fn_defs,
-            [
-                free("free"),
-                free("nested"),
-                method("Repo", "fmt"),
-                method("Repo", "from"),
-                method("Store", "load")
-            ]
-        );
-        assert_eq!(s.path_calls, [free("inner"), free("new"), method("Repo", "open")]);
+        let expected =
+            [free("free"), free("nested"), method("Repo", "fmt"), method("Repo", "from"), method("Store", "load")];
+        assert_eq!(s.fn_defs, sorted(&expected));
+        assert_eq!(s.path_calls, sorted(&[free("inner"), free("new"), method("Repo", "open")]));
         // `->` inside an impl's generics does not close them.
         let arrow = scan("impl<F: FnMut() -> u8> Runner<F> { fn run(&self) {} }", &evidence());
         assert_eq!(arrow.fn_defs, [method("Runner", "run")]);

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::hir::{Body, ExprId, ExprKind, FileHir, FnOwner, Function, Resolved};
 use crate::index::CrateIndex;
-use crate::prescan::Scan;
+use crate::prescan::{ident_hash, FnDef, Name, Scan};
 use crate::semantics::Semantics;
 use crate::ty::Ty;
 
@@ -41,12 +41,12 @@ pub struct Lexicon<'s> {
     modules: Vec<String>,
     workspace_crates: HashSet<&'s str>,
     /// Methods (functions in `impl`/`trait` blocks) by name: the files, and how many.
-    method_files: HashMap<&'s str, Vec<usize>>,
-    method_counts: HashMap<&'s str, usize>,
-    free_fns: HashMap<&'s str, Vec<usize>>,
-    methods: HashMap<(&'s str, &'s str), Vec<usize>>,
-    type_defs: HashMap<&'s str, Vec<usize>>,
-    reexports: HashMap<&'s str, Vec<usize>>,
+    method_files: HashMap<Name, Vec<usize>>,
+    method_counts: HashMap<Name, usize>,
+    free_fns: HashMap<Name, Vec<usize>>,
+    methods: HashMap<(Name, Name), Vec<usize>>,
+    type_defs: HashMap<Name, Vec<usize>>,
+    reexports: HashMap<Name, Vec<usize>>,
 }
 
 fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K, file: usize) {
@@ -74,21 +74,21 @@ impl<'s> Lexicon<'s> {
         };
         for (file, scan) in scans.iter().enumerate() {
             let Some(scan) = scan else { continue };
-            for (owner, name) in &scan.fn_defs {
+            for &(owner, name) in &scan.fn_defs {
                 match owner {
                     Some(owner) => {
-                        add(&mut lexicon.methods, (owner.as_str(), name.as_str()), file);
-                        add(&mut lexicon.method_files, name.as_str(), file);
-                        *lexicon.method_counts.entry(name.as_str()).or_default() += 1;
+                        add(&mut lexicon.methods, (owner, name), file);
+                        add(&mut lexicon.method_files, name, file);
+                        *lexicon.method_counts.entry(name).or_default() += 1;
                     }
-                    None => add(&mut lexicon.free_fns, name.as_str(), file),
+                    None => add(&mut lexicon.free_fns, name, file),
                 }
             }
-            for name in &scan.type_defs {
-                add(&mut lexicon.type_defs, name.as_str(), file);
+            for &name in &scan.type_defs {
+                add(&mut lexicon.type_defs, name, file);
             }
-            for name in &scan.reexported {
-                add(&mut lexicon.reexports, name.as_str(), file);
+            for &name in &scan.reexported {
+                add(&mut lexicon.reexports, name, file);
             }
         }
         lexicon
@@ -108,8 +108,8 @@ impl<'s> Lexicon<'s> {
             Demand::Item { path, is_type } => {
                 let (parent, name) = path.rsplit_once("::").unwrap_or(("", path));
                 let defs = if *is_type { &self.type_defs } else { &self.free_fns };
-                let defining = Self::files(defs, &name);
-                let reexporting = Self::files(&self.reexports, &name);
+                let defining = Self::files(defs, &ident_hash(name));
+                let reexporting = Self::files(&self.reexports, &ident_hash(name));
                 defining
                     .iter()
                     .chain(reexporting)
@@ -120,7 +120,7 @@ impl<'s> Lexicon<'s> {
             // A method of crate K's type is defined in K, or where K is named (a local trait
             // implemented for K's type).
             Demand::Method { name, owner, krate } => {
-                Self::files(&self.methods, &(owner.as_str(), name.as_str()))
+                Self::files(&self.methods, &(ident_hash(owner), ident_hash(name)))
                     .iter()
                     .filter(|&&file| {
                         self.crates[file] == krate
@@ -129,18 +129,18 @@ impl<'s> Lexicon<'s> {
                     .copied()
                     .collect()
             }
-            Demand::UniqueMethod { name } => Self::files(&self.method_files, &name.as_str()).to_vec(),
+            Demand::UniqueMethod { name } => Self::files(&self.method_files, &ident_hash(name)).to_vec(),
         }
     }
 
     /// Names of the methods defined in files that were not parsed: a method call cannot be
     /// resolved by its name alone when some method of that name is not in the index.
-    pub fn unparsed_method_names(&self, parsed: impl Fn(usize) -> bool) -> HashSet<String> {
+    pub fn unparsed_method_names(&self, parsed: impl Fn(usize) -> bool) -> HashSet<Name> {
         let mut out = HashSet::new();
         for (file, scan) in self.scans.iter().enumerate() {
             if let Some(scan) = scan.as_ref().filter(|_| !parsed(file)) {
                 let methods = scan.fn_defs.iter().filter(|(owner, _)| owner.is_some());
-                out.extend(methods.map(|(_, name)| name.clone()));
+                out.extend(methods.map(|&(_, name)| name));
             }
         }
         out
@@ -152,20 +152,21 @@ impl<'s> Lexicon<'s> {
     /// is sync (see `Semantics::crate_method`).
     pub fn callers_of_futures(&self, roots: &[(usize, &FileHir)]) -> Vec<usize> {
         // Each future-returning function, with the crates defining it.
-        let mut future_fns: HashMap<(Option<&str>, &str), Vec<&str>> = HashMap::new();
-        let mut sync_names: HashSet<&str> = HashSet::new();
+        let mut future_fns: HashMap<FnDef, Vec<&str>> = HashMap::new();
+        let mut sync_names: HashSet<Name> = HashSet::new();
         for (file, hir) in roots {
             for function in &hir.functions {
+                let name = ident_hash(&function.name);
                 if returns_future(function) {
-                    let key = (owner_name(function), function.name.as_str());
+                    let key = (owner_name(function).map(ident_hash), name);
                     future_fns.entry(key).or_default().push(self.crates[*file]);
                 } else {
-                    sync_names.insert(function.name.as_str());
+                    sync_names.insert(name);
                 }
             }
         }
-        let future_names: HashSet<&str> = future_fns.keys().map(|(_, name)| *name).collect();
-        let future_only = |name: &str| {
+        let future_names: HashSet<Name> = future_fns.keys().map(|&(_, name)| name).collect();
+        let future_only = |name: &Name| {
             future_names.contains(name) && !sync_names.contains(name) && !self.method_files.contains_key(name)
         };
         (0..self.scans.len())
@@ -173,10 +174,9 @@ impl<'s> Lexicon<'s> {
                 let Some(scan) = self.scans[file].as_ref().filter(|scan| !scan.root) else { return false };
                 // Another crate's function is reached only through a path naming that crate.
                 let reaches = |krate: &&str| *krate == self.crates[file] || scan.mentions(krate);
-                let calls_future = scan.path_calls.iter().any(|(owner, name)| {
-                    future_fns.get(&(owner.as_deref(), name.as_str())).is_some_and(|c| c.iter().any(reaches))
-                });
-                calls_future || scan.method_calls.iter().any(|m| future_only(m))
+                let calls_future =
+                    scan.path_calls.iter().any(|call| future_fns.get(call).is_some_and(|c| c.iter().any(reaches)));
+                calls_future || scan.method_calls.iter().any(future_only)
             })
             .collect()
     }
@@ -361,7 +361,7 @@ impl Collector<'_, '_> {
         // An untyped receiver: the index resolves the call by a method name only one workspace
         // method has. Roots are all parsed; one other definition must be, too. With more, the
         // call is ambiguous whatever is parsed.
-        let unparsed_definitions = self.lexicon.method_counts.get(method).copied().unwrap_or(0);
+        let unparsed_definitions = self.lexicon.method_counts.get(&ident_hash(method)).copied().unwrap_or(0);
         if paths.is_empty() && unparsed_definitions <= 1 {
             self.insert(Demand::UniqueMethod { name: method.into() });
         }
@@ -458,7 +458,7 @@ mod tests {
         let scans = scans(&["impl A { fn load(&self) {} } fn helper() {}", "impl B { fn load(&self) {} }"]);
         let modules: Vec<String> = ["app", "app::b"].map(String::from).to_vec();
         let lexicon = lexicon_of(&scans, &modules);
-        assert_eq!(lexicon.unparsed_method_names(|file| file == 0), HashSet::from(["load".to_string()]));
+        assert_eq!(lexicon.unparsed_method_names(|file| file == 0), HashSet::from([ident_hash("load")]));
         assert!(lexicon.unparsed_method_names(|_| true).is_empty());
         let unique = Demand::UniqueMethod { name: "load".into() };
         assert_eq!(lexicon.candidates(&unique), [0, 1]);
