@@ -113,7 +113,7 @@ pub enum ExprKind {
         label: Option<String>,
     },
     For {
-        pat: Pat,
+        pat: Box<Pat>,
         iter: ExprId,
         body: ExprId,
         label: Option<String>,
@@ -140,7 +140,8 @@ pub enum ExprKind {
         path: Resolved,
         fields: Vec<ExprId>,
     },
-    Macro(MacroCall),
+    /// Boxed: the largest variant, and rare; every expression is as big as the largest.
+    Macro(Box<MacroCall>),
     Lit,
     /// Any other expression (binary ops, arrays, casts, indexing, ranges); only its
     /// sub-expressions matter to the rules.
@@ -156,18 +157,10 @@ pub struct Block {
 
 #[derive(Clone, Debug)]
 pub enum Stmt {
-    Let {
-        pat: Pat,
-        ty: Option<Ty>,
-        init: Option<ExprId>,
-        else_branch: Option<ExprId>,
-        span: Span,
-    },
+    /// `let PAT: TYPE = init else { .. };` (the type is on the pattern's locals).
+    Let { pat: Pat, init: Option<ExprId>, else_branch: Option<ExprId>, span: Span },
     /// An expression statement; `semi` tells `expr;` from a block-like `expr` without `;`.
-    Expr {
-        expr: ExprId,
-        semi: bool,
-    },
+    Expr { expr: ExprId, semi: bool },
     /// A nested item (its functions are lowered separately, as [`FnOwner::Nested`]).
     Item,
 }

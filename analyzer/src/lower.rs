@@ -531,6 +531,9 @@ impl<'a> BodyLowerer<'a> {
             for_each_child(&expr.kind, |child| parents[child.0 as usize] = Some(ExprId(index as u32)));
         }
         self.body.parents = parents;
+        // Bodies live until the end of the run: no spare capacity.
+        self.body.exprs.shrink_to_fit();
+        self.body.locals.shrink_to_fit();
         self.body
     }
 
@@ -646,8 +649,8 @@ impl<'a> BodyLowerer<'a> {
             syn::Pat::Type(t) => (&*t.pat, Some(lower_type(&self.resolver(), &t.ty))),
             other => (other, None),
         };
-        let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty.clone());
-        Stmt::Let { pat: lowered, ty, init, else_branch, span: span_of(local) }
+        let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty);
+        Stmt::Let { pat: lowered, init, else_branch, span: span_of(local) }
     }
 
     fn pat(
@@ -792,7 +795,8 @@ impl<'a> BodyLowerer<'a> {
                 let pat = self.pat(&f.pat, OriginBase::For(iter), &mut Vec::new(), None);
                 let body = self.block(&f.body, false);
                 self.pop_frame();
-                ExprKind::For { pat, iter, body, label: f.label.as_ref().map(|l| l.name.ident.to_string()) }
+                let label = f.label.as_ref().map(|l| l.name.ident.to_string());
+                ExprKind::For { pat: Box::new(pat), iter, body, label }
             }
             E::Group(g) => return self.expr(&g.expr),
             E::If(i) => {
@@ -940,7 +944,7 @@ impl<'a> BodyLowerer<'a> {
             "pin" | "pin_mut" => self.generic_macro(mac.tokens.clone(), true),
             _ => self.generic_macro(mac.tokens.clone(), false),
         };
-        self.alloc(ExprKind::Macro(MacroCall { path, kind }), span)
+        self.alloc(ExprKind::Macro(Box::new(MacroCall { path, kind })), span)
     }
 
     /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).

@@ -3,8 +3,8 @@
 //! Most files of a large codebase contain no async code. The pre-scan finds the **roots**: the
 //! files a rule could report on by themselves, because they mention `async`, `await`, a
 //! future type, a `poll*` method of a polled trait's impl, an async runtime's spawn, an
-//! external async API, or have delimiters that do not balance (so their syntax error is
-//! reported). For every other file it records what
+//! external async API, or have delimiters that do not balance or nest too deep (so their
+//! syntax error is reported). For every other file it records what
 //! [`crate::selection`] needs to decide, from the parsed roots, whether the file is needed
 //! after all: the names of the functions and types it defines, what it re-exports, the
 //! identifiers it mentions, and the names it calls.
@@ -13,6 +13,7 @@ use crate::context::POLLED_TRAITS;
 use crate::lex::{
     skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
 };
+use crate::parse::MAX_NESTING;
 
 /// What the pre-scan learns about one file.
 #[derive(Debug, Default, Clone)]
@@ -136,6 +137,7 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     let mut cursor = Cursor::default();
     let mut closers: Vec<u8> = Vec::new();
     let mut balanced = true;
+    let mut too_deep = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -162,11 +164,14 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
                 i = skip_char_or_lifetime(bytes, i);
                 continue;
             }
-            b'(' | b'[' | b'{' => closers.push(match b {
-                b'(' => b')',
-                b'[' => b']',
-                _ => b'}',
-            }),
+            b'(' | b'[' | b'{' => {
+                closers.push(match b {
+                    b'(' => b')',
+                    b'[' => b']',
+                    _ => b'}',
+                });
+                too_deep |= closers.len() > MAX_NESTING;
+            }
             b')' | b']' | b'}' if closers.pop() != Some(b) => balanced = false,
             _ if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
@@ -195,17 +200,24 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     // spawn starts a task when it is an async runtime's.
     let polls = cursor.defines_poll && POLLED_TRAITS.iter().any(|t| out.mentions(t));
     let spawns = cursor.mentions_spawn && evidence.spawn_crates.iter().any(|c| out.mentions(c));
-    out.root = !balanced || !closers.is_empty() || polls || spawns || mentions_async_api(&out, evidence);
+    // A file that cannot be parsed is a root, so that its syntax error is reported.
+    let unparsable = !balanced || !closers.is_empty() || too_deep;
+    out.root = unparsable || polls || spawns || mentions_async_api(&out, evidence);
     if out.root {
         return Scan { root: true, ..Scan::default() };
     }
+    // The scans of unparsed files live through the selection: no spare capacity (the
+    // identifiers alone were collected with every repetition).
+    out.idents.shrink_to_fit();
     for list in [&mut out.fn_defs, &mut out.path_calls] {
         list.sort_unstable();
         list.dedup();
+        list.shrink_to_fit();
     }
     for list in [&mut out.method_calls, &mut out.reexported, &mut out.type_defs] {
         list.sort_unstable();
         list.dedup();
+        list.shrink_to_fit();
     }
     out
 }
@@ -343,6 +355,8 @@ mod tests {
     fn unbalanced_files_are_roots_so_their_errors_are_reported() {
         assert!(scan("fn f() { (", &evidence()).root);
         assert!(scan("fn f() }", &evidence()).root);
+        let deep = format!("fn f() {{ {}1{} }}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
+        assert!(scan(&deep, &evidence()).root);
     }
 
     #[test]
@@ -392,8 +406,13 @@ mod tests {
              impl fmt::Display for Repo { fn fmt(&self) {} }",
             &evidence(),
         );
-        let expected =
-            [free("free"), free("nested"), method("Repo", "fmt"), method("Repo", "from"), method("Store", "load")];
+        let expected = [
+            free("free"),
+            free("nested"),
+            method("Repo", "fmt"),
+            method("Repo", "from"),
+            method("Store", "load"),
+        ];
         assert_eq!(s.fn_defs, sorted(&expected));
         assert_eq!(s.path_calls, sorted(&[free("inner"), free("new"), method("Repo", "open")]));
         // `->` inside an impl's generics does not close them.

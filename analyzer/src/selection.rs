@@ -174,8 +174,10 @@ impl<'s> Lexicon<'s> {
                 let Some(scan) = self.scans[file].as_ref().filter(|scan| !scan.root) else { return false };
                 // Another crate's function is reached only through a path naming that crate.
                 let reaches = |krate: &&str| *krate == self.crates[file] || scan.mentions(krate);
-                let calls_future =
-                    scan.path_calls.iter().any(|call| future_fns.get(call).is_some_and(|c| c.iter().any(reaches)));
+                let calls_future = scan
+                    .path_calls
+                    .iter()
+                    .any(|call| future_fns.get(call).is_some_and(|c| c.iter().any(reaches)));
                 calls_future || scan.method_calls.iter().any(future_only)
             })
             .collect()

@@ -104,9 +104,8 @@ impl<'a> Semantics<'a> {
 
     fn races_shutdown(&self, body: &Body, loop_expr: ExprId) -> bool {
         own_exprs(body, loop_expr).into_iter().any(|id| {
-            let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(id) else {
-                return false;
-            };
+            let ExprKind::Macro(call) = body.kind(id) else { return false };
+            let MacroKind::Select(select) = &call.kind else { return false };
             select.branches.iter().any(|branch| self.is_shutdown_source(body, branch.future))
         })
     }

@@ -185,7 +185,7 @@ impl Discard {
 }
 
 use async_lint_analyzer::context::walk_function;
-use async_lint_analyzer::hir::{MacroCall, MacroKind};
+use async_lint_analyzer::hir::MacroKind;
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::tasks::loop_keyword_span;
 
@@ -198,9 +198,8 @@ pub fn select_branches(
 ) -> Vec<(ExprId, Option<Span>)> {
     let mut found = Vec::new();
     walk_function(sem, function, &mut |body, expr, cx| {
-        let ExprKind::Macro(MacroCall { kind: MacroKind::Select(select), .. }) = body.kind(expr) else {
-            return;
-        };
+        let ExprKind::Macro(call) = body.kind(expr) else { return };
+        let MacroKind::Select(select) = &call.kind else { return };
         let loop_span = match cx.loops.last() {
             Some(innermost) => Some(loop_keyword_span(body, *innermost)),
             None if outside_loops => None,
