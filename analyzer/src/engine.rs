@@ -219,6 +219,7 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
         seen: BTreeSet::new(),
         keys: HashSet::new(),
         new_keys: HashSet::new(),
+        reexports_followed: 0,
     };
     let mut wanted: Vec<usize> = (0..files.len()).filter(|&i| rounds.roles[i] == Role::Root).collect();
     let mut callers_found = false;
@@ -275,6 +276,8 @@ struct Rounds {
     /// The functions demanded so far, and those first demanded in the last round.
     keys: HashSet<FnKey>,
     new_keys: HashSet<FnKey>,
+    /// The index's re-export count when demands were last followed through re-exports.
+    reexports_followed: usize,
 }
 
 impl Rounds {
@@ -322,7 +325,10 @@ impl Rounds {
         }
         let mut demanded = selection::demands(&to_examine, &self.index, catalog, lexicon);
         // A path demanded before may now lead, through a re-export just parsed, elsewhere.
-        demanded.extend(self.seen.iter().filter_map(|d| d.follow_reexport(&self.index)));
+        if self.index.reexport_count() != self.reexports_followed {
+            self.reexports_followed = self.index.reexport_count();
+            demanded.extend(self.seen.iter().filter_map(|d| d.follow_reexport(&self.index)));
+        }
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         self.new_keys =

@@ -44,6 +44,9 @@ pub struct CrateIndex {
     /// Other names of workspace items, from `use` items: `crate::store::Disk` ->
     /// `crate::store::disk::Disk`.
     reexports: HashMap<String, String>,
+    /// The last segments of the re-exported names: a path prefix can only be one of them if
+    /// its last segment is here, which is cheaper to ask than the whole prefix.
+    reexport_names: HashSet<String>,
     /// Which sync functions block, filled in once the index exists (see `callgraph`).
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
@@ -79,6 +82,8 @@ impl CrateIndex {
         self.local_types.extend(hir.defined_types.iter().cloned());
         for (alias, target) in &hir.reexports {
             if alias != target {
+                let name = alias.rsplit("::").next().unwrap_or(alias);
+                self.reexport_names.insert(name.to_string());
                 self.reexports.insert(alias.clone(), target.clone());
             }
         }
@@ -183,6 +188,12 @@ impl CrateIndex {
         self.endless_loops.get(self.canonical(path).as_ref())
     }
 
+    /// How many re-exports the index knows: while it does not change, no path leads anywhere
+    /// new.
+    pub fn reexport_count(&self) -> usize {
+        self.reexports.len()
+    }
+
     /// The defining path of an item reached through `use` re-exports (a few hops at most).
     pub fn canonical<'p>(&self, path: &'p str) -> std::borrow::Cow<'p, str> {
         let mut current = std::borrow::Cow::Borrowed(path);
@@ -202,10 +213,14 @@ impl CrateIndex {
         }
         let mut end = path.len();
         loop {
-            if let Some(target) = self.reexports.get(&path[..end]) {
-                return Some(format!("{target}{}", &path[end..]));
+            let prefix = &path[..end];
+            let name = prefix.rsplit("::").next().unwrap_or(prefix);
+            if self.reexport_names.contains(name) {
+                if let Some(target) = self.reexports.get(prefix) {
+                    return Some(format!("{target}{}", &path[end..]));
+                }
             }
-            end = path[..end].rfind("::")?;
+            end = prefix.rfind("::")?;
         }
     }
 }

@@ -3,6 +3,7 @@
 //! then measures, over every `.rs` file of that registry:
 //! - a parse-only baseline: read every file and `syn::parse_file` it, in parallel;
 //! - async-lint with every rule on (call graph included), on 2 threads and on 1;
+//! - async-lint with `--parse-all`, whose findings the default run must match;
 //!
 //! each phase in its own process, so peak RSS is per phase. Prints a table and writes
 //! `bench/results/latest.json`.
@@ -154,6 +155,19 @@ fn phase(name: &str, threads: usize, root: &Path) -> Value {
     serde_json::from_slice(&output.stdout).expect("phase output")
 }
 
+/// `file:line:rule` keys one phase found and the other did not.
+fn finding_difference(a: &Value, b: &Value) -> Vec<String> {
+    let keys = |v: &Value| -> std::collections::BTreeSet<String> {
+        v["finding_keys"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|k| k.as_str().map(String::from))
+            .collect()
+    };
+    keys(a).difference(&keys(b)).cloned().collect()
+}
+
 fn run_benchmark(skip_fetch: bool) {
     let root = fetch_corpus(skip_fetch);
     let crates = std::fs::read_dir(&root).map(|d| d.count()).unwrap_or(0);
@@ -161,26 +175,31 @@ fn run_benchmark(skip_fetch: bool) {
     let parse = phase("parse", 2, &root);
     let lint2 = phase("lint", 2, &root);
     let lint1 = phase("lint", 1, &root);
-    let fast = phase("fast", 2, &root);
+    let all = phase("parse-all", 2, &root);
     let mb = parse["bytes"].as_f64().unwrap_or(0.0) / 1e6;
-    let parse_s = parse["seconds"].as_f64().unwrap_or(1.0);
-    let lint_s = lint2["seconds"].as_f64().unwrap_or(1.0);
-    let lint1_s = lint1["seconds"].as_f64().unwrap_or(1.0);
+    let seconds = |v: &Value| v["seconds"].as_f64().unwrap_or(f64::NAN);
+    let (parse_s, lint_s, lint1_s, all_s) =
+        (seconds(&parse), seconds(&lint2), seconds(&lint1), seconds(&all));
+    // What the selection changes: findings only a full parse has, and the other way round.
+    let lost = finding_difference(&all, &lint2);
+    let gained = finding_difference(&lint2, &all);
     let results = json!({
         "corpus": { "crates": crates, "files": parse["files"], "megabytes": mb, "unparsable_files": parse["unparsable"] },
         "parse_only": { "seconds": parse_s, "mb_per_second": mb / parse_s, "peak_rss_mib": parse["peak_rss_mib"] },
         "async_lint": {
             "seconds_2_threads": lint_s, "seconds_1_thread": lint1_s, "mb_per_second": mb / lint_s,
-            "peak_rss_mib": lint2["peak_rss_mib"], "findings_total": lint2["findings_total"], "findings": lint2["findings"],
+            "peak_rss_mib": lint2["peak_rss_mib"], "parsed_files": lint2["parsed_files"],
+            "phases_2_threads": lint2["phases"], "findings_total": lint2["findings_total"], "findings": lint2["findings"],
         },
-        "async_lint_fast": {
-            "seconds_2_threads": fast["seconds"], "peak_rss_mib": fast["peak_rss_mib"],
-            "findings_total": fast["findings_total"], "findings": fast["findings"],
-            "ratio_to_parse": fast["seconds"].as_f64().unwrap_or(0.0) / parse_s,
+        "async_lint_parse_all": {
+            "seconds_2_threads": all_s, "peak_rss_mib": all["peak_rss_mib"],
+            "findings_total": all["findings_total"], "findings": all["findings"],
+            "only_with_parse_all": lost, "only_without": gained,
         },
         "ratio_lint_to_parse": lint_s / parse_s,
         "speedup_2_threads": lint1_s / lint_s,
     });
+    let rss = |v: &Value| v["peak_rss_mib"].as_f64().unwrap_or(0.0);
     println!(
         "corpus            {crates} crates, {} files, {mb:.0} MB, {} files syn cannot parse",
         parse["files"], parse["unparsable"]
@@ -188,24 +207,22 @@ fn run_benchmark(skip_fetch: bool) {
     println!(
         "parse-only        {parse_s:>7.2} s  {:>6.1} MB/s  peak RSS {:.0} MiB",
         mb / parse_s,
-        parse["peak_rss_mib"].as_f64().unwrap_or(0.0)
+        rss(&parse)
     );
     println!(
-        "async-lint (2 th) {lint_s:>7.2} s  {:>6.1} MB/s  peak RSS {:.0} MiB",
+        "async-lint (2 th) {lint_s:>7.2} s  {:>6.1} MB/s  peak RSS {:.0} MiB  ({} files parsed)",
         mb / lint_s,
-        lint2["peak_rss_mib"].as_f64().unwrap_or(0.0)
+        rss(&lint2),
+        lint2["parsed_files"]
     );
     println!("async-lint (1 th) {lint1_s:>7.2} s");
+    println!("--parse-all (2 th){all_s:>7.2} s  peak RSS {:.0} MiB", rss(&all));
     println!("lint / parse-only {:>7.3}x   (target <= 0.3x)", lint_s / parse_s);
+    println!("peak RSS          {:>7.0} MiB (target < 1024)", rss(&lint2));
     println!("2-thread speedup  {:>7.2}x   (target >= 1.7x)", lint1_s / lint_s);
     println!("findings          {} {}", lint2["findings_total"], lint2["findings"]);
-    let fast_s = fast["seconds"].as_f64().unwrap_or(0.0);
-    println!(
-        "--fast (2 th)     {fast_s:>7.2} s  {:.3}x parse-only  peak RSS {:.0} MiB  findings {}",
-        fast_s / parse_s,
-        fast["peak_rss_mib"].as_f64().unwrap_or(0.0),
-        fast["findings_total"]
-    );
+    println!("only with --parse-all: {lost:?}");
+    println!("only without:          {gained:?}");
     let out = repo_root().join("bench/results");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("latest.json"), serde_json::to_string_pretty(&results).unwrap() + "\n").unwrap();
