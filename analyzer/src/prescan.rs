@@ -38,7 +38,11 @@ pub struct Scan {
 
 impl Scan {
     pub fn mentions(&self, ident: &str) -> bool {
-        self.idents.binary_search(&ident_hash(ident)).is_ok()
+        self.mentions_name(ident_hash(ident))
+    }
+
+    pub fn mentions_name(&self, name: Name) -> bool {
+        self.idents.binary_search(&name).is_ok()
     }
 }
 

@@ -153,13 +153,18 @@ impl<'s> Lexicon<'s> {
     pub fn callers_of_futures(&self, roots: &[(usize, &FileHir)]) -> Vec<usize> {
         // Each future-returning function, with the crates defining it.
         let mut future_fns: HashMap<FnDef, Vec<&str>> = HashMap::new();
+        // Future-returning methods by name, with their types.
+        let mut future_methods: HashMap<Name, Vec<(Name, &str)>> = HashMap::new();
         let mut sync_names: HashSet<Name> = HashSet::new();
         for (file, hir) in roots {
             for function in &hir.functions {
                 let name = ident_hash(&function.name);
                 if returns_future(function) {
-                    let key = (owner_name(function).map(ident_hash), name);
-                    future_fns.entry(key).or_default().push(self.crates[*file]);
+                    let owner = owner_name(function).map(ident_hash);
+                    future_fns.entry((owner, name)).or_default().push(self.crates[*file]);
+                    if let Some(owner) = owner {
+                        future_methods.entry(name).or_default().push((owner, self.crates[*file]));
+                    }
                 } else {
                     sync_names.insert(name);
                 }
@@ -178,7 +183,13 @@ impl<'s> Lexicon<'s> {
                     .path_calls
                     .iter()
                     .any(|call| future_fns.get(call).is_some_and(|c| c.iter().any(reaches)));
-                calls_future || scan.method_calls.iter().any(future_only)
+                // A method call reaches a future by the receiver's type, which the file names
+                // (`conn: Connection` ... `self.conn.close()`), or by a name all methods share.
+                let typed_future = |name: &Name| {
+                    let owners = future_methods.get(name).map(Vec::as_slice).unwrap_or(&[]);
+                    owners.iter().any(|(owner, krate)| scan.mentions_name(*owner) && reaches(krate))
+                };
+                calls_future || scan.method_calls.iter().any(|m| typed_future(m) || future_only(m))
             })
             .collect()
     }
