@@ -195,8 +195,9 @@ impl<'s> Lexicon<'s> {
     }
 }
 
-/// A function as demands name it: its owner type or trait (last segment), and its name.
-pub type FnKey = (Option<String>, String);
+/// A function as demands name it: its owner type or trait (last segment), and its name, both
+/// hashed as the pre-scan hashes names (checked for every function in every round).
+pub type FnKey = FnDef;
 
 /// Which functions of a file to look into: all of them in a file rules report on; in a file
 /// parsed for its definitions, only the demanded ones (a helper's helpers are followed, not
@@ -215,9 +216,9 @@ impl Examine<'_> {
             Examine::AsyncAndDemanded(_) if has_async_code(function) => return true,
             Examine::AsyncAndDemanded(keys) | Examine::Demanded(keys) => keys,
         };
-        let owner = owner_name(function).map(str::to_string);
-        let name = function.name.clone();
-        keys.contains(&(None, name.clone())) || (owner.is_some() && keys.contains(&(owner, name)))
+        let name = ident_hash(&function.name);
+        let owner = owner_name(function).map(ident_hash);
+        keys.contains(&(None, name)) || (owner.is_some() && keys.contains(&(owner, name)))
     }
 }
 
@@ -273,10 +274,10 @@ impl Demand {
     /// The functions this demand asks for.
     pub fn key(&self) -> Option<FnKey> {
         match self {
-            Demand::Item { path, is_type: false } => Some((None, path.rsplit("::").next()?.to_string())),
+            Demand::Item { path, is_type: false } => Some((None, ident_hash(path.rsplit("::").next()?))),
             Demand::Item { is_type: true, .. } => None,
-            Demand::Method { name, owner, .. } => Some((Some(owner.clone()), name.clone())),
-            Demand::UniqueMethod { name } => Some((None, name.clone())),
+            Demand::Method { name, owner, .. } => Some((Some(ident_hash(owner)), ident_hash(name))),
+            Demand::UniqueMethod { name } => Some((None, ident_hash(name))),
         }
     }
 
@@ -462,7 +463,7 @@ mod tests {
         // Defined in its crate, or where its crate is named (a local trait's impl).
         let load = Demand::Method { name: "load".into(), owner: "Repo".into(), krate: "app".into() };
         assert_eq!(lexicon.candidates(&load), [2, 4]);
-        assert_eq!(load.key(), Some((Some("Repo".to_string()), "load".to_string())));
+        assert_eq!(load.key(), Some((Some(ident_hash("Repo")), ident_hash("load"))));
         assert_eq!(repo.key(), None);
     }
 
