@@ -1,5 +1,7 @@
 //! The analysis pipeline:
-//! 1. read, parse and lower every file, in parallel (a failure becomes `syntax_error`);
+//! 1. read and pre-scan every file, then parse and lower the roots and, round by round, the
+//!    files they need ([`crate::selection`]; every file with `parse_all`), in parallel (a
+//!    failure becomes `syntax_error`);
 //! 2. build the workspace index from all lowered files;
 //! 3. run the enabled rules on every file, in parallel;
 //! 4. drop suppressed findings, assign severities, sort.
@@ -188,8 +190,8 @@ type ReadResult = Result<String, ParseFailure>;
 
 /// Reads, parses and lowers the files: all of them with `parse_all`, else the pre-scan's roots
 /// and, round by round, the files they depend on (see [`crate::selection`]). A file that is not
-/// selected keeps neither text nor tree. Also returns the names of the functions defined in
-/// files that were not parsed.
+/// selected keeps neither text nor tree. Also returns the (hashed) names of the methods
+/// defined in files that were not parsed.
 fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<prescan::Name>) {
     if options.parse_all {
         let all = files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();

@@ -1,14 +1,15 @@
 //! Which files beyond the pre-scan's roots must be parsed: the ones whose definitions the
 //! parsed files need.
 //!
-//! Rules report only in root files, but they look across files: a call's callee (is it
-//! `async`? does it block, and through which helper?), a receiver's struct and its fields, a
-//! re-exported name. So, from the parsed files, the selection asks the real name resolution
-//! and type derivation what every call reaches and which types are named, and turns each
-//! answer the index cannot give yet into a [`Demand`]. The pre-scan says which unparsed files
-//! could satisfy it (they define a function or type of that name, or re-export it); those are
-//! parsed next, and so on until nothing new is demanded. Each round only adds files, so the
-//! loop ends; each step is deterministic, so the selected set does not depend on threads.
+//! Rules report in root files (and in sync code that calls a future the roots define, which
+//! is parsed whole), but they look across files: a call's callee (is it `async`? does it
+//! block, and through which helper?), a receiver's struct and its fields, a re-exported name.
+//! So the selection asks the real name resolution and type derivation what the parsed async
+//! code, and every function some parsed code calls, reaches, and turns each answer the index
+//! cannot give yet into a [`Demand`]. The pre-scan says which unparsed files could satisfy it
+//! (see [`Lexicon::candidates`]); those are parsed next, and so on until nothing new is
+//! demanded. Each round only adds files, so the loop ends; each step is deterministic, so the
+//! selected set does not depend on threads. `fixtures/selection_crate` holds the cases.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -49,6 +50,7 @@ pub struct Lexicon<'s> {
     reexports: HashMap<Name, Vec<usize>>,
 }
 
+/// Records that `file` has `key` (once per file: files are added in order).
 fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K, file: usize) {
     let files = map.entry(key).or_default();
     if files.last() != Some(&file) {
