@@ -329,7 +329,10 @@ impl Rounds {
         // A path demanded before may now lead, through a re-export just parsed, elsewhere.
         if self.index.reexport_count() != self.reexports_followed {
             self.reexports_followed = self.index.reexport_count();
-            demanded.extend(self.seen.iter().filter_map(|d| d.follow_reexport(&self.index)));
+            let index = &self.index;
+            let followed: Vec<Demand> =
+                self.seen.par_iter().filter_map(|d| d.follow_reexport(index)).collect();
+            demanded.extend(followed);
         }
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
