@@ -197,20 +197,8 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
         let all = files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
         return (all, HashSet::new());
     }
-    let evidence = options.catalog.async_api_evidence();
-    let (scans, mut texts): (Vec<Option<Scan>>, Vec<Option<ReadResult>>) = files
-        .par_iter()
-        .map(|file| match read_source(&file.path) {
-            Ok(text) => {
-                let scan = prescan::scan(&text, &evidence);
-                let keep = scan.root.then_some(Ok(text));
-                (Some(scan), keep)
-            }
-            // An unreadable file is reported, so it is a root.
-            Err(failure) => (None, Some(Err(failure))),
-        })
-        .unzip();
-    let modules: Vec<String> = files.iter().map(module_path).collect();
+    let (scans, mut texts) = prescan_files(files, options.catalog);
+    let modules: Vec<String> = files.iter().map(SourceFile::module_path).collect();
     let lexicon = Lexicon::new(&scans, &modules);
     let roles =
         scans.iter().map(|s| if s.as_ref().is_none_or(|s| s.root) { Role::Root } else { Role::Dependency });
@@ -236,7 +224,7 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
             callers_found = true;
             let roots: Vec<(usize, &FileHir)> =
                 wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
-            for caller in lexicon.callers_of_futures(&roots) {
+            for caller in lexicon.callers_of_futures(&roots, &rounds.index, options.catalog) {
                 rounds.roles[caller] = Role::Whole;
                 next.push(caller);
             }
@@ -249,12 +237,21 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
     (lowered, unparsed_method_names)
 }
 
-/// `my_crate::db::pool` for `src/db/pool.rs`: the prefix of every item path it defines.
-fn module_path(file: &SourceFile) -> String {
-    std::iter::once(file.krate.name.as_str())
-        .chain(file.module.iter().map(String::as_str))
-        .collect::<Vec<_>>()
-        .join("::")
+/// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable
+/// file is reported, so it is a root too).
+fn prescan_files(files: &[SourceFile], catalog: &Catalog) -> (Vec<Option<Scan>>, Vec<Option<ReadResult>>) {
+    let evidence = catalog.async_api_evidence();
+    files
+        .par_iter()
+        .map(|file| match read_source(&file.path) {
+            Ok(text) => {
+                let scan = prescan::scan(&text, &evidence);
+                let keep = scan.root.then_some(Ok(text));
+                (Some(scan), keep)
+            }
+            Err(failure) => (None, Some(Err(failure))),
+        })
+        .unzip()
 }
 
 /// Why a file is parsed, which says which of its functions demands are taken from.

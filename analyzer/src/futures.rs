@@ -125,7 +125,16 @@ impl<'a> Semantics<'a> {
 
     /// Whether a function's calls produce futures.
     pub fn returns_future(&self, sig: &FnSig) -> bool {
-        (sig.is_async && !sig.is_entry_point) || sig.returns.as_ref().is_some_and(|ty| self.is_future_ty(ty))
+        self.produces_future(sig.is_async && !sig.is_entry_point, sig.returns.as_ref())
+    }
+
+    /// [`Self::returns_future`] for a lowered function, before the index has it.
+    pub fn function_returns_future(&self, function: &Function) -> bool {
+        self.produces_future(function.is_async && !function.is_entry_point, function.returns.as_ref())
+    }
+
+    fn produces_future(&self, is_async_for_callers: bool, returns: Option<&Ty>) -> bool {
+        is_async_for_callers || returns.is_some_and(|ty| self.is_future_ty(ty))
     }
 
     /// `impl Future<..>`, `Pin<Box<dyn Future<..>>>`, `BoxFuture<..>`, or an alias of one.

@@ -152,16 +152,22 @@ impl<'s> Lexicon<'s> {
     /// the parsed `roots`): they may drop it. A path call names the function (and its type,
     /// `Repo::open(`); a method call reaches a future by name only when no method of that name
     /// is sync (see `Semantics::crate_method`).
-    pub fn callers_of_futures(&self, roots: &[(usize, &FileHir)]) -> Vec<usize> {
+    pub fn callers_of_futures(
+        &self,
+        roots: &[(usize, &FileHir)],
+        index: &CrateIndex,
+        catalog: &Catalog,
+    ) -> Vec<usize> {
         // Each future-returning function, with the crates defining it.
         let mut future_fns: HashMap<FnDef, Vec<&str>> = HashMap::new();
         // Future-returning methods by name, with their types.
         let mut future_methods: HashMap<Name, Vec<(Name, &str)>> = HashMap::new();
         let mut sync_names: HashSet<Name> = HashSet::new();
         for (file, hir) in roots {
+            let sem = Semantics::new(catalog, index, hir);
             for function in &hir.functions {
                 let name = ident_hash(&function.name);
-                if returns_future(function) {
+                if sem.function_returns_future(function) {
                     let owner = owner_name(function).map(ident_hash);
                     future_fns.entry((owner, name)).or_default().push(self.crates[*file]);
                     if let Some(owner) = owner {
@@ -232,22 +238,6 @@ fn owner_name(function: &Function) -> Option<&str> {
         FnOwner::Free | FnOwner::Nested => None,
     };
     owner.map(|path| path.rsplit("::").next().unwrap_or(path))
-}
-
-/// `async fn` (not an entry point), or a declared return type naming a future.
-fn returns_future(function: &Function) -> bool {
-    fn names_future(ty: &Ty) -> bool {
-        match ty {
-            Ty::Path { path, args } => {
-                path.rsplit("::").next().is_some_and(|n| n.contains("Future"))
-                    || args.iter().any(names_future)
-            }
-            Ty::Ref(inner) | Ty::Slice(inner) => names_future(inner),
-            Ty::Tuple(items) | Ty::Bounds(items) => items.iter().any(names_future),
-            Ty::Unknown => false,
-        }
-    }
-    (function.is_async && !function.is_entry_point) || function.returns.as_ref().is_some_and(names_future)
 }
 
 /// An async fn or `poll*` method, or a function with an async block or closure, an `.await`,

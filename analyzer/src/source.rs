@@ -54,6 +54,16 @@ pub struct SourceFile {
     pub tokio_time: bool,
 }
 
+impl SourceFile {
+    /// `my_crate::db::pool` for `src/db/pool.rs`: the prefix of every item path it defines.
+    pub fn module_path(&self) -> String {
+        std::iter::once(self.krate.name.as_str())
+            .chain(self.module.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join("::")
+    }
+}
+
 /// A position as proc-macro2 reports it: 1-based line, 0-based column in characters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Pos {
