@@ -28,6 +28,7 @@ pub mod selection;
 pub mod semantics;
 pub mod source;
 pub mod suppress;
+mod syntax_span;
 pub mod tasks;
 pub mod ty;
 

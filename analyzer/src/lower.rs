@@ -14,6 +14,7 @@ use syn::Token;
 use crate::hir::*;
 use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, Unraw};
 use crate::source::{SourceFile, Span};
+use crate::syntax_span;
 use crate::ty::Ty;
 
 /// Expressions nested deeper than this are not lowered further (a guard against stack
@@ -297,7 +298,8 @@ impl<'a> ItemLowerer<'a> {
             body: lowered_body,
             name_span: span_of(&sig.ident),
             signature_span: Span::from_pm2(start).to(span_of(&sig.ident)),
-            item_span: Span::from_pm2(start).to(block.map(span_of).unwrap_or_else(|| span_of(sig))),
+            item_span: Span::from_pm2(start)
+                .to(block.map(syntax_span::block).unwrap_or_else(|| span_of(sig))),
             is_test,
             is_entry_point: self.current_attrs_entry_point,
             allowed_lints: allowed.clone(),
@@ -601,7 +603,7 @@ impl<'a> BodyLowerer<'a> {
         let lowered = self.stmts(&block.stmts, is_unsafe);
         self.pop_frame();
         self.blocks.pop();
-        self.alloc(ExprKind::Block(lowered), span_of(block))
+        self.alloc(ExprKind::Block(lowered), syntax_span::block(block))
     }
 
     fn stmts(&mut self, stmts: &[syn::Stmt], is_unsafe: bool) -> Block {
@@ -626,7 +628,7 @@ impl<'a> BodyLowerer<'a> {
                     }
                 }
                 syn::Stmt::Macro(m) => {
-                    let id = self.macro_expr(&m.mac, span_of(m));
+                    let id = self.macro_expr(&m.mac, syntax_span::macro_call(&m.mac, m.semi_token.as_ref()));
                     if is_last && m.semi_token.is_none() {
                         tail = Some(id);
                     } else {
@@ -641,7 +643,7 @@ impl<'a> BodyLowerer<'a> {
     fn local(&mut self, local: &syn::Local) -> Stmt {
         let lints = allowed_lints(&local.attrs);
         if !lints.is_empty() {
-            self.allowed_regions.push((span_of(local), lints));
+            self.allowed_regions.push((syntax_span::local(local), lints));
         }
         let init = local.init.as_ref().map(|i| self.expr(&i.expr));
         let else_branch = local.init.as_ref().and_then(|i| i.diverge.as_ref()).map(|(_, e)| self.expr(e));
@@ -650,7 +652,7 @@ impl<'a> BodyLowerer<'a> {
             other => (other, None),
         };
         let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty);
-        Stmt::Let { pat: lowered, init, else_branch, span: span_of(local) }
+        Stmt::Let { pat: lowered, init, else_branch, span: syntax_span::local(local) }
     }
 
     fn pat(
@@ -739,7 +741,7 @@ impl<'a> BodyLowerer<'a> {
 
     fn expr(&mut self, expr: &syn::Expr) -> ExprId {
         if self.depth >= MAX_EXPR_DEPTH {
-            return self.alloc(ExprKind::Lit, span_of(expr));
+            return self.alloc(ExprKind::Lit, syntax_span::expr(expr));
         }
         self.depth += 1;
         let id = self.expr_inner(expr);
@@ -749,7 +751,7 @@ impl<'a> BodyLowerer<'a> {
 
     fn expr_inner(&mut self, expr: &syn::Expr) -> ExprId {
         use syn::Expr as E;
-        let span = span_of(expr);
+        let span = syntax_span::expr(expr);
         let kind = match expr {
             E::Array(a) => ExprKind::Other(self.exprs(&a.elems.iter().collect::<Vec<_>>())),
             E::Assign(a) => {
@@ -924,7 +926,7 @@ impl<'a> BodyLowerer<'a> {
             body,
             header,
         };
-        let id = self.alloc(kind, span_of(c));
+        let id = self.alloc(kind, syntax_span::closure(c));
         // Now that the closure has an id, its parameters can say whose they are.
         for (index, local) in top_level {
             self.body.locals[local.0 as usize].origin =
@@ -965,7 +967,7 @@ impl<'a> BodyLowerer<'a> {
                 }
                 let span = stmts
                     .first()
-                    .map(|s| span_of(s).to(span_of(stmts.last().unwrap_or(s))))
+                    .map(|s| syntax_span::stmt(s).to(syntax_span::stmt(stmts.last().unwrap_or(s))))
                     .unwrap_or_default();
                 MacroKind::Stmts(self.alloc(ExprKind::Block(block), span))
             }
