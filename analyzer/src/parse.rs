@@ -42,9 +42,12 @@ pub fn read_source(path: &Path) -> Result<String, ParseFailure> {
     })
 }
 
-/// Parses a file with syn, after checking its nesting depth.
+/// Parses a file with syn, after checking its nesting depth. Doc comments are blanked out
+/// first: no rule reads them, and syn would turn each into an attribute holding a copy of
+/// its text (library sources are often half documentation).
 pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
-    if let Some((depth_pos, depth)) = excessive_nesting(text) {
+    let layout = scan_layout(text);
+    if let Some((depth_pos, depth)) = layout.excessive_nesting {
         return Err(ParseFailure {
             message: format!(
                 "brackets nest {depth} levels deep here; async-lint analyses at most {MAX_NESTING}"
@@ -52,6 +55,13 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
             span: Span { start: depth_pos, end: depth_pos },
         });
     }
+    let without_docs;
+    let text = if layout.doc_comments.is_empty() {
+        text
+    } else {
+        without_docs = blank(text, &layout.doc_comments);
+        &without_docs
+    };
     syn::parse_file(text).map_err(|e| {
         let span = Span::from_pm2(e.span());
         let span = if span.start.line == 0 { Span::default() } else { span };
@@ -66,23 +76,46 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
     })
 }
 
-/// Finds the first place where `(`, `[`, `{` nest deeper than [`MAX_NESTING`], skipping
-/// comments, strings and char literals with the pre-scan's lexer.
-fn excessive_nesting(text: &str) -> Option<(Pos, usize)> {
+/// What one lexing pass finds before syn runs.
+#[derive(Default)]
+struct Layout {
+    /// The first place where `(`, `[`, `{` nest deeper than [`MAX_NESTING`].
+    excessive_nesting: Option<(Pos, usize)>,
+    /// Byte ranges of doc comments (`///`, `//!`, `/** */`, `/*! */`).
+    doc_comments: Vec<std::ops::Range<usize>>,
+}
+
+/// Lexes `text` with the pre-scan's lexer (skipping strings and char literals), for its
+/// nesting depth and its doc comments.
+fn scan_layout(text: &str) -> Layout {
     let bytes = text.as_bytes();
+    let mut layout = Layout::default();
     let mut depth = 0usize;
     let mut i = 0;
     while i < bytes.len() {
         i = match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => text[i..].find('\n').map_or(bytes.len(), |n| i + n),
-            b'/' if bytes.get(i + 1) == Some(&b'*') => lex::skip_block_comment(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                if is_doc_comment(&bytes[i..end]) {
+                    layout.doc_comments.push(i..end);
+                }
+                end
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = lex::skip_block_comment(bytes, i);
+                if is_doc_comment(&bytes[i..end]) {
+                    layout.doc_comments.push(i..end);
+                }
+                end
+            }
             b'"' => lex::skip_string(bytes, i + 1),
             b'r' | b'b' if lex::starts_raw_string(bytes, i) => lex::skip_raw_string(bytes, i),
             b'\'' => lex::skip_char_or_lifetime(bytes, i),
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_NESTING {
-                    return Some((position_of(text, i), depth));
+                    layout.excessive_nesting = Some((position_of(text, i), depth));
+                    return layout;
                 }
                 i + 1
             }
@@ -93,7 +126,32 @@ fn excessive_nesting(text: &str) -> Option<(Pos, usize)> {
             _ => i + 1,
         };
     }
-    None
+    layout
+}
+
+/// `///` and `//!` (not `////`), `/**` and `/*!` (not `/***` or `/**/`), as rustc reads them.
+fn is_doc_comment(comment: &[u8]) -> bool {
+    match comment {
+        [b'/', b'/', b'/', rest @ ..] => rest.first() != Some(&b'/'),
+        [b'/', b'/', b'!', ..] => true,
+        [b'/', b'*', b'*', rest @ ..] => !matches!(rest.first(), Some(b'*') | Some(b'/')),
+        [b'/', b'*', b'!', ..] => true,
+        _ => false,
+    }
+}
+
+/// `text` with every character of `ranges` but line breaks replaced by a space, so lines and
+/// (character) columns stay where they were.
+fn blank(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut kept_until = 0;
+    for range in ranges {
+        out.push_str(&text[kept_until..range.start]);
+        out.extend(text[range.clone()].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }));
+        kept_until = range.end;
+    }
+    out.push_str(&text[kept_until..]);
+    out
 }
 
 /// The line and character column of a byte offset.
@@ -126,6 +184,19 @@ mod tests {
     fn brackets_in_block_comments_and_raw_strings_do_not_count() {
         let text = format!("/* {} */\nfn f() {{ let s = r#\"{}\"#; }}", "(".repeat(900), "{".repeat(900));
         assert!(parse_source(&text).is_ok());
+    }
+
+    #[test]
+    fn doc_comments_are_blanked_in_place() {
+        let text = "/// é doc\n//// not doc\n/** block\n é */ fn f() {} /*! inner */\n//! x\nconst S: &str = \"/// kept\";\n";
+        let layout = scan_layout(text);
+        let blanked = blank(text, &layout.doc_comments);
+        assert_eq!(
+            blanked,
+            "         \n//// not doc\n         \n      fn f() {}             \n     \nconst S: &str = \"/// kept\";\n"
+        );
+        assert_eq!(layout.doc_comments.len(), 4);
+        assert!(parse_source(text).is_ok());
     }
 
     #[test]
