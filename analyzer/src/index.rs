@@ -3,7 +3,9 @@
 //!
 //! Built once from every file's HIR, after lowering and before any rule runs.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use crate::fast_hash::{FastMap, FastSet};
 
 use crate::callgraph::BlockingSummary;
 use crate::hir::{FileHir, FnOwner, Function};
@@ -35,26 +37,26 @@ pub struct FnSig {
 
 #[derive(Debug, Default)]
 pub struct CrateIndex {
-    structs: HashMap<String, Vec<(String, Ty)>>,
-    functions: HashMap<String, Vec<FnSig>>,
-    methods_by_name: HashMap<String, Vec<String>>,
-    statics: HashMap<String, Ty>,
-    aliases: HashMap<String, Ty>,
-    local_types: HashSet<String>,
+    structs: FastMap<String, Vec<(String, Ty)>>,
+    functions: FastMap<String, Vec<FnSig>>,
+    methods_by_name: FastMap<String, Vec<String>>,
+    statics: FastMap<String, Ty>,
+    aliases: FastMap<String, Ty>,
+    local_types: FastSet<String>,
     /// Other names of workspace items, from `use` items: `crate::store::Disk` ->
     /// `crate::store::disk::Disk`.
-    reexports: HashMap<String, String>,
+    reexports: FastMap<String, String>,
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
-    reexport_names: HashSet<String>,
+    reexport_names: FastSet<String>,
     /// Which sync functions block, filled in once the index exists (see `callgraph`).
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
     endless_loops: crate::tasks::EndlessLoops,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
-    offload_wrappers: HashSet<String>,
+    offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
-    unparsed_method_names: HashSet<crate::prescan::Name>,
+    unparsed_method_names: FastSet<crate::prescan::Name>,
 }
 
 impl CrateIndex {
@@ -141,7 +143,7 @@ impl CrateIndex {
     }
 
     pub fn set_unparsed_method_names(&mut self, names: HashSet<crate::prescan::Name>) {
-        self.unparsed_method_names = names;
+        self.unparsed_method_names = names.into_iter().collect();
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {
@@ -168,7 +170,7 @@ impl CrateIndex {
     }
 
     pub fn set_offload_wrappers(&mut self, wrappers: HashSet<String>) {
-        self.offload_wrappers = wrappers;
+        self.offload_wrappers = wrappers.into_iter().collect();
     }
 
     pub fn offload_wrapper_count(&self) -> usize {
@@ -214,13 +216,18 @@ impl CrateIndex {
         let mut end = path.len();
         loop {
             let prefix = &path[..end];
-            let name = prefix.rsplit("::").next().unwrap_or(prefix);
-            if self.reexport_names.contains(name) {
+            let name_start = last_separator(prefix).map_or(0, |at| at + 2);
+            if self.reexport_names.contains(&prefix[name_start..]) {
                 if let Some(target) = self.reexports.get(prefix) {
                     return Some(format!("{target}{}", &path[end..]));
                 }
             }
-            end = prefix.rfind("::")?;
+            end = name_start.checked_sub(2)?;
         }
     }
+}
+
+/// Where the last `::` of a path starts (a byte search: this runs for every path lookup).
+fn last_separator(path: &str) -> Option<usize> {
+    path.as_bytes().windows(2).rposition(|pair| pair == b"::")
 }

@@ -10,6 +10,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discovery;
 pub mod engine;
+pub mod fast_hash;
 pub mod fingerprint;
 pub mod fix;
 pub mod futures;
