@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use crate::callgraph::BlockingSummary;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding, Level, Severity};
+use crate::fast_hash::FastMap;
 use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::lower_file;
@@ -210,6 +211,8 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
         keys: HashSet::new(),
         new_keys: HashSet::new(),
         reexports_followed: 0,
+        unknown_items: Vec::new(),
+        files_defining: FastMap::default(),
     };
     let mut wanted: Vec<usize> = (0..files.len()).filter(|&i| rounds.roles[i] == Role::Root).collect();
     let mut callers_found = false;
@@ -277,6 +280,12 @@ struct Rounds {
     new_keys: HashSet<FnKey>,
     /// The index's re-export count when demands were last followed through re-exports.
     reexports_followed: usize,
+    /// Items demanded by a path the index does not know yet: a re-export parsed later may
+    /// lead elsewhere.
+    unknown_items: Vec<Demand>,
+    /// The parsed files defining a function, by the function's hashed name: where a demanded
+    /// function is looked for.
+    files_defining: FastMap<prescan::Name, Vec<usize>>,
 }
 
 impl Rounds {
@@ -302,6 +311,13 @@ impl Rounds {
         for (i, lowered) in batch {
             if let Some(hir) = &lowered.hir {
                 self.index.add_file(i, hir, &files[i].display);
+                for function in &hir.functions {
+                    let defining =
+                        self.files_defining.entry(prescan::ident_hash(&function.name)).or_default();
+                    if defining.last() != Some(&i) {
+                        defining.push(i);
+                    }
+                }
             }
             self.lowered[i] = Some(lowered);
         }
@@ -310,29 +326,57 @@ impl Rounds {
     /// The demands not seen before: from the files just parsed (`fresh`), as their role says,
     /// and from the functions of earlier files that the last round demanded.
     fn fresh_demands(&mut self, fresh: &[usize], catalog: &Catalog, lexicon: &Lexicon<'_>) -> Vec<Demand> {
+        // Earlier files only for the functions first demanded in the last round.
+        let mut earlier: Vec<usize> = self
+            .new_keys
+            .iter()
+            .flat_map(|(_, name)| self.files_defining.get(name).into_iter().flatten().copied())
+            .filter(|i| fresh.binary_search(i).is_err())
+            .collect();
+        earlier.sort_unstable();
+        earlier.dedup();
         let mut to_examine: Vec<(&FileHir, Examine<'_>)> = Vec::new();
-        for i in 0..self.lowered.len() {
+        for &i in fresh {
             let Some(hir) = self.hir(i) else { continue };
-            let examine = match (fresh.binary_search(&i).is_ok(), self.roles[i]) {
-                (true, Role::Root) => Examine::AsyncAndDemanded(&self.keys),
-                (true, Role::Whole) => Examine::All,
-                (true, Role::Dependency) => Examine::Demanded(&self.keys),
-                (false, _) if !self.new_keys.is_empty() => Examine::Demanded(&self.new_keys),
-                (false, _) => continue,
+            let examine = match self.roles[i] {
+                Role::Root => Examine::AsyncAndDemanded(&self.keys),
+                Role::Whole => Examine::All,
+                Role::Dependency => Examine::Demanded(&self.keys),
             };
             to_examine.push((hir, examine));
+        }
+        for &i in &earlier {
+            if let Some(hir) = self.hir(i) {
+                to_examine.push((hir, Examine::Demanded(&self.new_keys)));
+            }
         }
         let mut demanded = selection::demands(&to_examine, &self.index, catalog, lexicon);
         // A path demanded before may now lead, through a re-export just parsed, elsewhere.
         if self.index.reexport_count() != self.reexports_followed {
             self.reexports_followed = self.index.reexport_count();
             let index = &self.index;
-            let followed: Vec<Demand> =
-                self.seen.par_iter().filter_map(|d| d.follow_reexport(index)).collect();
-            demanded.extend(followed);
+            let followed: Vec<(Option<Demand>, bool)> = self
+                .unknown_items
+                .par_iter()
+                .map(|d| match d.follow_reexport(index) {
+                    Some(next) => (Some(next), false),
+                    None => (None, !d.is_known(index)),
+                })
+                .collect();
+            let mut still_unknown = Vec::new();
+            for (demand, (next, unknown)) in std::mem::take(&mut self.unknown_items).into_iter().zip(followed)
+            {
+                demanded.extend(next);
+                if unknown {
+                    still_unknown.push(demand);
+                }
+            }
+            self.unknown_items = still_unknown;
         }
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
+        let index = &self.index;
+        self.unknown_items.extend(fresh_demands.iter().filter(|d| !d.is_known(index)).cloned());
         self.new_keys =
             fresh_demands.iter().filter_map(Demand::key).filter(|k| !self.keys.contains(k)).collect();
         self.keys.extend(self.new_keys.iter().cloned());

@@ -277,10 +277,21 @@ impl Demand {
     /// demand for where it leads. `None` once the index has the item.
     pub fn follow_reexport(&self, index: &CrateIndex) -> Option<Demand> {
         let Demand::Item { path, is_type } = self else { return None };
-        let known = if *is_type { index.is_local_type(path) } else { index.function(path).is_some() };
+        if self.is_known(index) {
+            return None;
+        }
         let canonical = index.canonical(path);
-        (!known && canonical != path.as_str())
-            .then(|| Demand::Item { path: canonical.into_owned(), is_type: *is_type })
+        (canonical != path.as_str()).then(|| Demand::Item { path: canonical.into_owned(), is_type: *is_type })
+    }
+
+    /// Whether the index has what this demand asks for. Only item demands can be followed
+    /// further; every other kind counts as known.
+    pub fn is_known(&self, index: &CrateIndex) -> bool {
+        match self {
+            Demand::Item { path, is_type: true } => index.is_local_type(path),
+            Demand::Item { path, is_type: false } => index.function(path).is_some(),
+            _ => true,
+        }
     }
 }
 
