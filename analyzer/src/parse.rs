@@ -126,6 +126,12 @@ fn scan_layout(text: &str) -> Layout {
             _ => i + 1,
         };
     }
+    // A doc comment that documents nothing (before a `}` or the end of the file) is an error
+    // rustc reports; it is left for syn to report too.
+    layout.doc_comments.retain(|range| {
+        let next = bytes[range.end..].iter().find(|b| !b.is_ascii_whitespace());
+        !matches!(next, None | Some(b'}'))
+    });
     layout
 }
 
@@ -197,6 +203,9 @@ mod tests {
         );
         assert_eq!(layout.doc_comments.len(), 4);
         assert!(parse_source(text).is_ok());
+        // Documenting nothing is an error, whether blanked or not.
+        assert!(parse_source("fn f() {}\n/// nothing\n").is_err());
+        assert!(parse_source("mod m {\n    fn f() {}\n    /// nothing\n}\n").is_err());
     }
 
     #[test]
