@@ -15,6 +15,10 @@ const MARKER: &str = "async-lint:";
 impl Suppressions {
     pub fn parse(text: &str) -> Suppressions {
         let mut out = Suppressions::default();
+        // Almost no file has any: one search of the whole text is cheaper than one per line.
+        if !text.contains(MARKER) {
+            return out;
+        }
         for (index, line) in text.lines().enumerate() {
             let Some(comment_at) = line.find("//") else {
                 continue;
