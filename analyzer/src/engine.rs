@@ -355,20 +355,17 @@ impl Rounds {
         if self.index.reexport_count() != self.reexports_followed {
             self.reexports_followed = self.index.reexport_count();
             let index = &self.index;
-            let followed: Vec<(Option<Demand>, bool)> = self
-                .unknown_items
-                .par_iter()
-                .map(|d| match d.follow_reexport(index) {
-                    Some(next) => (Some(next), false),
-                    None => (None, !d.is_known(index)),
-                })
-                .collect();
+            // Each unknown item is followed once: what it leads to is a demand of its own.
+            let steps: Vec<Option<Demand>> =
+                self.unknown_items.par_iter().map(|d| d.follow_reexport(index)).collect();
             let mut still_unknown = Vec::new();
-            for (demand, (next, unknown)) in std::mem::take(&mut self.unknown_items).into_iter().zip(followed)
-            {
-                demanded.extend(next);
-                if unknown {
-                    still_unknown.push(demand);
+            for (demand, step) in std::mem::take(&mut self.unknown_items).into_iter().zip(steps) {
+                match step {
+                    Some(next) => {
+                        demanded.insert(next);
+                    }
+                    None if !demand.is_known(index) => still_unknown.push(demand),
+                    None => {}
                 }
             }
             self.unknown_items = still_unknown;
