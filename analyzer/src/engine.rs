@@ -21,8 +21,8 @@ use crate::diagnostic::{Diagnostic, Finding, Level, Severity};
 use crate::fast_hash::FastMap;
 use crate::hir::FileHir;
 use crate::index::CrateIndex;
-use crate::lower::lower_file;
-use crate::parse::{parse_source, read_source, ParseFailure};
+use crate::lower::{lower_file, lower_skeleton, DeferredBody, LateBody, PendingBodies};
+use crate::parse::{parse_function, parse_skeleton, parse_source, read_source, ParseFailure};
 use crate::prescan::{self, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
 use crate::selection::{self, Demand, Examine, FnKey, Lexicon};
@@ -115,6 +115,8 @@ struct Lowered {
     hir: Option<FileHir>,
     failure: Option<ParseFailure>,
     suppressions: Suppressions,
+    /// A file parsed for its definitions: the functions whose bodies are not lowered yet.
+    pending: Option<PendingBodies>,
 }
 
 /// Analyses `files` (which should be sorted by path for stable output).
@@ -195,7 +197,7 @@ type ReadResult = Result<String, ParseFailure>;
 /// defined in files that were not parsed.
 fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<prescan::Name>) {
     if options.parse_all {
-        let all = files.par_iter().map(|file| load(file, read_source(&file.path), options)).collect();
+        let all = files.par_iter().map(|file| load(file, read_source(&file.path), options, false)).collect();
         return (all, HashSet::new());
     }
     let (scans, mut texts) = prescan_files(files, options.catalog);
@@ -302,10 +304,12 @@ impl Rounds {
         options: &EngineOptions<'_>,
     ) {
         let reads: Vec<(usize, Option<ReadResult>)> = wanted.iter().map(|&i| (i, texts[i].take())).collect();
+        let roles = &self.roles;
         let batch: Vec<(usize, Lowered)> = reads
             .into_par_iter()
             .map(|(i, read)| {
-                (i, load(&files[i], read.unwrap_or_else(|| read_source(&files[i].path)), options))
+                let read = read.unwrap_or_else(|| read_source(&files[i].path));
+                (i, load(&files[i], read, options, roles[i] == Role::Dependency))
             })
             .collect();
         for (i, lowered) in batch {
@@ -330,11 +334,13 @@ impl Rounds {
         let mut earlier: Vec<usize> = self
             .new_keys
             .iter()
-            .flat_map(|(_, name)| self.files_defining.get(name).into_iter().flatten().copied())
+            .flat_map(|key| self.files_defining.get(&key.name()).into_iter().flatten().copied())
             .filter(|i| fresh.binary_search(i).is_err())
             .collect();
         earlier.sort_unstable();
         earlier.dedup();
+        let late_bodies = self.lower_demanded_bodies(fresh, &earlier, catalog);
+        self.add_late_bodies(late_bodies);
         let mut to_examine: Vec<(&FileHir, Examine<'_>)> = Vec::new();
         for &i in fresh {
             let Some(hir) = self.hir(i) else { continue };
@@ -381,7 +387,78 @@ impl Rounds {
     }
 }
 
+/// A deferred function's body, lowered, or why it could not be parsed.
+type LateResult = (usize, Result<LateBody, ParseFailure>);
+
+impl Rounds {
+    /// Parses and lowers, in parallel, the deferred bodies of the demanded functions: in the
+    /// files just parsed, of every function demanded so far; in `earlier` files, of those
+    /// first demanded in the last round.
+    fn lower_demanded_bodies(
+        &mut self,
+        fresh: &[usize],
+        earlier: &[usize],
+        catalog: &Catalog,
+    ) -> Vec<(usize, Vec<LateResult>)> {
+        let fresh_dependencies = fresh.iter().filter(|&&i| self.roles[i] == Role::Dependency);
+        let wanted =
+            fresh_dependencies.map(|&i| (i, &self.keys)).chain(earlier.iter().map(|&i| (i, &self.new_keys)));
+        let mut work: Vec<(usize, Vec<DeferredBody>)> = Vec::new();
+        for (i, keys) in wanted {
+            let Some(Lowered { hir: Some(hir), pending: Some(pending), .. }) = &mut self.lowered[i] else {
+                continue;
+            };
+            let (demanded, rest) = std::mem::take(&mut pending.bodies)
+                .into_iter()
+                .partition(|body| selection::is_demanded(&hir.functions[body.function], keys));
+            pending.bodies = rest;
+            if !demanded.is_empty() {
+                work.push((i, demanded));
+            }
+        }
+        let lowered = &self.lowered;
+        work.into_par_iter()
+            .map(|(i, bodies)| {
+                let file = lowered[i].as_ref().expect("only parsed files have pending bodies");
+                let late =
+                    bodies.iter().map(|body| (body.function, file.lower_late(body, catalog))).collect();
+                proc_macro2::extra::invalidate_current_thread_spans();
+                (i, late)
+            })
+            .collect()
+    }
+
+    fn add_late_bodies(&mut self, late_bodies: Vec<(usize, Vec<LateResult>)>) {
+        for (i, bodies) in late_bodies {
+            let Some(lowered) = &mut self.lowered[i] else { continue };
+            let Some(hir) = &mut lowered.hir else { continue };
+            for (function, late) in bodies {
+                match late {
+                    Ok(late) => {
+                        hir.functions[function].params = late.params;
+                        hir.functions[function].body = Some(late.body);
+                        hir.allowed_regions.extend(late.allowed_regions);
+                    }
+                    Err(failure) => {
+                        lowered.failure.get_or_insert(failure);
+                    }
+                }
+            }
+        }
+    }
+}
+
 impl Lowered {
+    /// Parses and lowers one deferred body of this file.
+    fn lower_late(&self, body: &DeferredBody, catalog: &Catalog) -> Result<LateBody, ParseFailure> {
+        let (Some(hir), Some(pending)) = (&self.hir, &self.pending) else {
+            unreachable!("deferred bodies belong to lowered files")
+        };
+        let range = self.lines.offset(body.start)..self.lines.offset(body.end);
+        let item = parse_function(self.lines.text(), range, body.start)?;
+        Ok(pending.lower(body, &item, &hir.functions[body.function].path, catalog))
+    }
+
     /// A file no rule needs: neither text nor tree is kept.
     fn not_selected() -> Lowered {
         Lowered {
@@ -389,29 +466,39 @@ impl Lowered {
             hir: None,
             failure: None,
             suppressions: Suppressions::default(),
+            pending: None,
         }
     }
 }
 
-fn load(file: &SourceFile, read: Result<String, ParseFailure>, options: &EngineOptions<'_>) -> Lowered {
+/// Reads, parses and lowers one file; with `skeleton`, only for its definitions (see
+/// [`parse_skeleton`]).
+fn load(
+    file: &SourceFile,
+    read: Result<String, ParseFailure>,
+    options: &EngineOptions<'_>,
+    skeleton: bool,
+) -> Lowered {
     let text = match read {
         Ok(text) => text,
         Err(failure) => return Lowered { failure: Some(failure), ..Lowered::not_selected() },
     };
     let (catalog, include_tests) = (options.catalog, options.include_tests);
     let suppressions = Suppressions::parse(&text);
-    let (hir, failure) = match parse_source(&text) {
-        Ok(syntax) => {
-            let hir = lower_file(&syntax, file, catalog, include_tests);
-            drop(syntax);
-            (Some(hir), None)
+    let parsed =
+        if skeleton { parse_skeleton(&text) } else { parse_source(&text).map(|file| (file, Vec::new())) };
+    let (hir, pending, failure) = match parsed {
+        Ok((syntax, blanked)) if skeleton => {
+            let (hir, pending) = lower_skeleton(&syntax, file, catalog, include_tests, &blanked);
+            (Some(hir), Some(pending), None)
         }
-        Err(failure) => (None, Some(failure)),
+        Ok((syntax, _)) => (Some(lower_file(&syntax, file, catalog, include_tests)), None, None),
+        Err(failure) => (None, None, Some(failure)),
     };
     // Spans were turned into positions during lowering; free proc-macro2's per-thread
     // source map so memory stays flat over thousands of files.
     proc_macro2::extra::invalidate_current_thread_spans();
-    Lowered { lines: LineIndex::new(Arc::from(text)), hir, failure, suppressions }
+    Lowered { lines: LineIndex::new(Arc::from(text)), hir, failure, suppressions, pending }
 }
 
 fn check_file(

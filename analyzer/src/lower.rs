@@ -13,7 +13,7 @@ use syn::Token;
 
 use crate::hir::*;
 use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, Unraw};
-use crate::source::{SourceFile, Span};
+use crate::source::{Pos, SourceFile, Span};
 use crate::syntax_span;
 use crate::ty::Ty;
 
@@ -30,6 +30,19 @@ pub fn lower_file(
     knowledge: &dyn PathKnowledge,
     include_tests: bool,
 ) -> FileHir {
+    lower_skeleton(syntax, source, knowledge, include_tests, &[]).0
+}
+
+/// Lowers a file parsed with [`crate::parse::parse_skeleton`]: the functions whose body's `{`
+/// is at one of `blanked` (sorted) get no body yet. Each is returned as a [`DeferredBody`],
+/// for [`PendingBodies::lower`] once its body is needed.
+pub fn lower_skeleton(
+    syntax: &syn::File,
+    source: &SourceFile,
+    knowledge: &dyn PathKnowledge,
+    include_tests: bool,
+    blanked: &[Pos],
+) -> (FileHir, PendingBodies) {
     let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
     let mut lowerer = ItemLowerer {
         tree: &tree,
@@ -37,6 +50,8 @@ pub fn lower_file(
         out: FileHir::default(),
         include_tests,
         current_attrs_entry_point: false,
+        blanked,
+        deferred: Vec::new(),
     };
     let env = ItemEnv {
         module: tree.root(),
@@ -47,7 +62,58 @@ pub fn lower_file(
         allowed: allowed_lints(&syntax.attrs),
     };
     lowerer.items(&env, &syntax.items);
-    lowerer.out
+    let bodies = std::mem::take(&mut lowerer.deferred);
+    (lowerer.out, PendingBodies { tree, bodies })
+}
+
+/// The functions of a file whose bodies were not parsed yet, with what lowering them needs.
+pub struct PendingBodies {
+    tree: ModuleTree,
+    pub bodies: Vec<DeferredBody>,
+}
+
+/// A function lowered without its body.
+pub struct DeferredBody {
+    /// Its index in the file's `functions`.
+    pub function: usize,
+    /// From the signature's first token to the body's `}`: what [`crate::parse::parse_function`]
+    /// parses.
+    pub start: Pos,
+    pub end: Pos,
+    env: ItemEnv,
+    self_ty: Option<Ty>,
+}
+
+/// A deferred function's parameters and body, and the `#[allow]`ed statements in it.
+pub struct LateBody {
+    pub params: Vec<LocalId>,
+    pub body: Body,
+    pub allowed_regions: Vec<(Span, Vec<String>)>,
+}
+
+impl PendingBodies {
+    /// Lowers the body of `deferred` (whose item, parsed, is `item`) in the scope it was
+    /// declared in, as [`lower_file`] would have.
+    pub fn lower(
+        &self,
+        deferred: &DeferredBody,
+        item: &syn::ImplItemFn,
+        path: &str,
+        knowledge: &dyn PathKnowledge,
+    ) -> LateBody {
+        let mut body = BodyLowerer::new(
+            &self.tree,
+            knowledge,
+            &deferred.env,
+            deferred.self_ty.clone(),
+            path.to_string(),
+        );
+        let params = body.params(&item.sig);
+        let root = body.block(&item.block, false);
+        // A blanked body defines no items (see `parse_skeleton`), so `body.nested` is empty.
+        let allowed_regions = std::mem::take(&mut body.allowed_regions);
+        LateBody { params, body: body.finish(root), allowed_regions }
+    }
 }
 
 fn span_of(node: &impl Spanned) -> Span {
@@ -74,6 +140,9 @@ struct ItemLowerer<'a> {
     include_tests: bool,
     /// Whether the function being lowered has a runtime entry-point attribute.
     current_attrs_entry_point: bool,
+    /// Where the bodies blanked before parsing start, and the functions they belong to.
+    blanked: &'a [Pos],
+    deferred: Vec<DeferredBody>,
 }
 
 impl<'a> ItemLowerer<'a> {
@@ -260,6 +329,33 @@ impl<'a> ItemLowerer<'a> {
         }
     }
 
+    /// Whether `block` was blanked before parsing; if so, records the function (the next one
+    /// pushed) as deferred.
+    fn defer_if_blanked(
+        &mut self,
+        env: &ItemEnv,
+        sig: &syn::Signature,
+        block: &syn::Block,
+        self_ty: &Option<Ty>,
+    ) -> bool {
+        let open = Span::from_pm2(block.brace_token.span.open()).start;
+        if self.blanked.binary_search(&open).is_err() {
+            return false;
+        }
+        let qualifiers =
+            [sig.constness.map(|t| t.span), sig.asyncness.map(|t| t.span), sig.unsafety.map(|t| t.span)];
+        let abi = sig.abi.as_ref().map(|abi| abi.extern_token.span);
+        let first_token = qualifiers.into_iter().flatten().chain(abi).next().unwrap_or(sig.fn_token.span);
+        self.deferred.push(DeferredBody {
+            function: self.out.functions.len(),
+            start: Span::from_pm2(first_token).start,
+            end: Span::from_pm2(block.brace_token.span.close()).end,
+            env: env.clone(),
+            self_ty: self_ty.clone(),
+        });
+        true
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn function(
         &mut self,
@@ -275,13 +371,14 @@ impl<'a> ItemLowerer<'a> {
         if is_test && !self.include_tests {
             return;
         }
+        let deferred = block.is_some_and(|block| self.defer_if_blanked(env, sig, block, &self_ty));
         let mut body = BodyLowerer::new(self.tree, self.knowledge, env, self_ty, path.clone());
-        let params = body.params(sig);
+        let params = if deferred { Vec::new() } else { body.params(sig) };
         let returns = match &sig.output {
             syn::ReturnType::Default => None,
             syn::ReturnType::Type(_, ty) => Some(lower_type(&body.resolver(), ty)),
         };
-        let root = block.map(|b| body.block(b, false));
+        let root = block.filter(|_| !deferred).map(|b| body.block(b, false));
         let nested = std::mem::take(&mut body.nested);
         self.out.allowed_regions.append(&mut body.allowed_regions);
         let lowered_body = root.map(|root| body.finish(root));
@@ -1123,4 +1220,49 @@ fn parse_select_handler(input: ParseStream) -> syn::Result<syn::Expr> {
         input.parse::<Token![,]>()?;
     }
     Ok(handler)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::discovery::{discover, Target};
+    use crate::parse::{parse_function, parse_skeleton, parse_source};
+    use crate::source::LineIndex;
+
+    /// A file's HIR lowered from a skeleton with every deferred body lowered afterwards.
+    fn lower_late(text: &str, source: &SourceFile, catalog: &Catalog) -> (FileHir, usize) {
+        let (syntax, blanked) = parse_skeleton(text).unwrap();
+        let (mut hir, pending) = lower_skeleton(&syntax, source, catalog, true, &blanked);
+        let lines = LineIndex::new(std::sync::Arc::from(text));
+        for deferred in &pending.bodies {
+            let range = lines.offset(deferred.start)..lines.offset(deferred.end);
+            let item = parse_function(text, range, deferred.start).unwrap();
+            let function = &mut hir.functions[deferred.function];
+            let late = pending.lower(deferred, &item, &function.path, catalog);
+            function.params = late.params;
+            function.body = Some(late.body);
+            hir.allowed_regions.extend(late.allowed_regions);
+        }
+        hir.allowed_regions.sort_by_key(|(span, _)| *span);
+        (hir, pending.bodies.len())
+    }
+
+    #[test]
+    fn bodies_lowered_late_are_the_bodies_lowered_at_once() {
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+        let files = discover(&Target::Paths(vec![fixtures.clone()]), &fixtures).unwrap().files;
+        let catalog = Catalog::builtin();
+        let mut deferred = 0;
+        for source in &files {
+            let text = std::fs::read_to_string(&source.path).unwrap();
+            let Ok(syntax) = parse_source(&text) else { continue };
+            let mut at_once = lower_file(&syntax, source, &catalog, true);
+            at_once.allowed_regions.sort_by_key(|(span, _)| *span);
+            let (late, count) = lower_late(&text, source, &catalog);
+            assert_eq!(format!("{at_once:?}"), format!("{late:?}"), "{}", source.display);
+            deferred += count;
+        }
+        assert!(files.len() > 30 && deferred > 100, "{} files, {deferred} bodies deferred", files.len());
+    }
 }

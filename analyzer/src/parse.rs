@@ -1,6 +1,7 @@
 //! Reading and parsing one file. Never panics: every failure becomes a [`ParseFailure`]
 //! with the best position known.
 
+use std::ops::Range;
 use std::path::Path;
 
 use crate::lex;
@@ -46,7 +47,19 @@ pub fn read_source(path: &Path) -> Result<String, ParseFailure> {
 /// first: no rule reads them, and syn would turn each into an attribute holding a copy of
 /// its text (library sources are often half documentation).
 pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
-    let layout = scan_layout(text);
+    parse_layout(text, Layout::scan(text, false)).map(|(file, _)| file)
+}
+
+/// Parses a file for its definitions: like [`parse_source`], but the bodies of functions are
+/// blanked too, and their syntax left for [`parse_function`] to parse when one is needed.
+/// A body that may define items (a nested `fn`, `impl`, `struct`, `mod`, ...) is kept, since
+/// what it defines is part of the file's definitions. Returns, sorted, the position of each
+/// blanked body's `{` (the blocks syn sees empty there).
+pub fn parse_skeleton(text: &str) -> Result<(syn::File, Vec<Pos>), ParseFailure> {
+    parse_layout(text, Layout::scan(text, true))
+}
+
+fn parse_layout(text: &str, layout: Layout) -> Result<(syn::File, Vec<Pos>), ParseFailure> {
     if let Some((depth_pos, depth)) = layout.excessive_nesting {
         return Err(ParseFailure {
             message: format!(
@@ -55,25 +68,48 @@ pub fn parse_source(text: &str) -> Result<syn::File, ParseFailure> {
             span: Span { start: depth_pos, end: depth_pos },
         });
     }
-    let without_docs;
-    let text = if layout.doc_comments.is_empty() {
+    let blanked_bodies = positions_of(text, layout.bodies.iter().map(|body| body.start - 1));
+    let ranges = layout.blanked_ranges();
+    let without_blanks;
+    let text = if ranges.is_empty() {
         text
     } else {
-        without_docs = blank(text, &layout.doc_comments);
-        &without_docs
+        without_blanks = blank(text, &ranges);
+        &without_blanks
     };
-    syn::parse_file(text).map_err(|e| {
-        let span = Span::from_pm2(e.span());
-        let span = if span.start.line == 0 { Span::default() } else { span };
-        let reason = e.to_string();
-        // proc-macro2's lexer error carries no detail; say what it means.
-        let reason = if reason == "cannot parse string into token stream" {
-            "unbalanced delimiters or an invalid token".to_string()
-        } else {
-            reason
-        };
-        ParseFailure { message: format!("could not parse file: {reason}"), span }
-    })
+    let file = syn::parse_file(text).map_err(parse_failure)?;
+    Ok((file, blanked_bodies))
+}
+
+/// Parses one function (signature and body, `text[range]`) of a file parsed with
+/// [`parse_skeleton`]. `start` is the position of `range.start`: the spans syn gives are the
+/// same as in a parse of the whole file.
+pub fn parse_function(
+    text: &str,
+    range: std::ops::Range<usize>,
+    start: Pos,
+) -> Result<syn::ImplItemFn, ParseFailure> {
+    let item = &text[range];
+    let layout = Layout::scan(item, false);
+    let padding = start.line.saturating_sub(1) as usize + start.column as usize;
+    let mut padded = String::with_capacity(padding + item.len());
+    padded.extend(std::iter::repeat_n('\n', start.line.saturating_sub(1) as usize));
+    padded.extend(std::iter::repeat_n(' ', start.column as usize));
+    padded.push_str(&blank(item, &layout.blanked_ranges()));
+    syn::parse_str(&padded).map_err(parse_failure)
+}
+
+fn parse_failure(e: syn::Error) -> ParseFailure {
+    let span = Span::from_pm2(e.span());
+    let span = if span.start.line == 0 { Span::default() } else { span };
+    let reason = e.to_string();
+    // proc-macro2's lexer error carries no detail; say what it means.
+    let reason = if reason == "cannot parse string into token stream" {
+        "unbalanced delimiters or an invalid token".to_string()
+    } else {
+        reason
+    };
+    ParseFailure { message: format!("could not parse file: {reason}"), span }
 }
 
 /// What one lexing pass finds before syn runs.
@@ -82,57 +118,195 @@ struct Layout {
     /// The first place where `(`, `[`, `{` nest deeper than [`MAX_NESTING`].
     excessive_nesting: Option<(Pos, usize)>,
     /// Byte ranges of doc comments (`///`, `//!`, `/** */`, `/*! */`).
-    doc_comments: Vec<std::ops::Range<usize>>,
+    doc_comments: Vec<Range<usize>>,
+    /// With bodies wanted: the insides (between the braces) of the function bodies that can
+    /// be blanked, in order.
+    bodies: Vec<Range<usize>>,
 }
 
-/// Lexes `text` with the pre-scan's lexer (skipping strings and char literals), for its
-/// nesting depth and its doc comments.
-fn scan_layout(text: &str) -> Layout {
-    let bytes = text.as_bytes();
-    let mut layout = Layout::default();
-    let mut depth = 0usize;
-    let mut i = 0;
-    while i < bytes.len() {
-        i = match bytes[i] {
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-                if is_doc_comment(&bytes[i..end]) {
-                    layout.doc_comments.push(i..end);
+impl Layout {
+    /// Lexes `text` with the pre-scan's lexer (skipping strings and char literals), for its
+    /// nesting depth, its doc comments and, if `find_bodies`, its function bodies.
+    fn scan(text: &str, find_bodies: bool) -> Layout {
+        let bytes = text.as_bytes();
+        let mut layout = Layout::default();
+        let mut bodies = BodyFinder::default();
+        let mut depth = 0usize;
+        let mut i = 0;
+        while i < bytes.len() {
+            i = match bytes[i] {
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    let end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                    if is_doc_comment(&bytes[i..end]) {
+                        layout.doc_comments.push(i..end);
+                    }
+                    end
                 }
-                end
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                let end = lex::skip_block_comment(bytes, i);
-                if is_doc_comment(&bytes[i..end]) {
-                    layout.doc_comments.push(i..end);
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    let end = lex::skip_block_comment(bytes, i);
+                    if is_doc_comment(&bytes[i..end]) {
+                        layout.doc_comments.push(i..end);
+                    }
+                    end
                 }
-                end
-            }
-            b'"' => lex::skip_string(bytes, i + 1),
-            b'r' | b'b' if lex::starts_raw_string(bytes, i) => lex::skip_raw_string(bytes, i),
-            b'\'' => lex::skip_char_or_lifetime(bytes, i),
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    layout.excessive_nesting = Some((position_of(text, i), depth));
-                    return layout;
+                b'"' => lex::skip_string(bytes, i + 1),
+                b'r' | b'b' if lex::starts_raw_string(bytes, i) => lex::skip_raw_string(bytes, i),
+                b'\'' => lex::skip_char_or_lifetime(bytes, i),
+                b'(' | b'[' | b'{' => {
+                    if find_bodies {
+                        bodies.open(bytes[i], i, depth);
+                    }
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        layout.excessive_nesting = Some((position_of(text, i), depth));
+                        return layout;
+                    }
+                    i + 1
                 }
-                i + 1
+                b')' | b']' | b'}' => {
+                    depth = depth.saturating_sub(1);
+                    if find_bodies {
+                        bodies.close(bytes[i], i, depth);
+                    }
+                    i + 1
+                }
+                b';' if find_bodies => {
+                    bodies.semicolon();
+                    i + 1
+                }
+                c if find_bodies && (c.is_ascii_alphabetic() || c == b'_') => {
+                    let end = i + bytes[i..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                        .count();
+                    // `r#fn` is a name, not a keyword.
+                    let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
+                    bodies.ident(if raw { &text[i - 2..end] } else { &text[i..end] });
+                    end
+                }
+                _ => i + 1,
+            };
+        }
+        // A doc comment that documents nothing (before a `}` or the end of the file) is an
+        // error rustc reports; it is left for syn to report too.
+        layout.doc_comments.retain(|range| {
+            let next = bytes[range.end..].iter().find(|b| !b.is_ascii_whitespace());
+            !matches!(next, None | Some(b'}'))
+        });
+        layout.bodies = bodies.found;
+        layout
+    }
+
+    /// The ranges to blank, in order: the bodies, and the doc comments outside them.
+    fn blanked_ranges(&self) -> Vec<Range<usize>> {
+        let mut bodies = self.bodies.iter().peekable();
+        let mut out = Vec::with_capacity(self.bodies.len() + self.doc_comments.len());
+        for comment in &self.doc_comments {
+            while let Some(body) = bodies.next_if(|body| body.end <= comment.start) {
+                out.push(body.clone());
             }
-            b')' | b']' | b'}' => {
-                depth = depth.saturating_sub(1);
-                i + 1
+            let inside_body = bodies.peek().is_some_and(|body| body.start <= comment.start);
+            if !inside_body {
+                out.push(comment.clone());
             }
-            _ => i + 1,
+        }
+        out.extend(bodies.cloned());
+        out
+    }
+}
+
+/// Finds, token by token, the function bodies that can be parsed later: `fn NAME ... {`
+/// opens one, at the first `{` outside parentheses and brackets (`;` or a stray `}` first
+/// means there is none). A body mentioning an item keyword may define items, and is kept.
+#[derive(Default)]
+struct BodyFinder {
+    signature: Signature,
+    /// The body being read: where its inside starts, the depth outside it, and whether it
+    /// may define items.
+    current: Option<(usize, usize, bool)>,
+    found: Vec<Range<usize>>,
+}
+
+#[derive(Clone, Copy, Default, PartialEq)]
+enum Signature {
+    #[default]
+    None,
+    /// Just after `fn`: a name must follow (`fn(u8)` is a type).
+    AfterFn,
+    /// After `fn NAME`, with the parentheses and brackets open.
+    Open(usize),
+}
+
+/// Keywords that may start an item inside a body (or a macro defining one). A `use` in a
+/// body counts too: the file's imports include them.
+const ITEM_KEYWORDS: &[&str] = &[
+    "fn",
+    "impl",
+    "struct",
+    "enum",
+    "union",
+    "trait",
+    "mod",
+    "static",
+    "const",
+    "type",
+    "extern",
+    "use",
+    "macro_rules",
+    "thread_local",
+    "lazy_static",
+];
+
+impl BodyFinder {
+    fn ident(&mut self, word: &str) {
+        if let Some((_, _, defines_items)) = &mut self.current {
+            *defines_items |= ITEM_KEYWORDS.contains(&word);
+            return;
+        }
+        self.signature = match self.signature {
+            Signature::None if word == "fn" => Signature::AfterFn,
+            Signature::None => Signature::None,
+            Signature::AfterFn => Signature::Open(0),
+            Signature::Open(open) => Signature::Open(open),
         };
     }
-    // A doc comment that documents nothing (before a `}` or the end of the file) is an error
-    // rustc reports; it is left for syn to report too.
-    layout.doc_comments.retain(|range| {
-        let next = bytes[range.end..].iter().find(|b| !b.is_ascii_whitespace());
-        !matches!(next, None | Some(b'}'))
-    });
-    layout
+
+    fn open(&mut self, byte: u8, offset: usize, depth: usize) {
+        if self.current.is_some() {
+            return;
+        }
+        self.signature = match (self.signature, byte) {
+            (Signature::Open(0), b'{') => {
+                self.current = Some((offset + 1, depth, false));
+                Signature::None
+            }
+            (Signature::Open(open), b'(' | b'[') => Signature::Open(open + 1),
+            (Signature::Open(open), _) => Signature::Open(open),
+            _ => Signature::None,
+        };
+    }
+
+    fn close(&mut self, byte: u8, offset: usize, depth: usize) {
+        if let Some((start, outside, defines_items)) = self.current {
+            if depth == outside && byte == b'}' {
+                if !defines_items {
+                    self.found.push(start..offset);
+                }
+                self.current = None;
+            }
+            return;
+        }
+        self.signature = match self.signature {
+            Signature::Open(open) if open > 0 && byte != b'}' => Signature::Open(open - 1),
+            _ => Signature::None,
+        };
+    }
+
+    fn semicolon(&mut self) {
+        if matches!(self.signature, Signature::Open(0) | Signature::AfterFn) {
+            self.signature = Signature::None;
+        }
+    }
 }
 
 /// `///` and `//!` (not `////`), `/**` and `/*!` (not `/***` or `/**/`), as rustc reads them.
@@ -157,6 +331,25 @@ fn blank(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
         kept_until = range.end;
     }
     out.push_str(&text[kept_until..]);
+    out
+}
+
+/// The line and character column of each of `offsets` (ascending), in one pass.
+fn positions_of(text: &str, offsets: impl Iterator<Item = usize>) -> Vec<Pos> {
+    let mut out = Vec::new();
+    let (mut line, mut column, mut counted_to) = (1u32, 0u32, 0usize);
+    for offset in offsets {
+        let before = &text[counted_to..offset];
+        match before.rfind('\n') {
+            Some(last_break) => {
+                line += before.bytes().filter(|b| *b == b'\n').count() as u32;
+                column = before[last_break + 1..].chars().count() as u32;
+            }
+            None => column += before.chars().count() as u32,
+        }
+        counted_to = offset;
+        out.push(Pos { line, column });
+    }
     out
 }
 
@@ -195,7 +388,7 @@ mod tests {
     #[test]
     fn doc_comments_are_blanked_in_place() {
         let text = "/// é doc\n//// not doc\n/** block\n é */ fn f() {} /*! inner */\n//! x\nconst S: &str = \"/// kept\";\n";
-        let layout = scan_layout(text);
+        let layout = Layout::scan(text, false);
         let blanked = blank(text, &layout.doc_comments);
         assert_eq!(
             blanked,
@@ -206,6 +399,59 @@ mod tests {
         // Documenting nothing is an error, whether blanked or not.
         assert!(parse_source("fn f() {}\n/// nothing\n").is_err());
         assert!(parse_source("mod m {\n    fn f() {}\n    /// nothing\n}\n").is_err());
+    }
+
+    /// The insides of the bodies `parse_skeleton` blanks.
+    fn blanked_bodies(text: &str) -> Vec<&str> {
+        Layout::scan(text, true).bodies.into_iter().map(|range| text[range].trim()).collect()
+    }
+
+    #[test]
+    fn function_bodies_are_found_in_items_impls_and_traits() {
+        let text = "fn a() -> u8 { 1 }\nimpl<T: Fn() -> u8> S<T> where T: Clone { pub(crate) fn b(&self) { x(); } }\n\
+                    trait T { fn c(&self) { y() } fn d(&self); }\nmod m { fn e<'a>(x: &'a [u8; 4]) { z({ 1 }) } }";
+        assert_eq!(blanked_bodies(text), ["1", "x();", "y()", "z({ 1 })"]);
+    }
+
+    #[test]
+    fn bodies_that_may_define_items_are_kept() {
+        let text = "fn a() { fn inner() {} }\nfn b() { impl S {} }\nfn c() { struct P; }\n\
+                    fn d() { const N: u8 = 1; }\nfn e() { thread_local!(static X: u8 = 1); }\nfn f() { g() }\n\
+                    fn i() { use std::io::Read; }";
+        assert_eq!(blanked_bodies(text), ["g()"]);
+    }
+
+    #[test]
+    fn function_types_and_bodiless_functions_open_no_body() {
+        // `fn(u8)` is a type; `impl Trait for fn()` is not a body; `extern` items have none.
+        let text = "struct S { f: fn(u8) }\nimpl T for fn() { fn m(&self) { a() } }\n\
+                    extern \"C\" { fn ext(x: u8); }\ntype F = fn() -> u8;\nfn r#type() { b() }\n\
+                    static G: fn() = { fn h() {} h };\nconst C: &str = \"fn x() { y }\";";
+        assert_eq!(blanked_bodies(text), ["a()", "b()", ""]);
+    }
+
+    #[test]
+    fn a_skeleton_parses_with_empty_blocks_where_bodies_were() {
+        let text = "/// doc\nfn a() -> u8 {\n    /// inside\n    let x = \"{\";\n    1\n}\nfn b() {}\n";
+        let (file, blanked) = parse_skeleton(text).unwrap();
+        assert_eq!(blanked, [Pos { line: 2, column: 13 }, Pos { line: 7, column: 7 }]);
+        let syn::Item::Fn(a) = &file.items[0] else { panic!("not a fn") };
+        assert!(a.block.stmts.is_empty());
+        // The function parsed alone has the spans it has in the whole file.
+        let item = parse_function(text, 8..text.find("\nfn b").unwrap(), Pos { line: 2, column: 0 }).unwrap();
+        assert_eq!(item.block.stmts.len(), 2);
+        let tail = Span::from_pm2(syn::spanned::Spanned::span(&item.block.stmts[1]));
+        assert_eq!(tail.start, Pos { line: 5, column: 4 });
+    }
+
+    #[test]
+    fn positions_count_lines_and_characters() {
+        let text = "ab\né{\n\n  {";
+        let offsets = [text.find('{').unwrap(), text.rfind('{').unwrap()];
+        assert_eq!(
+            positions_of(text, offsets.into_iter()),
+            [Pos { line: 2, column: 1 }, Pos { line: 4, column: 2 }]
+        );
     }
 
     #[test]

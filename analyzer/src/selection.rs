@@ -203,9 +203,25 @@ impl<'s> Lexicon<'s> {
     }
 }
 
-/// A function as demands name it: its owner type or trait (last segment), and its name, both
-/// hashed as the pre-scan hashes names (checked for every function in every round).
-pub type FnKey = FnDef;
+/// A function as demands name it, by names hashed as the pre-scan hashes them (checked for
+/// every function in every round).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FnKey {
+    /// A function outside any `impl`/`trait` block.
+    Free(Name),
+    /// A method of a type or trait (its last segment).
+    Method { owner: Name, name: Name },
+    /// Every method of this name.
+    AnyMethod(Name),
+}
+
+impl FnKey {
+    pub fn name(self) -> Name {
+        match self {
+            FnKey::Free(name) | FnKey::Method { name, .. } | FnKey::AnyMethod(name) => name,
+        }
+    }
+}
 
 /// Which functions of a file to look into: all of them in a file rules report on; in a file
 /// parsed for its definitions, only the demanded ones (a helper's helpers are followed, not
@@ -219,14 +235,22 @@ pub enum Examine<'k> {
 
 impl Examine<'_> {
     fn wants(&self, function: &Function) -> bool {
-        let keys = match self {
-            Examine::All => return true,
-            Examine::AsyncAndDemanded(_) if has_async_code(function) => return true,
-            Examine::AsyncAndDemanded(keys) | Examine::Demanded(keys) => keys,
-        };
-        let name = ident_hash(&function.name);
-        let owner = owner_name(function).map(ident_hash);
-        keys.contains(&(None, name)) || (owner.is_some() && keys.contains(&(owner, name)))
+        match self {
+            Examine::All => true,
+            Examine::AsyncAndDemanded(_) if has_async_code(function) => true,
+            Examine::AsyncAndDemanded(keys) | Examine::Demanded(keys) => is_demanded(function, keys),
+        }
+    }
+}
+
+/// Whether one of `keys` names `function`.
+pub fn is_demanded(function: &Function, keys: &HashSet<FnKey>) -> bool {
+    let name = ident_hash(&function.name);
+    match owner_name(function).map(ident_hash) {
+        Some(owner) => {
+            keys.contains(&FnKey::Method { owner, name }) || keys.contains(&FnKey::AnyMethod(name))
+        }
+        None => keys.contains(&FnKey::Free(name)),
     }
 }
 
@@ -266,10 +290,12 @@ impl Demand {
     /// The functions this demand asks for.
     pub fn key(&self) -> Option<FnKey> {
         match self {
-            Demand::Item { path, is_type: false } => Some((None, ident_hash(path.rsplit("::").next()?))),
+            Demand::Item { path, is_type: false } => Some(FnKey::Free(ident_hash(path.rsplit("::").next()?))),
             Demand::Item { is_type: true, .. } => None,
-            Demand::Method { name, owner, .. } => Some((Some(ident_hash(owner)), ident_hash(name))),
-            Demand::UniqueMethod { name } => Some((None, ident_hash(name))),
+            Demand::Method { name, owner, .. } => {
+                Some(FnKey::Method { owner: ident_hash(owner), name: ident_hash(name) })
+            }
+            Demand::UniqueMethod { name } => Some(FnKey::AnyMethod(ident_hash(name))),
         }
     }
 
@@ -466,7 +492,7 @@ mod tests {
         // Defined in its crate, or where its crate is named (a local trait's impl).
         let load = Demand::Method { name: "load".into(), owner: "Repo".into(), krate: "app".into() };
         assert_eq!(lexicon.candidates(&load), [2, 4]);
-        assert_eq!(load.key(), Some((Some(ident_hash("Repo")), ident_hash("load"))));
+        assert_eq!(load.key(), Some(FnKey::Method { owner: ident_hash("Repo"), name: ident_hash("load") }));
         assert_eq!(repo.key(), None);
     }
 
