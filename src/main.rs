@@ -6,6 +6,11 @@ mod cli;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+// Parsing and lowering make millions of small allocations that live until the run ends;
+// mimalloc serves them about a quarter faster (wall time) than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `cargo async-lint ...` runs `cargo-async-lint async-lint ...`.

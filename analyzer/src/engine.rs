@@ -154,7 +154,7 @@ fn run_pipeline(
     options: &EngineOptions<'_>,
 ) -> (Vec<LoadedFile>, Vec<Diagnostic>, PhaseClock, usize) {
     let mut clock = PhaseClock::start();
-    let (lowered, unparsed_method_names) = load_files(&files, options);
+    let (lowered, unparsed_method_names, selection_index) = load_files(&files, options);
     let parsed_files = lowered.iter().filter(|l| l.hir.is_some() || l.failure.is_some()).count();
     clock.lap("read, parse, lower");
     let hirs: Vec<(usize, &FileHir, &str)> = lowered
@@ -162,7 +162,7 @@ fn run_pipeline(
         .enumerate()
         .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
         .collect();
-    let mut index = CrateIndex::build(hirs.iter().copied());
+    let (mut index, ()) = rayon::join(|| CrateIndex::build(hirs.iter().copied()), || drop(selection_index));
     index.set_unparsed_method_names(unparsed_method_names);
     crate::offload::find_offload_wrappers(&hirs, &mut index, options.catalog);
     clock.lap("index, offload wrappers");
@@ -183,8 +183,10 @@ fn run_pipeline(
         .collect();
     diagnostics.sort_by(|a, b| (a.file, a.span.start, a.rule).cmp(&(b.file, b.span.start, b.rule)));
     clock.lap("rules");
-    let loaded =
-        files.into_iter().zip(lowered).map(|(source, l)| LoadedFile { source, lines: l.lines }).collect();
+    // Freeing thousands of trees and the index is work too: on all threads, not one.
+    let (lines, ()) =
+        rayon::join(|| lowered.into_par_iter().map(|l| l.lines).collect::<Vec<_>>(), || drop(index));
+    let loaded = files.into_iter().zip(lines).map(|(source, lines)| LoadedFile { source, lines }).collect();
     (loaded, diagnostics, clock, parsed_files)
 }
 
@@ -194,11 +196,15 @@ type ReadResult = Result<String, ParseFailure>;
 /// Reads, parses and lowers the files: all of them with `parse_all`, else the pre-scan's roots
 /// and, round by round, the files they depend on (see [`crate::selection`]). A file that is not
 /// selected keeps neither text nor tree. Also returns the (hashed) names of the methods
-/// defined in files that were not parsed.
-fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered>, HashSet<prescan::Name>) {
+/// defined in files that were not parsed, and the index the selection built (for the caller
+/// to free).
+fn load_files(
+    files: &[SourceFile],
+    options: &EngineOptions<'_>,
+) -> (Vec<Lowered>, HashSet<prescan::Name>, CrateIndex) {
     if options.parse_all {
         let all = files.par_iter().map(|file| load(file, read_source(&file.path), options, false)).collect();
-        return (all, HashSet::new());
+        return (all, HashSet::new(), CrateIndex::default());
     }
     let (scans, mut texts) = prescan_files(files, options.catalog);
     let modules: Vec<String> = files.iter().map(SourceFile::module_path).collect();
@@ -239,7 +245,7 @@ fn load_files(files: &[SourceFile], options: &EngineOptions<'_>) -> (Vec<Lowered
     }
     let unparsed_method_names = lexicon.unparsed_method_names(|i| rounds.lowered[i].is_some());
     let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
-    (lowered, unparsed_method_names)
+    (lowered, unparsed_method_names, rounds.index)
 }
 
 /// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable
