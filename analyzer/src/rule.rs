@@ -110,6 +110,10 @@ pub static SYNTAX_ERROR: RuleMeta = RuleMeta {
         use_instead: "async fn fixed() {\n}",
         known_limits: "async-lint parses with `syn`, which follows stable Rust syntax. Files that use \
             unstable syntax behind feature gates may be reported here; exclude them in the \
-            configuration or with `// async-lint: allow-file(syntax_error)`.",
+            configuration or with `// async-lint: allow-file(syntax_error)`. Only what the \
+            analysis needs is parsed: a file no async code depends on is only checked for \
+            unbalanced or too deeply nested delimiters, and in a file parsed for its \
+            definitions, a function body nothing calls is not parsed. `--parse-all` parses \
+            everything.",
     },
 };
