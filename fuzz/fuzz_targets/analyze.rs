@@ -1,10 +1,12 @@
 //! Arbitrary bytes as a Rust file, through the whole engine: reading, the nesting check,
-//! parsing, lowering, the index and call graph, every rule. Nothing may panic.
+//! parsing, lowering, the index and call graph, every rule. Then as a file parsed for its
+//! definitions (a skeleton), with every deferred body parsed and lowered. Nothing may panic.
 #![no_main]
 
 use async_lint_analyzer::catalog::Catalog;
-use async_lint_analyzer::source::{CrateId, Edition, SourceFile};
+use async_lint_analyzer::source::{CrateId, Edition, LineIndex, SourceFile};
 use async_lint_analyzer::{analyze, EngineOptions, Level, LevelConfig};
+use async_lint_analyzer::{lower, parse};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -39,4 +41,34 @@ fuzz_target!(|data: &[u8]| {
     let analysis = analyze(vec![file], &options);
     let _ = async_lint_analyzer::render::render_human(&analysis, false);
     let _ = async_lint_analyzer::render::render_sarif(&analysis, &async_lint_rules::all_metas(), "fuzz");
+    if let Ok(text) = std::str::from_utf8(data) {
+        lower_every_deferred_body(text, &file_for_skeleton(&dir), &catalog);
+    }
 });
+
+fn file_for_skeleton(dir: &std::path::Path) -> SourceFile {
+    SourceFile {
+        path: dir.join("input.rs"),
+        display: "input.rs".into(),
+        edition: Edition::E2021,
+        krate: CrateId { name: "fuzzed".into(), root: dir.to_path_buf() },
+        module: Vec::new(),
+        is_test_target: false,
+        tokio_time: true,
+    }
+}
+
+fn lower_every_deferred_body(text: &str, file: &SourceFile, catalog: &Catalog) {
+    if text.len() > parse::MAX_FILE_BYTES as usize {
+        return;
+    }
+    let Ok((syntax, blanked)) = parse::parse_skeleton(text) else { return };
+    let (hir, pending) = lower::lower_skeleton(&syntax, file, catalog, true, &blanked);
+    let lines = LineIndex::new(std::sync::Arc::from(text));
+    for deferred in &pending.bodies {
+        let range = lines.offset(deferred.start)..lines.offset(deferred.end);
+        if let Ok(item) = parse::parse_function(text, range, deferred.start) {
+            pending.lower(deferred, &item, &hir.functions[deferred.function].path, catalog);
+        }
+    }
+}
