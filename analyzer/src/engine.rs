@@ -22,7 +22,7 @@ use crate::fast_hash::FastMap;
 use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::{lower_file, lower_skeleton, DeferredBody, LateBody, PendingBodies};
-use crate::parse::{parse_function, parse_skeleton, parse_source, read_source, ParseFailure};
+use crate::parse::{parse_skeleton, parse_source, read_source, ParseFailure};
 use crate::prescan::{self, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
 use crate::selection::{self, Demand, Examine, FnKey, Lexicon};
@@ -460,9 +460,7 @@ impl Lowered {
         let (Some(hir), Some(pending)) = (&self.hir, &self.pending) else {
             unreachable!("deferred bodies belong to lowered files")
         };
-        let range = self.lines.offset(body.start)..self.lines.offset(body.end);
-        let item = parse_function(self.lines.text(), range, body.start)?;
-        Ok(pending.lower(body, &item, &hir.functions[body.function].path, catalog))
+        pending.parse_and_lower(body, &self.lines, &hir.functions[body.function].path, catalog)
     }
 
     /// A file no rule needs: neither text nor tree is kept.

@@ -12,8 +12,9 @@ use syn::spanned::Spanned;
 use syn::Token;
 
 use crate::hir::*;
+use crate::parse::{parse_function, ParseFailure};
 use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, Unraw};
-use crate::source::{Pos, SourceFile, Span};
+use crate::source::{LineIndex, Pos, SourceFile, Span};
 use crate::syntax_span;
 use crate::ty::Ty;
 
@@ -35,7 +36,7 @@ pub fn lower_file(
 
 /// Lowers a file parsed with [`crate::parse::parse_skeleton`]: the functions whose body's `{`
 /// is at one of `blanked` (sorted) get no body yet. Each is returned as a [`DeferredBody`],
-/// for [`PendingBodies::lower`] once its body is needed.
+/// for [`PendingBodies::parse_and_lower`] once its body is needed.
 pub fn lower_skeleton(
     syntax: &syn::File,
     source: &SourceFile,
@@ -76,10 +77,9 @@ pub struct PendingBodies {
 pub struct DeferredBody {
     /// Its index in the file's `functions`.
     pub function: usize,
-    /// From the signature's first token to the body's `}`: what [`crate::parse::parse_function`]
-    /// parses.
-    pub start: Pos,
-    pub end: Pos,
+    /// From the signature's first token to the body's `}`: what [`parse_function`] parses.
+    start: Pos,
+    end: Pos,
     env: ItemEnv,
     self_ty: Option<Ty>,
 }
@@ -92,15 +92,17 @@ pub struct LateBody {
 }
 
 impl PendingBodies {
-    /// Lowers the body of `deferred` (whose item, parsed, is `item`) in the scope it was
-    /// declared in, as [`lower_file`] would have.
-    pub fn lower(
+    /// Parses the function of `deferred` from its file's text (`lines`) and lowers its body in
+    /// the scope it was declared in, as [`lower_file`] would have.
+    pub fn parse_and_lower(
         &self,
         deferred: &DeferredBody,
-        item: &syn::ImplItemFn,
+        lines: &LineIndex,
         path: &str,
         knowledge: &dyn PathKnowledge,
-    ) -> LateBody {
+    ) -> Result<LateBody, ParseFailure> {
+        let range = lines.offset(deferred.start)..lines.offset(deferred.end);
+        let item = parse_function(lines.text(), range, deferred.start)?;
         let mut body = BodyLowerer::new(
             &self.tree,
             knowledge,
@@ -112,7 +114,7 @@ impl PendingBodies {
         let root = body.block(&item.block, false);
         // A blanked body defines no items (see `parse_skeleton`), so `body.nested` is empty.
         let allowed_regions = std::mem::take(&mut body.allowed_regions);
-        LateBody { params, body: body.finish(root), allowed_regions }
+        Ok(LateBody { params, body: body.finish(root), allowed_regions })
     }
 }
 
@@ -1227,8 +1229,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::discovery::{discover, Target};
-    use crate::parse::{parse_function, parse_skeleton, parse_source};
-    use crate::source::LineIndex;
+    use crate::parse::{parse_skeleton, parse_source};
 
     /// A file's HIR lowered from a skeleton with every deferred body lowered afterwards.
     fn lower_late(text: &str, source: &SourceFile, catalog: &Catalog) -> (FileHir, usize) {
@@ -1236,10 +1237,8 @@ mod tests {
         let (mut hir, pending) = lower_skeleton(&syntax, source, catalog, true, &blanked);
         let lines = LineIndex::new(std::sync::Arc::from(text));
         for deferred in &pending.bodies {
-            let range = lines.offset(deferred.start)..lines.offset(deferred.end);
-            let item = parse_function(text, range, deferred.start).unwrap();
             let function = &mut hir.functions[deferred.function];
-            let late = pending.lower(deferred, &item, &function.path, catalog);
+            let late = pending.parse_and_lower(deferred, &lines, &function.path, catalog).unwrap();
             function.params = late.params;
             function.body = Some(late.body);
             hir.allowed_regions.extend(late.allowed_regions);

@@ -66,9 +66,6 @@ fn lower_every_deferred_body(text: &str, file: &SourceFile, catalog: &Catalog) {
     let (hir, pending) = lower::lower_skeleton(&syntax, file, catalog, true, &blanked);
     let lines = LineIndex::new(std::sync::Arc::from(text));
     for deferred in &pending.bodies {
-        let range = lines.offset(deferred.start)..lines.offset(deferred.end);
-        if let Ok(item) = parse::parse_function(text, range, deferred.start) {
-            pending.lower(deferred, &item, &hir.functions[deferred.function].path, catalog);
-        }
+        let _ = pending.parse_and_lower(deferred, &lines, &hir.functions[deferred.function].path, catalog);
     }
 }
