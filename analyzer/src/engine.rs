@@ -291,9 +291,9 @@ struct Rounds {
     /// Items demanded by a path the index does not know yet: a re-export parsed later may
     /// lead elsewhere.
     unknown_items: Vec<Demand>,
-    /// The parsed files defining a function, by the function's hashed name: where a demanded
-    /// function is looked for.
-    files_defining: FastMap<prescan::Name, Vec<usize>>,
+    /// The parsed files defining a function, by each key naming it (see
+    /// [`selection::keys_naming`]): where a demanded function is looked for.
+    files_defining: FastMap<FnKey, Vec<usize>>,
 }
 
 impl Rounds {
@@ -321,9 +321,8 @@ impl Rounds {
         for (i, lowered) in batch {
             if let Some(hir) = &lowered.hir {
                 self.index.add_file(i, hir, &files[i].display);
-                for function in &hir.functions {
-                    let defining =
-                        self.files_defining.entry(prescan::ident_hash(&function.name)).or_default();
+                for key in hir.functions.iter().flat_map(selection::keys_naming).flatten() {
+                    let defining = self.files_defining.entry(key).or_default();
                     if defining.last() != Some(&i) {
                         defining.push(i);
                     }
@@ -340,7 +339,7 @@ impl Rounds {
         let mut earlier: Vec<usize> = self
             .new_keys
             .iter()
-            .flat_map(|key| self.files_defining.get(&key.name()).into_iter().flatten().copied())
+            .flat_map(|key| self.files_defining.get(key).into_iter().flatten().copied())
             .filter(|i| fresh.binary_search(i).is_err())
             .collect();
         earlier.sort_unstable();

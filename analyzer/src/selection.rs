@@ -215,14 +215,6 @@ pub enum FnKey {
     AnyMethod(Name),
 }
 
-impl FnKey {
-    pub fn name(self) -> Name {
-        match self {
-            FnKey::Free(name) | FnKey::Method { name, .. } | FnKey::AnyMethod(name) => name,
-        }
-    }
-}
-
 /// Which functions of a file to look into: all of them in a file rules report on; in a file
 /// parsed for its definitions, only the demanded ones (a helper's helpers are followed, not
 /// everything else its file defines).
@@ -245,12 +237,16 @@ impl Examine<'_> {
 
 /// Whether one of `keys` names `function`.
 pub fn is_demanded(function: &Function, keys: &HashSet<FnKey>) -> bool {
+    keys_naming(function).into_iter().flatten().any(|key| keys.contains(&key))
+}
+
+/// The keys a demand may name `function` by: a free function by its name; a method by its
+/// type or trait and name, and by its name alone.
+pub fn keys_naming(function: &Function) -> [Option<FnKey>; 2] {
     let name = ident_hash(&function.name);
     match owner_name(function).map(ident_hash) {
-        Some(owner) => {
-            keys.contains(&FnKey::Method { owner, name }) || keys.contains(&FnKey::AnyMethod(name))
-        }
-        None => keys.contains(&FnKey::Free(name)),
+        Some(owner) => [Some(FnKey::Method { owner, name }), Some(FnKey::AnyMethod(name))],
+        None => [Some(FnKey::Free(name)), None],
     }
 }
 
