@@ -117,18 +117,28 @@ pub fn walk(
     cx: &Context,
     visit: &mut dyn FnMut(&Body, ExprId, &Context),
 ) {
-    // An explicit stack: bodies can nest deeply, and the walk must not exhaust the thread's stack.
-    let mut stack: Vec<(ExprId, Context)> = vec![(expr, cx.clone())];
+    // Most expressions share their parent's context: each distinct context is stored once,
+    // and the explicit stack (bodies can nest deeply) holds its index.
+    let mut contexts: Vec<Context> = vec![cx.clone()];
+    let mut stack: Vec<(ExprId, usize)> = vec![(expr, 0)];
+    let mut children: Vec<ExprId> = Vec::new();
     while let Some((id, context)) = stack.pop() {
-        visit(body, id, &context);
-        let children = body.children(id);
+        visit(body, id, &contexts[context]);
+        children.clear();
+        for_each_child(body.kind(id), |child| children.push(child));
         // Offloading only changes the context of closure arguments; most calls have none.
         let has_closure = children.iter().any(|c| matches!(body.kind(*c), ExprKind::Closure { .. }));
         let offloads = has_closure && sem.is_offload_call(body, id);
-        for child in children.into_iter().rev() {
+        for &child in children.iter().rev() {
             let offloaded = offloads || offloaded_later(sem, body, child);
-            let child_cx = child_context(body, id, child, &context, offloaded);
-            stack.push((child, child_cx));
+            let child_context = match child_context(body, id, child, &contexts[context], offloaded) {
+                Some(changed) => {
+                    contexts.push(changed);
+                    contexts.len() - 1
+                }
+                None => context,
+            };
+            stack.push((child, child_context));
         }
     }
 }
@@ -168,32 +178,39 @@ fn is_argument(body: &Body, call: ExprId, arg: ExprId) -> bool {
     }
 }
 
-fn child_context(body: &Body, parent: ExprId, child: ExprId, cx: &Context, parent_offloads: bool) -> Context {
+/// The context of `child` when it differs from its parent's context `cx`.
+fn child_context(
+    body: &Body,
+    parent: ExprId,
+    child: ExprId,
+    cx: &Context,
+    parent_offloads: bool,
+) -> Option<Context> {
     match body.kind(child) {
         ExprKind::Async { header, .. } => {
-            return Context::entering(Some(AsyncOrigin::AsyncBlock { span: *header }))
+            return Some(Context::entering(Some(AsyncOrigin::AsyncBlock { span: *header })))
         }
         ExprKind::Closure { is_async: true, header, .. } => {
-            return Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header }))
+            return Some(Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header })))
         }
         ExprKind::Closure { .. } if parent_offloads => {
-            return Context { async_origin: None, loops: Vec::new(), offloaded: true }
+            return Some(Context { async_origin: None, loops: Vec::new(), offloaded: true })
+        }
+        // A closure is its own loop scope: a loop around its definition does not re-run it.
+        ExprKind::Closure { .. } if !cx.loops.is_empty() => {
+            return Some(Context { loops: Vec::new(), ..cx.clone() })
         }
         _ => {}
     }
-    let mut next = cx.clone();
     // What a loop re-runs: its body, and a `while` loop's condition.
     let is_rerun = match body.kind(parent) {
         ExprKind::Loop { body: b, .. } | ExprKind::For { body: b, .. } => *b == child,
         ExprKind::While { cond, body: b, .. } => *b == child || *cond == child,
         _ => false,
     };
-    if is_rerun {
+    is_rerun.then(|| {
+        let mut next = cx.clone();
         next.loops.push(parent);
-    }
-    if matches!(body.kind(child), ExprKind::Closure { .. }) {
-        // A closure is its own loop scope: a loop around its definition does not re-run it.
-        next.loops.clear();
-    }
-    next
+        next
+    })
 }
