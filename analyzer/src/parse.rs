@@ -181,7 +181,8 @@ impl Layout {
                         .count();
                     // `r#fn` is a name, not a keyword.
                     let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
-                    bodies.ident(if raw { &text[i - 2..end] } else { &text[i..end] });
+                    let word = if raw { &text[i - 2..end] } else { &text[i..end] };
+                    bodies.ident(word, byte_before(bytes, i), byte_after(bytes, end));
                     end
                 }
                 _ => i + 1,
@@ -257,10 +258,33 @@ const ITEM_KEYWORDS: &[&str] = &[
     "lazy_static",
 ];
 
+/// Whether `word`, between the bytes `before` and `after` (the nearest that are not
+/// whitespace), may start an item. Some keywords are common in bodies without one:
+/// `*const T` and `const { .. }`, the type `fn(u8)`, `extern "C" fn()` (a nested
+/// `extern "C" fn name` has `fn name`), and `union` is also a method (`a.union(&b)`).
+fn may_start_item(word: &str, before: u8, after: u8) -> bool {
+    let name_follows = after.is_ascii_alphabetic() || after == b'_';
+    match word {
+        "const" => before != b'*' && after != b'{',
+        "fn" | "union" | "extern" => name_follows,
+        _ => ITEM_KEYWORDS.contains(&word),
+    }
+}
+
+/// The nearest byte before `at` that is not whitespace (0 at the start).
+fn byte_before(bytes: &[u8], at: usize) -> u8 {
+    bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(0)
+}
+
+/// The first byte from `at` on that is not whitespace (0 at the end).
+fn byte_after(bytes: &[u8], at: usize) -> u8 {
+    bytes[at..].iter().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(0)
+}
+
 impl BodyFinder {
-    fn ident(&mut self, word: &str) {
+    fn ident(&mut self, word: &str, before: u8, after: u8) {
         if let Some((_, _, defines_items)) = &mut self.current {
-            *defines_items |= ITEM_KEYWORDS.contains(&word);
+            *defines_items |= may_start_item(word, before, after);
             return;
         }
         self.signature = match self.signature {
@@ -419,6 +443,27 @@ mod tests {
                     fn d() { const N: u8 = 1; }\nfn e() { thread_local!(static X: u8 = 1); }\nfn f() { g() }\n\
                     fn i() { use std::io::Read; }";
         assert_eq!(blanked_bodies(text), ["g()"]);
+    }
+
+    #[test]
+    fn item_keywords_that_start_no_item_do_not_keep_a_body() {
+        // Raw pointers, inline const blocks, function pointer types and `union` as a method
+        // define nothing; `const fn`, `extern crate` and `union U` do.
+        let text = r#"fn a(p: *const u8) { let q = p as *const u16; }
+fn b() { const { 1 } }
+fn c() { let f: fn(u8) = g; let e: extern "C" fn() = h; }
+fn d() { a.union(&b) }
+fn e() { const fn k() {} }
+fn f() { extern crate alloc; }
+fn g() { union U { x: u8 } }
+fn h() { extern "C" fn l() {} }"#;
+        let blankable = [
+            "let q = p as *const u16;",
+            "const { 1 }",
+            r#"let f: fn(u8) = g; let e: extern "C" fn() = h;"#,
+            "a.union(&b)",
+        ];
+        assert_eq!(blanked_bodies(text), blankable);
     }
 
     #[test]
