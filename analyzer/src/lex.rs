@@ -22,12 +22,14 @@ pub(crate) fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
 }
 
 pub(crate) fn skip_string(bytes: &[u8], mut i: usize) -> usize {
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+    while let Some(offset) =
+        bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'"' || b == b'\\'))
+    {
+        i += offset;
+        if bytes[i] == b'"' {
+            return i + 1;
         }
+        i += 2;
     }
     bytes.len()
 }

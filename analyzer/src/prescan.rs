@@ -72,17 +72,33 @@ pub struct AsyncApiEvidence {
 
 /// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
 pub fn ident_hash(ident: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in ident.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
+    ident.bytes().fold(FNV_OFFSET, fnv_step)
 }
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+}
+
+/// The bytes that continue an identifier (`[A-Za-z0-9_]`), by table: the pre-scan's
+/// innermost loop.
+const IDENT_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
 
 /// Identifiers that make a file a root by themselves.
 fn is_root_ident(ident: &str) -> bool {
-    matches!(ident, "async" | "await") || ident.contains("Future")
+    // Called for every identifier of every file: look for the `F` before searching.
+    matches!(ident, "async" | "await")
+        || ident.bytes().position(|b| b == b'F').is_some_and(|at| ident[at..].contains("Future"))
 }
 
 /// The lexer's memory of the few tokens a decision needs.
@@ -147,9 +163,13 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
         let b = bytes[i];
         match b {
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+                // Doc comments are a large share of library code: find the line's end with
+                // memchr rather than byte by byte.
+                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            b' ' | b'\n' | b'\t' | b'\r' => {
+                i += 1;
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -179,7 +199,9 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
             b')' | b']' | b'}' if closers.pop() != Some(b) => balanced = false,
             _ if b.is_ascii_alphabetic() || b == b'_' => {
                 let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+                let mut hash = FNV_OFFSET;
+                while let Some(&byte) = bytes.get(i).filter(|&&byte| IDENT_BYTES[usize::from(byte)]) {
+                    hash = fnv_step(hash, byte);
                     i += 1;
                 }
                 let ident = &text[start..i];
@@ -187,8 +209,8 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
                     // Parsed whatever else it says: nothing more to learn here.
                     return Scan { root: true, ..Scan::default() };
                 }
-                out.idents.push(ident_hash(ident));
-                record_ident(&mut out, &mut cursor, ident, next_non_space(bytes, i));
+                out.idents.push(hash);
+                record_ident(&mut out, &mut cursor, (ident, hash), next_non_space(bytes, i));
                 continue;
             }
             _ => {}
@@ -226,7 +248,13 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     out
 }
 
-fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, next: Option<u8>) {
+/// Records what `ident` (with its hash) tells, given the tokens before it and the byte after.
+fn record_ident<'t>(
+    out: &mut Scan,
+    cursor: &mut Cursor<'t>,
+    (ident, hash): (&'t str, Name),
+    next: Option<u8>,
+) {
     let [_, before, last] = cursor.previous;
     cursor.mentions_spawn |= ident.starts_with("spawn");
     if let Some(header) = &mut cursor.header {
@@ -235,24 +263,24 @@ fn record_ident<'t>(out: &mut Scan, cursor: &mut Cursor<'t>, ident: &'t str, nex
         cursor.header = Some(Header { is_trait: ident == "trait", angles: 0, owner: None, in_where: false });
     }
     if last == "fn" {
-        out.fn_defs.push((cursor.owner().map(ident_hash), ident_hash(ident)));
+        out.fn_defs.push((cursor.owner().map(ident_hash), hash));
         cursor.defines_poll |= ident.starts_with("poll");
     } else if matches!(last, "struct" | "enum" | "union" | "trait" | "type") {
-        out.type_defs.push(ident_hash(ident));
+        out.type_defs.push(hash);
     } else if next == Some(b'(') {
         if cursor.punct_before == b'.' {
-            out.method_calls.push(ident_hash(ident));
+            out.method_calls.push(hash);
         } else {
             let qualifier = (cursor.punct_before == b':')
                 .then_some(last)
                 .filter(|q| q.starts_with(|c: char| c.is_ascii_uppercase()) && *q != "Self");
-            out.path_calls.push((qualifier.map(ident_hash), ident_hash(ident)));
+            out.path_calls.push((qualifier.map(ident_hash), hash));
         }
     }
     if ident == "use" && (last == "pub" || before == "pub") {
         cursor.in_pub_use = true;
     } else if cursor.in_pub_use {
-        out.reexported.push(ident_hash(ident));
+        out.reexported.push(hash);
     }
     cursor.previous = [before, last, ident];
     cursor.punct_before = 0;
