@@ -454,6 +454,10 @@ impl Rounds {
 }
 
 impl Lowered {
+    /// Parsed as a skeleton, for its definitions (see [`Role::Dependency`]).
+    fn is_for_definitions(&self) -> bool {
+        self.pending.is_some()
+    }
     /// Parses and lowers one deferred body of this file.
     fn lower_late(&self, body: &DeferredBody, catalog: &Catalog) -> Result<LateBody, ParseFailure> {
         let (Some(hir), Some(pending)) = (&self.hir, &self.pending) else {
@@ -522,7 +526,9 @@ fn check_file(
             out.push(to_diagnostic(SYNTAX_ERROR.id, level, file_id, finding, None));
         }
     }
-    let Some(hir) = &lowered.hir else { return out };
+    // A file parsed for its definitions has no async code (it is not a root): no rule reports
+    // there, and most of its bodies were never lowered.
+    let Some(hir) = lowered.hir.as_ref().filter(|_| !lowered.is_for_definitions()) else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
     let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines, options: &options.rule_options };
     for rule in rules {
