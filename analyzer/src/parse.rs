@@ -122,6 +122,16 @@ struct Layout {
     /// With bodies wanted: the insides (between the braces) of the function bodies that can
     /// be blanked, in order.
     bodies: Vec<Range<usize>>,
+    /// With bodies wanted: the values of `const` and `static` items (between `=` and `;`),
+    /// outside function bodies, in order.
+    initializers: Vec<Range<usize>>,
+}
+
+/// A range of text to blank. With `zero`, its first character becomes `0`: a blanked
+/// initializer must still be an expression.
+struct Blank {
+    range: Range<usize>,
+    zero: bool,
 }
 
 impl Layout {
@@ -131,6 +141,7 @@ impl Layout {
         let bytes = text.as_bytes();
         let mut layout = Layout::default();
         let mut bodies = BodyFinder::default();
+        let mut initializers = InitializerFinder::default();
         let mut depth = 0usize;
         let mut i = 0;
         while i < bytes.len() {
@@ -154,7 +165,10 @@ impl Layout {
                 b'\'' => lex::skip_char_or_lifetime(bytes, i),
                 b'(' | b'[' | b'{' => {
                     if find_bodies {
-                        bodies.open(bytes[i], i, depth);
+                        initializers.open(bytes[i], depth);
+                        if !initializers.is_reading_value() {
+                            bodies.open(bytes[i], i, depth);
+                        }
                     }
                     depth += 1;
                     if depth > MAX_NESTING {
@@ -166,12 +180,23 @@ impl Layout {
                 b')' | b']' | b'}' => {
                     depth = depth.saturating_sub(1);
                     if find_bodies {
-                        bodies.close(bytes[i], i, depth);
+                        initializers.close(depth);
+                        if !initializers.is_reading_value() {
+                            bodies.close(bytes[i], i, depth);
+                        }
                     }
                     i + 1
                 }
                 b';' if find_bodies => {
-                    bodies.semicolon();
+                    if !initializers.is_reading_value() {
+                        bodies.semicolon();
+                    }
+                    initializers.semicolon(i, depth);
+                    i + 1
+                }
+                b'=' | b'<' | b'>' if find_bodies => {
+                    let previous = if i > 0 { bytes[i - 1] } else { 0 };
+                    initializers.punct(bytes[i], previous, bytes.get(i + 1).copied().unwrap_or(0), i, depth);
                     i + 1
                 }
                 c if find_bodies && (c.is_ascii_alphabetic() || c == b'_') => {
@@ -182,7 +207,13 @@ impl Layout {
                     // `r#fn` is a name, not a keyword.
                     let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
                     let word = if raw { &text[i - 2..end] } else { &text[i..end] };
-                    bodies.ident(word, byte_before(bytes, i), byte_after(bytes, end));
+                    let (before, after) = (byte_before(bytes, i), byte_after(bytes, end));
+                    if bodies.is_outside_bodies() {
+                        initializers.ident(word, before, after, depth);
+                    }
+                    if !initializers.is_reading_value() {
+                        bodies.ident(word, before, after);
+                    }
                     end
                 }
                 _ => i + 1,
@@ -195,23 +226,30 @@ impl Layout {
             !matches!(next, None | Some(b'}'))
         });
         layout.bodies = bodies.found;
+        layout.initializers = initializers.found;
         layout
     }
 
-    /// The ranges to blank, in order: the bodies, and the doc comments outside them.
-    fn blanked_ranges(&self) -> Vec<Range<usize>> {
-        let mut bodies = self.bodies.iter().peekable();
-        let mut out = Vec::with_capacity(self.bodies.len() + self.doc_comments.len());
+    /// The ranges to blank, in order: the bodies and initializers, and the doc comments
+    /// outside them.
+    fn blanked_ranges(&self) -> Vec<Blank> {
+        let bodies = self.bodies.iter().map(|range| Blank { range: range.clone(), zero: false });
+        let values = self.initializers.iter().map(|range| Blank { range: range.clone(), zero: true });
+        let mut code: Vec<Blank> = bodies.chain(values).collect();
+        code.sort_by_key(|blank| blank.range.start);
+        let mut code = code.into_iter().peekable();
+        let mut out =
+            Vec::with_capacity(self.bodies.len() + self.initializers.len() + self.doc_comments.len());
         for comment in &self.doc_comments {
-            while let Some(body) = bodies.next_if(|body| body.end <= comment.start) {
-                out.push(body.clone());
+            while let Some(blank) = code.next_if(|blank| blank.range.end <= comment.start) {
+                out.push(blank);
             }
-            let inside_body = bodies.peek().is_some_and(|body| body.start <= comment.start);
-            if !inside_body {
-                out.push(comment.clone());
+            let inside_code = code.peek().is_some_and(|blank| blank.range.start <= comment.start);
+            if !inside_code {
+                out.push(Blank { range: comment.clone(), zero: false });
             }
         }
-        out.extend(bodies.cloned());
+        out.extend(code);
         out
     }
 }
@@ -271,6 +309,10 @@ fn may_start_item(word: &str, before: u8, after: u8) -> bool {
     }
 }
 
+fn is_ident_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
 /// The nearest byte before `at` that is not whitespace (0 at the start).
 fn byte_before(bytes: &[u8], at: usize) -> u8 {
     bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(0)
@@ -282,6 +324,10 @@ fn byte_after(bytes: &[u8], at: usize) -> u8 {
 }
 
 impl BodyFinder {
+    fn is_outside_bodies(&self) -> bool {
+        self.current.is_none()
+    }
+
     fn ident(&mut self, word: &str, before: u8, after: u8) {
         if let Some((_, _, defines_items)) = &mut self.current {
             *defines_items |= may_start_item(word, before, after);
@@ -333,6 +379,98 @@ impl BodyFinder {
     }
 }
 
+/// Finds the values of `const` and `static` items outside function bodies: lowering keeps
+/// only their types, and the values are often large tables. `const NAME:` or
+/// `static [mut] NAME:` starts one (not a `<const N: usize>` parameter, nor `*const T`); its
+/// type ends at the first `=` outside angle brackets, and its value at the `;` at the same
+/// depth. A bracket closing below that depth first means it was something else.
+#[derive(Default)]
+struct InitializerFinder {
+    state: Initializer,
+    found: Vec<Range<usize>>,
+}
+
+#[derive(Clone, Copy, Default)]
+enum Initializer {
+    #[default]
+    None,
+    /// After `const` or `static` (and `mut`): the name comes next.
+    Keyword,
+    /// Reading the type, at bracket `depth`, inside `angles` angle brackets.
+    Type { depth: usize, angles: usize },
+    /// Reading the value, which starts at byte `start`.
+    Value { start: usize, depth: usize },
+}
+
+impl InitializerFinder {
+    fn is_reading_value(&self) -> bool {
+        matches!(self.state, Initializer::Value { .. })
+    }
+
+    fn ident(&mut self, word: &str, before: u8, after: u8, depth: usize) {
+        self.state = match self.state {
+            // Not a parameter `<const N: usize>`, a pointer `*const T` or a lifetime `'static`.
+            Initializer::None
+                if matches!(word, "const" | "static") && !matches!(before, b'<' | b',' | b'*' | b'\'') =>
+            {
+                Initializer::Keyword
+            }
+            // The name must follow the keyword directly.
+            Initializer::Keyword if !is_ident_byte(before) => Initializer::None,
+            Initializer::Keyword if word == "mut" => Initializer::Keyword,
+            Initializer::Keyword if after == b':' => Initializer::Type { depth, angles: 0 },
+            Initializer::Keyword => Initializer::None,
+            state => state,
+        };
+    }
+
+    fn punct(&mut self, byte: u8, previous: u8, next: u8, offset: usize, depth: usize) {
+        let Initializer::Type { depth: at, angles } = self.state else { return };
+        self.state = match byte {
+            b'<' => Initializer::Type { depth: at, angles: angles + 1 },
+            // `->` in an `Fn() -> T` type closes nothing.
+            b'>' if previous != b'-' => Initializer::Type { depth: at, angles: angles.saturating_sub(1) },
+            b'=' if angles == 0 && depth == at && next != b'=' => {
+                Initializer::Value { start: offset + 1, depth }
+            }
+            _ => self.state,
+        };
+    }
+
+    fn open(&mut self, byte: u8, depth: usize) {
+        match self.state {
+            // A type has no `{` of its own: this was not an item.
+            Initializer::Keyword => self.state = Initializer::None,
+            Initializer::Type { depth: at, .. } if byte == b'{' && depth == at => {
+                self.state = Initializer::None
+            }
+            _ => {}
+        }
+    }
+
+    fn close(&mut self, depth: usize) {
+        match self.state {
+            Initializer::Keyword => self.state = Initializer::None,
+            Initializer::Type { depth: at, .. } | Initializer::Value { depth: at, .. } if depth < at => {
+                self.state = Initializer::None
+            }
+            _ => {}
+        }
+    }
+
+    fn semicolon(&mut self, offset: usize, depth: usize) {
+        match self.state {
+            Initializer::Value { start, depth: at } if depth == at => {
+                self.found.push(start..offset);
+                self.state = Initializer::None;
+            }
+            Initializer::Type { depth: at, .. } if depth == at => self.state = Initializer::None,
+            Initializer::Keyword => self.state = Initializer::None,
+            _ => {}
+        }
+    }
+}
+
 /// `///` and `//!` (not `////`), `/**` and `/*!` (not `/***` or `/**/`), as rustc reads them.
 fn is_doc_comment(comment: &[u8]) -> bool {
     match comment {
@@ -344,14 +482,30 @@ fn is_doc_comment(comment: &[u8]) -> bool {
     }
 }
 
-/// `text` with every character of `ranges` but line breaks replaced by a space, so lines and
-/// (character) columns stay where they were.
-fn blank(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+/// `text` with each of `blanks` emptied but for its line breaks (and a `0`, see [`Blank`]),
+/// so every line, and every column outside the blanks, stays where it was: after a blank's
+/// last line break come as many spaces as it had characters there. Bodies are most of a
+/// file parsed for its definitions, and syn's lexer need not read them as spaces.
+fn blank(text: &str, blanks: &[Blank]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut kept_until = 0;
-    for range in ranges {
+    for Blank { range, zero } in blanks {
         out.push_str(&text[kept_until..range.start]);
-        out.extend(text[range.clone()].chars().map(|c| if c == '\n' || c == '\r' { c } else { ' ' }));
+        let blanked = &text[range.clone()];
+        let zero = *zero && !blanked.is_empty();
+        if zero {
+            out.push('0');
+        }
+        let last_line = match blanked.rfind('\n') {
+            Some(last_break) => {
+                out.extend(blanked.bytes().filter(|b| matches!(b, b'\n' | b'\r')).map(char::from));
+                &blanked[last_break + 1..]
+            }
+            None => blanked,
+        };
+        // The `0` took a column when it is on the last line too.
+        let taken = usize::from(zero && last_line.len() == blanked.len());
+        out.extend(std::iter::repeat_n(' ', last_line.chars().count() - taken));
         kept_until = range.end;
     }
     out.push_str(&text[kept_until..]);
@@ -413,10 +567,11 @@ mod tests {
     fn doc_comments_are_blanked_in_place() {
         let text = "/// é doc\n//// not doc\n/** block\n é */ fn f() {} /*! inner */\n//! x\nconst S: &str = \"/// kept\";\n";
         let layout = Layout::scan(text, false);
-        let blanked = blank(text, &layout.doc_comments);
+        let blanked = blank(text, &layout.blanked_ranges());
         assert_eq!(
             blanked,
-            "         \n//// not doc\n         \n      fn f() {}             \n     \nconst S: &str = \"/// kept\";\n"
+            // The block comment's first line is left empty: only its last line's columns matter.
+            "         \n//// not doc\n\n      fn f() {}             \n     \nconst S: &str = \"/// kept\";\n"
         );
         assert_eq!(layout.doc_comments.len(), 4);
         assert!(parse_source(text).is_ok());
@@ -472,7 +627,34 @@ fn h() { extern "C" fn l() {} }"#;
         let text = "struct S { f: fn(u8) }\nimpl T for fn() { fn m(&self) { a() } }\n\
                     extern \"C\" { fn ext(x: u8); }\ntype F = fn() -> u8;\nfn r#type() { b() }\n\
                     static G: fn() = { fn h() {} h };\nconst C: &str = \"fn x() { y }\";";
-        assert_eq!(blanked_bodies(text), ["a()", "b()", ""]);
+        // `h` is inside a static's value, which is blanked whole.
+        assert_eq!(blanked_bodies(text), ["a()", "b()"]);
+    }
+
+    #[test]
+    fn values_of_consts_and_statics_are_blanked_to_zero() {
+        let text = r#"const A: [u8; 3] = [1, 2, 3];
+pub static mut B: Option<Box<dyn Fn() -> u8>> = None;
+static C: &'static str = "x;y";
+impl S { const D: Map<Item = u8> = m(); }
+struct P<const N: usize = 3>;
+fn f<const N: usize>() -> &'static u8 { g() }
+extern "C" { static E: u8; }
+const fn h() -> u8 { 1 }
+fn k() { const L: u8 = 1; }
+type T = u8;
+impl<T> Tr for T where T: 'static, U: Clone { fn m() {} }
+type V = u8;
+thread_local! { static W: Cell<u8> = Cell::new(0); }
+"#;
+        let layout = Layout::scan(text, true);
+        let values: Vec<&str> = layout.initializers.iter().map(|range| text[range.clone()].trim()).collect();
+        assert_eq!(values, ["[1, 2, 3]", "None", r#""x;y""#, "m()", "Cell::new(0)"]);
+        let blanked = blank(text, &layout.blanked_ranges());
+        assert!(blanked.starts_with(&format!("const A: [u8; 3] =0{};\n", " ".repeat(9))));
+        let (file, _) = parse_skeleton(text).unwrap();
+        let syn::Item::Const(a) = &file.items[0] else { panic!("not a const") };
+        assert!(matches!(&*a.expr, syn::Expr::Lit(_)));
     }
 
     #[test]
