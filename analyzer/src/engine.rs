@@ -162,7 +162,9 @@ fn run_pipeline(
         .enumerate()
         .filter_map(|(i, l)| l.hir.as_ref().map(|h| (i, h, files[i].display.as_str())))
         .collect();
-    let (mut index, ()) = rayon::join(|| CrateIndex::build(hirs.iter().copied()), || drop(selection_index));
+    // The selection's index already holds every lowered file (it does not depend on the order
+    // they came in); only `parse_all` builds one here.
+    let mut index = selection_index.unwrap_or_else(|| CrateIndex::build(hirs.iter().copied()));
     index.set_unparsed_method_names(unparsed_method_names);
     crate::offload::find_offload_wrappers(&hirs, &mut index, options.catalog);
     clock.lap("index, offload wrappers");
@@ -196,15 +198,15 @@ type ReadResult = Result<String, ParseFailure>;
 /// Reads, parses and lowers the files: all of them with `parse_all`, else the pre-scan's roots
 /// and, round by round, the files they depend on (see [`crate::selection`]). A file that is not
 /// selected keeps neither text nor tree. Also returns the (hashed) names of the methods
-/// defined in files that were not parsed, and the index the selection built (for the caller
-/// to free).
+/// defined in files that were not parsed, and the index of the lowered files, if the
+/// selection built one.
 fn load_files(
     files: &[SourceFile],
     options: &EngineOptions<'_>,
-) -> (Vec<Lowered>, HashSet<prescan::Name>, CrateIndex) {
+) -> (Vec<Lowered>, HashSet<prescan::Name>, Option<CrateIndex>) {
     if options.parse_all {
         let all = files.par_iter().map(|file| load(file, read_source(&file.path), options, false)).collect();
-        return (all, HashSet::new(), CrateIndex::default());
+        return (all, HashSet::new(), None);
     }
     let (scans, mut texts) = prescan_files(files, options.catalog);
     let modules: Vec<String> = files.iter().map(SourceFile::module_path).collect();
@@ -245,7 +247,7 @@ fn load_files(
     }
     let unparsed_method_names = lexicon.unparsed_method_names(|i| rounds.lowered[i].is_some());
     let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
-    (lowered, unparsed_method_names, rounds.index)
+    (lowered, unparsed_method_names, Some(rounds.index))
 }
 
 /// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable

@@ -35,17 +35,22 @@ pub struct FnSig {
     pub location: FnLocation,
 }
 
+/// The index does not depend on the order files are added in: it is the same as if they
+/// had been added by ascending file id. Where two files define the same path (`cfg`'d
+/// alternatives), the later file's item is kept, and lists are kept in file order. So the
+/// index the selection grows round by round is the one rules use.
 #[derive(Debug, Default)]
 pub struct CrateIndex {
-    structs: FastMap<String, Vec<(String, Ty)>>,
+    structs: FastMap<String, InFile<Vec<(String, Ty)>>>,
+    /// Each path's functions, ordered by file and position.
     functions: FastMap<String, Vec<FnSig>>,
-    methods_by_name: FastMap<String, Vec<String>>,
-    statics: FastMap<String, Ty>,
-    aliases: FastMap<String, Ty>,
+    methods_by_name: FastMap<String, MethodPaths>,
+    statics: FastMap<String, InFile<Ty>>,
+    aliases: FastMap<String, InFile<Ty>>,
     local_types: FastSet<String>,
     /// Other names of workspace items, from `use` items: `crate::store::Disk` ->
     /// `crate::store::disk::Disk`.
-    reexports: FastMap<String, String>,
+    reexports: FastMap<String, InFile<String>>,
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
     reexport_names: FastSet<String>,
@@ -57,6 +62,36 @@ pub struct CrateIndex {
     offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
     unparsed_method_names: FastSet<crate::prescan::Name>,
+}
+
+/// A value, with the file that defined it.
+#[derive(Debug)]
+struct InFile<T> {
+    file: usize,
+    value: T,
+}
+
+/// Keeps `value` for `key` unless a later file already defined it (see [`CrateIndex`]).
+fn insert_in_file_order<T>(
+    map: &mut FastMap<String, InFile<T>>,
+    key: &str,
+    file: usize,
+    value: impl FnOnce() -> T,
+) {
+    match map.get_mut(key) {
+        Some(existing) if existing.file > file => {}
+        Some(existing) => *existing = InFile { file, value: value() },
+        None => {
+            map.insert(key.to_string(), InFile { file, value: value() });
+        }
+    }
+}
+
+/// The canonical paths of the methods of one name, ordered by file and position.
+#[derive(Debug, Default)]
+struct MethodPaths {
+    order: Vec<(usize, usize)>,
+    paths: Vec<String>,
 }
 
 impl CrateIndex {
@@ -72,13 +107,13 @@ impl CrateIndex {
     /// Adds one lowered file.
     pub fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
         for def in &hir.structs {
-            self.structs.insert(def.path.clone(), def.fields.clone());
+            insert_in_file_order(&mut self.structs, &def.path, file, || def.fields.clone());
         }
         for def in &hir.statics {
-            self.statics.insert(def.path.clone(), def.ty.clone());
+            insert_in_file_order(&mut self.statics, &def.path, file, || def.ty.clone());
         }
         for (path, ty) in &hir.type_aliases {
-            self.aliases.insert(path.clone(), ty.clone());
+            insert_in_file_order(&mut self.aliases, path, file, || ty.clone());
             self.local_types.insert(path.clone());
         }
         self.local_types.extend(hir.defined_types.iter().cloned());
@@ -86,7 +121,7 @@ impl CrateIndex {
             if alias != target {
                 let name = alias.rsplit("::").next().unwrap_or(alias);
                 self.reexport_names.insert(name.to_string());
-                self.reexports.insert(alias.clone(), target.clone());
+                insert_in_file_order(&mut self.reexports, alias, file, || target.clone());
             }
         }
         for (position, function) in hir.functions.iter().enumerate() {
@@ -110,16 +145,23 @@ impl CrateIndex {
             owner: function.owner.clone(),
             location,
         };
+        let order = (sig.location.file, sig.location.function);
         if function.has_self || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. }) {
-            self.methods_by_name.entry(function.name.clone()).or_default().push(function.path.clone());
+            let methods = self.methods_by_name.entry(function.name.clone()).or_default();
+            let at = methods.order.partition_point(|earlier| *earlier < order);
+            methods.order.insert(at, order);
+            methods.paths.insert(at, function.path.clone());
         }
-        self.functions.entry(function.path.clone()).or_default().push(sig);
+        let sigs = self.functions.entry(function.path.clone()).or_default();
+        let at = sigs.partition_point(|earlier| (earlier.location.file, earlier.location.function) < order);
+        sigs.insert(at, sig);
     }
 
     /// The declared type of a struct's field.
     pub fn field_type(&self, struct_path: &str, field: &str) -> Option<&Ty> {
         self.structs
             .get(self.canonical(struct_path).as_ref())?
+            .value
             .iter()
             .find(|(name, _)| name == field)
             .map(|(_, ty)| ty)
@@ -139,7 +181,7 @@ impl CrateIndex {
         {
             return None;
         }
-        Some(self.methods_by_name.get(name).map(Vec::as_slice).unwrap_or(&[]))
+        Some(self.methods_by_name.get(name).map(|methods| methods.paths.as_slice()).unwrap_or(&[]))
     }
 
     pub fn set_unparsed_method_names(&mut self, names: HashSet<crate::prescan::Name>) {
@@ -147,12 +189,12 @@ impl CrateIndex {
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {
-        self.statics.get(self.canonical(path).as_ref())
+        self.statics.get(self.canonical(path).as_ref()).map(|s| &s.value)
     }
 
     /// Expands a crate-local type alias one level.
     pub fn alias(&self, path: &str) -> Option<&Ty> {
-        self.aliases.get(self.canonical(path).as_ref())
+        self.aliases.get(self.canonical(path).as_ref()).map(|a| &a.value)
     }
 
     /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
@@ -219,7 +261,7 @@ impl CrateIndex {
             let name_start = last_separator(prefix).map_or(0, |at| at + 2);
             if self.reexport_names.contains(&prefix[name_start..]) {
                 if let Some(target) = self.reexports.get(prefix) {
-                    return Some(format!("{target}{}", &path[end..]));
+                    return Some(format!("{}{}", target.value, &path[end..]));
                 }
             }
             end = name_start.checked_sub(2)?;
@@ -230,4 +272,60 @@ impl CrateIndex {
 /// Where the last `::` of a path starts (a byte search: this runs for every path lookup).
 fn last_separator(path: &str) -> Option<usize> {
     path.as_bytes().windows(2).rposition(|pair| pair == b"::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::source::{CrateId, Edition, SourceFile};
+
+    /// Two files for one module (`#[cfg(unix)]` and `#[cfg(windows)]` alternatives).
+    fn alternatives() -> Vec<FileHir> {
+        let texts = [
+            "pub struct Conn { fd: u32 } pub static LIMIT: std::sync::Mutex<u8> = x(); pub fn open() -> u8 { 0 }\n\
+             impl Conn { pub fn read(&self) {} }",
+            "pub struct Conn { handle: u64 } pub static LIMIT: std::sync::RwLock<u8> = x(); pub async fn open() {}\n\
+             impl Conn { pub fn read(&self) {} }",
+        ];
+        let source = SourceFile {
+            path: "sys.rs".into(),
+            display: "sys.rs".into(),
+            edition: Edition::E2021,
+            krate: CrateId { name: "app".into(), root: ".".into() },
+            module: vec!["sys".into()],
+            is_test_target: false,
+            tokio_time: false,
+        };
+        let catalog = Catalog::builtin();
+        let lower =
+            |text: &str| crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &catalog, false);
+        texts.iter().map(|text| lower(text)).collect()
+    }
+
+    #[test]
+    fn the_index_does_not_depend_on_the_order_files_are_added_in() {
+        let hirs = alternatives();
+        let ascending = CrateIndex::build([(0, &hirs[0], "a.rs"), (1, &hirs[1], "b.rs")]);
+        let mut descending = CrateIndex::default();
+        descending.add_file(1, &hirs[1], "b.rs");
+        descending.add_file(0, &hirs[0], "a.rs");
+        for index in [&ascending, &descending] {
+            // The later file's struct and static; every function, in file order.
+            assert!(index.field_type("app::sys::Conn", "handle").is_some());
+            assert!(index.field_type("app::sys::Conn", "fd").is_none());
+            assert_eq!(
+                index.static_type("app::sys::LIMIT").and_then(Ty::path_str),
+                Some("std::sync::RwLock")
+            );
+            let open = index.function("app::sys::open").unwrap();
+            assert_eq!((open.location.file, open.is_async), (0, false));
+            let readers = index.functions.get("app::sys::Conn::read").unwrap();
+            assert_eq!(readers.iter().map(|sig| sig.location.file).collect::<Vec<_>>(), [0, 1]);
+            assert_eq!(
+                index.methods_named("read").unwrap(),
+                ["app::sys::Conn::read", "app::sys::Conn::read"]
+            );
+        }
+    }
 }
