@@ -9,7 +9,7 @@
 //! **Architecture invariant:** the engine never prints or exits; output order depends only
 //! on the input (file, line, column, rule), never on thread scheduling.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::callgraph::BlockingSummary;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Diagnostic, Finding, Level, Severity};
-use crate::fast_hash::FastMap;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::{lower_file, lower_skeleton, DeferredBody, LateBody, PendingBodies};
@@ -217,7 +217,7 @@ fn load_files(
         lowered: files.iter().map(|_| None).collect(),
         roles: roles.collect(),
         index: CrateIndex::default(),
-        seen: BTreeSet::new(),
+        seen: FastSet::default(),
         keys: HashSet::new(),
         new_keys: HashSet::new(),
         reexports_followed: 0,
@@ -284,7 +284,7 @@ struct Rounds {
     roles: Vec<Role>,
     /// Everything parsed so far, for resolving the demands.
     index: CrateIndex,
-    seen: BTreeSet<Demand>,
+    seen: FastSet<Demand>,
     /// The functions demanded so far, and those first demanded in the last round.
     keys: HashSet<FnKey>,
     new_keys: HashSet<FnKey>,
@@ -369,16 +369,22 @@ impl Rounds {
             self.reexports_followed = self.index.reexport_count();
             let index = &self.index;
             // Each unknown item is followed once: what it leads to is a demand of its own.
-            let steps: Vec<Option<Demand>> =
-                self.unknown_items.par_iter().map(|d| d.follow_reexport(index)).collect();
+            let steps: Vec<(Option<Demand>, bool)> = self
+                .unknown_items
+                .par_iter()
+                .map(|d| match d.follow_reexport(index) {
+                    Some(next) => (Some(next), false),
+                    None => (None, d.is_known(index)),
+                })
+                .collect();
             let mut still_unknown = Vec::new();
             for (demand, step) in std::mem::take(&mut self.unknown_items).into_iter().zip(steps) {
                 match step {
-                    Some(next) => {
+                    (Some(next), _) => {
                         demanded.insert(next);
                     }
-                    None if !demand.is_known(index) => still_unknown.push(demand),
-                    None => {}
+                    (None, false) => still_unknown.push(demand),
+                    (None, true) => {}
                 }
             }
             self.unknown_items = still_unknown;
@@ -386,7 +392,8 @@ impl Rounds {
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         let index = &self.index;
-        self.unknown_items.extend(fresh_demands.iter().filter(|d| !d.is_known(index)).cloned());
+        let unknown = fresh_demands.par_iter().filter(|d| !d.is_known(index)).cloned().collect::<Vec<_>>();
+        self.unknown_items.extend(unknown);
         self.new_keys =
             fresh_demands.iter().filter_map(Demand::key).filter(|k| !self.keys.contains(k)).collect();
         self.keys.extend(self.new_keys.iter().cloned());
