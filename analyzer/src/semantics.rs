@@ -6,9 +6,10 @@
 //! expression whose type is not derivable is `Ty::Unknown`, and rules treat unknown
 //! receivers as "not matched" unless the catalog says a method name alone identifies the API.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use crate::catalog::{BlockingApi, Catalog};
+use crate::fast_hash::FastMap;
 use crate::hir::*;
 use crate::index::CrateIndex;
 use crate::resolve::PathKnowledge;
@@ -64,6 +65,11 @@ pub struct Semantics<'a> {
     pub index: &'a CrateIndex,
     pub file: &'a FileHir,
     depth: Cell<u32>,
+    /// Set when a type was cut short at [`MAX_TYPE_DEPTH`]: such a type is not remembered.
+    truncated: Cell<bool>,
+    /// The types of locals derived so far, by body (its address) and local: rules ask for
+    /// the same locals again and again, and each derivation walks its initializer.
+    local_types: RefCell<FastMap<(usize, LocalId), Ty>>,
 }
 
 /// What a call expression reaches.
@@ -79,7 +85,14 @@ pub enum CallTarget {
 
 impl<'a> Semantics<'a> {
     pub fn new(catalog: &'a Catalog, index: &'a CrateIndex, file: &'a FileHir) -> Self {
-        Semantics { catalog, index, file, depth: Cell::new(0) }
+        Semantics {
+            catalog,
+            index,
+            file,
+            depth: Cell::new(0),
+            truncated: Cell::new(false),
+            local_types: RefCell::default(),
+        }
     }
 
     pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
@@ -254,6 +267,7 @@ impl<'a> Semantics<'a> {
     pub fn ty_of(&self, body: &Body, expr: ExprId) -> Ty {
         let depth = self.depth.get();
         if depth >= MAX_TYPE_DEPTH {
+            self.truncated.set(true);
             return Ty::Unknown;
         }
         self.depth.set(depth + 1);
@@ -289,6 +303,20 @@ impl<'a> Semantics<'a> {
     }
 
     pub fn local_ty(&self, body: &Body, local: LocalId) -> Ty {
+        let key = (body as *const Body as usize, local);
+        if let Some(ty) = self.local_types.borrow().get(&key) {
+            return ty.clone();
+        }
+        let truncated_before = self.truncated.replace(false);
+        let ty = self.derive_local_ty(body, local);
+        if !self.truncated.get() {
+            self.local_types.borrow_mut().insert(key, ty.clone());
+        }
+        self.truncated.set(truncated_before || self.truncated.get());
+        ty
+    }
+
+    fn derive_local_ty(&self, body: &Body, local: LocalId) -> Ty {
         let info = body.local(local);
         if let Some(ty) = &info.declared_ty {
             if !ty.is_unknown() {
