@@ -106,40 +106,48 @@ fn is_poll_method(function: &Function) -> bool {
 pub fn walk_function(sem: &Semantics, function: &Function, visit: &mut dyn FnMut(&Body, ExprId, &Context)) {
     let Some(body) = &function.body else { return };
     let Some(root) = body.root else { return };
-    walk(sem, body, root, &function_context(function), visit);
+    // Several rules walk each function: the order and contexts are worked out once per file.
+    let walk = sem.remembered_walk(body, || WalkOrder::of(sem, body, root, &function_context(function)));
+    for &(expr, context) in &walk.order {
+        visit(body, expr, &walk.contexts[context]);
+    }
 }
 
-/// Walks `expr` and everything below it, starting in context `cx`.
-pub fn walk(
-    sem: &Semantics,
-    body: &Body,
-    expr: ExprId,
-    cx: &Context,
-    visit: &mut dyn FnMut(&Body, ExprId, &Context),
-) {
-    // Most expressions share their parent's context: each distinct context is stored once,
-    // and the explicit stack (bodies can nest deeply) holds its index.
-    let mut contexts: Vec<Context> = vec![cx.clone()];
-    let mut stack: Vec<(ExprId, usize)> = vec![(expr, 0)];
-    let mut children: Vec<ExprId> = Vec::new();
-    while let Some((id, context)) = stack.pop() {
-        visit(body, id, &contexts[context]);
-        children.clear();
-        for_each_child(body.kind(id), |child| children.push(child));
-        // Offloading only changes the context of closure arguments; most calls have none.
-        let has_closure = children.iter().any(|c| matches!(body.kind(*c), ExprKind::Closure { .. }));
-        let offloads = has_closure && sem.is_offload_call(body, id);
-        for &child in children.iter().rev() {
-            let offloaded = offloads || offloaded_later(sem, body, child);
-            let child_context = match child_context(body, id, child, &contexts[context], offloaded) {
-                Some(changed) => {
-                    contexts.push(changed);
-                    contexts.len() - 1
-                }
-                None => context,
-            };
-            stack.push((child, child_context));
+/// A body's expressions in walk order, each with its context (an index into `contexts`).
+#[derive(Debug, Default)]
+pub struct WalkOrder {
+    contexts: Vec<Context>,
+    order: Vec<(ExprId, usize)>,
+}
+
+impl WalkOrder {
+    /// Walks `expr` and everything below it, starting in context `cx`.
+    fn of(sem: &Semantics, body: &Body, expr: ExprId, cx: &Context) -> WalkOrder {
+        // Most expressions share their parent's context: each distinct context is stored
+        // once, and the explicit stack (bodies can nest deeply) holds its index.
+        let mut walk = WalkOrder { contexts: vec![cx.clone()], order: Vec::with_capacity(body.exprs.len()) };
+        let mut stack: Vec<(ExprId, usize)> = vec![(expr, 0)];
+        let mut children: Vec<ExprId> = Vec::new();
+        while let Some((id, context)) = stack.pop() {
+            walk.order.push((id, context));
+            children.clear();
+            for_each_child(body.kind(id), |child| children.push(child));
+            // Offloading only changes the context of closure arguments; most calls have none.
+            let has_closure = children.iter().any(|c| matches!(body.kind(*c), ExprKind::Closure { .. }));
+            let offloads = has_closure && sem.is_offload_call(body, id);
+            for &child in children.iter().rev() {
+                let offloaded = offloads || offloaded_later(sem, body, child);
+                let child_context = match child_context(body, id, child, &walk.contexts[context], offloaded) {
+                    Some(changed) => {
+                        walk.contexts.push(changed);
+                        walk.contexts.len() - 1
+                    }
+                    None => context,
+                };
+                stack.push((child, child_context));
+            }
         }
+        walk
     }
 }
 

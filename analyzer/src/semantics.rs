@@ -7,8 +7,10 @@
 //! receivers as "not matched" unless the catalog says a method name alone identifies the API.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use crate::catalog::{BlockingApi, Catalog};
+use crate::context::WalkOrder;
 use crate::fast_hash::FastMap;
 use crate::hir::*;
 use crate::index::CrateIndex;
@@ -70,6 +72,8 @@ pub struct Semantics<'a> {
     /// The types of locals derived so far, by body (its address) and local: rules ask for
     /// the same locals again and again, and each derivation walks its initializer.
     local_types: RefCell<FastMap<(usize, LocalId), Ty>>,
+    /// Each function body's walk (see [`crate::context::walk_function`]), by body address.
+    walks: RefCell<FastMap<usize, Rc<WalkOrder>>>,
 }
 
 /// What a call expression reaches.
@@ -92,6 +96,7 @@ impl<'a> Semantics<'a> {
             depth: Cell::new(0),
             truncated: Cell::new(false),
             local_types: RefCell::default(),
+            walks: RefCell::default(),
         }
     }
 
@@ -300,6 +305,17 @@ impl<'a> Semantics<'a> {
             ExprKind::Async { .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
             _ => Ty::Unknown,
         }
+    }
+
+    /// The walk of `body`, worked out by `walk` the first time it is asked for.
+    pub(crate) fn remembered_walk(&self, body: &Body, walk: impl FnOnce() -> WalkOrder) -> Rc<WalkOrder> {
+        let key = body as *const Body as usize;
+        if let Some(known) = self.walks.borrow().get(&key) {
+            return Rc::clone(known);
+        }
+        let walked = Rc::new(walk());
+        self.walks.borrow_mut().insert(key, Rc::clone(&walked));
+        walked
     }
 
     pub fn local_ty(&self, body: &Body, local: LocalId) -> Ty {
