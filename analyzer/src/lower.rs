@@ -1137,31 +1137,58 @@ fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
     if tokens.is_empty() {
         return RawMacroBody::Exprs(Vec::new());
     }
-    let comma_separated = |input: ParseStream| Punctuated::<syn::Expr, Token![,]>::parse_terminated(input);
-    if let Ok(exprs) = comma_separated.parse2(tokens.clone()) {
-        return RawMacroBody::Exprs(exprs.into_iter().collect());
-    }
-    let repeat = |input: ParseStream| -> syn::Result<Vec<syn::Expr>> {
-        let value: syn::Expr = input.parse()?;
-        input.parse::<Token![;]>()?;
-        let count: syn::Expr = input.parse()?;
-        Ok(vec![value, count])
-    };
-    if let Ok(exprs) = repeat.parse2(tokens.clone()) {
-        return RawMacroBody::Exprs(exprs);
-    }
-    if let Ok(stmts) = syn::Block::parse_within.parse2(tokens.clone()) {
-        return RawMacroBody::Stmts(stmts);
-    }
-    let leading = |input: ParseStream| -> syn::Result<Vec<syn::Expr>> {
-        let first: syn::Expr = input.parse()?;
-        input.parse::<Token![,]>()?;
+    // One token buffer for every reading tried (each on a fork of the input).
+    let readings = |input: ParseStream| -> syn::Result<RawMacroBody> {
+        let attempts: [fn(ParseStream) -> syn::Result<RawMacroBody>; 4] =
+            [comma_separated_exprs, repeat_expr, statements, leading_expr];
+        for attempt in attempts {
+            if let Ok(body) = attempt(&input.fork()) {
+                // Every reading takes the whole input: what the fork read is skipped here.
+                input.parse::<TokenStream>()?;
+                return Ok(body);
+            }
+        }
         input.parse::<TokenStream>()?;
-        Ok(vec![first])
+        Ok(RawMacroBody::Opaque)
     };
-    match leading.parse2(tokens) {
-        Ok(exprs) => RawMacroBody::Exprs(exprs),
-        Err(_) => RawMacroBody::Opaque,
+    readings.parse2(tokens).unwrap_or(RawMacroBody::Opaque)
+}
+
+/// `a, b, c`: `println!`, `vec![..]`, `assert_eq!` ...
+fn comma_separated_exprs(input: ParseStream) -> syn::Result<RawMacroBody> {
+    let exprs = Punctuated::<syn::Expr, Token![,]>::parse_terminated(input)?;
+    Ok(RawMacroBody::Exprs(exprs.into_iter().collect()))
+}
+
+/// `value; count`: `vec![0; n]`.
+fn repeat_expr(input: ParseStream) -> syn::Result<RawMacroBody> {
+    let value: syn::Expr = input.parse()?;
+    input.parse::<Token![;]>()?;
+    let count: syn::Expr = input.parse()?;
+    end_of_input(input)?;
+    Ok(RawMacroBody::Exprs(vec![value, count]))
+}
+
+/// Statements: `tokio::pin! { let x = ..; }`.
+fn statements(input: ParseStream) -> syn::Result<RawMacroBody> {
+    let stmts = syn::Block::parse_within(input)?;
+    end_of_input(input)?;
+    Ok(RawMacroBody::Stmts(stmts))
+}
+
+/// An expression followed by a comma and anything: `tracing::info!(value, %field)`.
+fn leading_expr(input: ParseStream) -> syn::Result<RawMacroBody> {
+    let first: syn::Expr = input.parse()?;
+    input.parse::<Token![,]>()?;
+    input.parse::<TokenStream>()?;
+    Ok(RawMacroBody::Exprs(vec![first]))
+}
+
+fn end_of_input(input: ParseStream) -> syn::Result<()> {
+    if input.is_empty() {
+        Ok(())
+    } else {
+        Err(input.error("unexpected tokens"))
     }
 }
 
