@@ -6,7 +6,8 @@
 //! - async-lint with `--parse-all`, whose findings the default run must match;
 //!
 //! each phase in its own process, so peak RSS is per phase, three times, keeping the fastest
-//! (all times are recorded). Prints a table and writes `bench/results/latest.json`.
+//! (all times are recorded). The baseline and the two async-lint runs take turns, so that a
+//! slow spell of the machine weighs on all three. Prints a table and writes `bench/results/latest.json`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -150,14 +151,26 @@ fn lint(root: &Path, threads: usize, parse_all: bool) -> Value {
             "peak_rss_mib": peak_rss_mib() })
 }
 
-/// Runs a phase `REPEATS` times in fresh processes and keeps the fastest run: on a shared
-/// machine a slow run measures the neighbours, not the program.
-fn phase(name: &str, threads: usize, root: &Path) -> Value {
-    let runs: Vec<Value> = (0..REPEATS).map(|_| phase_once(name, threads, root)).collect();
+/// Runs each phase `REPEATS` times in fresh processes and keeps each one's fastest run: on a
+/// shared machine a slow run measures the neighbours, not the program. The phases take turns
+/// (one run of each per round), so a spell of slowness falls on all of them alike and the
+/// ratios between them stay fair.
+fn interleaved_phases(phases: &[(&str, usize)], root: &Path) -> Vec<Value> {
+    let mut runs: Vec<Vec<Value>> = vec![Vec::new(); phases.len()];
+    for _ in 0..REPEATS {
+        for (runs, (name, threads)) in runs.iter_mut().zip(phases) {
+            runs.push(phase_once(name, *threads, root));
+        }
+    }
     let seconds = |v: &Value| v["seconds"].as_f64().unwrap_or(f64::INFINITY);
-    let mut best = runs.iter().min_by(|a, b| seconds(a).total_cmp(&seconds(b))).cloned().expect("runs");
-    best["all_seconds"] = json!(runs.iter().map(seconds).collect::<Vec<_>>());
-    best
+    runs.into_iter()
+        .map(|runs| {
+            let mut best =
+                runs.iter().min_by(|a, b| seconds(a).total_cmp(&seconds(b))).cloned().expect("runs");
+            best["all_seconds"] = json!(runs.iter().map(seconds).collect::<Vec<_>>());
+            best
+        })
+        .collect()
 }
 
 const REPEATS: usize = 3;
@@ -189,10 +202,9 @@ fn run_benchmark(skip_fetch: bool) {
     let root = fetch_corpus(skip_fetch);
     let crates = std::fs::read_dir(&root).map(|d| d.count()).unwrap_or(0);
     eprintln!("corpus: {} ({crates} crates)", root.display());
-    let parse = phase("parse", 2, &root);
-    let lint2 = phase("lint", 2, &root);
-    let lint1 = phase("lint", 1, &root);
-    let all = phase("parse-all", 2, &root);
+    let mut bests = interleaved_phases(&[("parse", 2), ("lint", 2), ("lint", 1)], &root).into_iter();
+    let (parse, lint2, lint1) = (bests.next().unwrap(), bests.next().unwrap(), bests.next().unwrap());
+    let all = interleaved_phases(&[("parse-all", 2)], &root).remove(0);
     let mb = parse["bytes"].as_f64().unwrap_or(0.0) / 1e6;
     let seconds = |v: &Value| v["seconds"].as_f64().unwrap_or(f64::NAN);
     let (parse_s, lint_s, lint1_s, all_s) =
