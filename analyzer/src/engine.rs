@@ -467,6 +467,7 @@ impl Lowered {
     fn is_for_definitions(&self) -> bool {
         self.pending.is_some()
     }
+
     /// Parses and lowers one deferred body of this file.
     fn lower_late(&self, body: &DeferredBody, catalog: &Catalog) -> Result<LateBody, ParseFailure> {
         let (Some(hir), Some(pending)) = (&self.hir, &self.pending) else {

@@ -34,8 +34,14 @@ pub(crate) fn skip_string(bytes: &[u8], mut i: usize) -> usize {
     bytes.len()
 }
 
+/// Whether `byte` can be part of an identifier (`[A-Za-z0-9_]`; non-ASCII identifiers are
+/// not told apart from other text by these passes).
+pub(crate) const fn is_ident_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
 pub(crate) fn starts_raw_string(bytes: &[u8], i: usize) -> bool {
-    let preceded_by_ident = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+    let preceded_by_ident = i > 0 && is_ident_byte(bytes[i - 1]);
     if preceded_by_ident {
         return false;
     }

@@ -1171,9 +1171,7 @@ fn repeat_expr(input: ParseStream) -> syn::Result<RawMacroBody> {
 
 /// Statements: `tokio::pin! { let x = ..; }`.
 fn statements(input: ParseStream) -> syn::Result<RawMacroBody> {
-    let stmts = syn::Block::parse_within(input)?;
-    end_of_input(input)?;
-    Ok(RawMacroBody::Stmts(stmts))
+    Ok(RawMacroBody::Stmts(syn::Block::parse_within(input)?))
 }
 
 /// An expression followed by a comma and anything: `tracing::info!(value, %field)`.

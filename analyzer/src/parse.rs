@@ -172,7 +172,8 @@ impl Layout {
                     }
                     depth += 1;
                     if depth > MAX_NESTING {
-                        layout.excessive_nesting = Some((position_of(text, i), depth));
+                        let at = positions_of(text, std::iter::once(i)).remove(0);
+                        layout.excessive_nesting = Some((at, depth));
                         return layout;
                     }
                     i + 1
@@ -200,10 +201,7 @@ impl Layout {
                     i + 1
                 }
                 c if find_bodies && (c.is_ascii_alphabetic() || c == b'_') => {
-                    let end = i + bytes[i..]
-                        .iter()
-                        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-                        .count();
+                    let end = i + bytes[i..].iter().take_while(|b| lex::is_ident_byte(**b)).count();
                     // `r#fn` is a name, not a keyword.
                     let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
                     let word = if raw { &text[i - 2..end] } else { &text[i..end] };
@@ -309,10 +307,6 @@ fn may_start_item(word: &str, before: u8, after: u8) -> bool {
     }
 }
 
-fn is_ident_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
-}
-
 /// The nearest byte before `at` that is not whitespace (0 at the start).
 fn byte_before(bytes: &[u8], at: usize) -> u8 {
     bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(0)
@@ -416,7 +410,7 @@ impl InitializerFinder {
                 Initializer::Keyword
             }
             // The name must follow the keyword directly.
-            Initializer::Keyword if !is_ident_byte(before) => Initializer::None,
+            Initializer::Keyword if !lex::is_ident_byte(before) => Initializer::None,
             Initializer::Keyword if word == "mut" => Initializer::Keyword,
             Initializer::Keyword if after == b':' => Initializer::Type { depth, angles: 0 },
             Initializer::Keyword => Initializer::None,
@@ -498,7 +492,8 @@ fn blank(text: &str, blanks: &[Blank]) -> String {
         }
         let last_line = match blanked.rfind('\n') {
             Some(last_break) => {
-                out.extend(blanked.bytes().filter(|b| matches!(b, b'\n' | b'\r')).map(char::from));
+                let line_breaks = blanked[..=last_break].bytes().filter(|b| matches!(b, b'\n' | b'\r'));
+                out.extend(line_breaks.map(char::from));
                 &blanked[last_break + 1..]
             }
             None => blanked,
@@ -529,14 +524,6 @@ fn positions_of(text: &str, offsets: impl Iterator<Item = usize>) -> Vec<Pos> {
         out.push(Pos { line, column });
     }
     out
-}
-
-/// The line and character column of a byte offset.
-fn position_of(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u32 + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32;
-    Pos { line, column }
 }
 
 #[cfg(test)]

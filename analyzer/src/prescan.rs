@@ -11,7 +11,7 @@
 
 use crate::context::POLLED_TRAITS;
 use crate::lex::{
-    skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
+    is_ident_byte, skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
 };
 use crate::parse::MAX_NESTING;
 
@@ -87,8 +87,7 @@ const IDENT_BYTES: [bool; 256] = {
     let mut table = [false; 256];
     let mut byte = 0;
     while byte < 256 {
-        let b = byte as u8;
-        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        table[byte] = is_ident_byte(byte as u8);
         byte += 1;
     }
     table

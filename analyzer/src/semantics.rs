@@ -69,11 +69,17 @@ pub struct Semantics<'a> {
     depth: Cell<u32>,
     /// Set when a type was cut short at [`MAX_TYPE_DEPTH`]: such a type is not remembered.
     truncated: Cell<bool>,
-    /// The types of locals derived so far, by body (its address) and local: rules ask for
+    /// The types of locals derived so far, by body (see [`body_key`]) and local: rules ask for
     /// the same locals again and again, and each derivation walks its initializer.
     local_types: RefCell<FastMap<(usize, LocalId), Ty>>,
-    /// Each function body's walk (see [`crate::context::walk_function`]), by body address.
+    /// Each function body's walk (see [`crate::context::walk_function`]), by body.
     walks: RefCell<FastMap<usize, Rc<WalkOrder>>>,
+}
+
+/// A body, as the memos of a [`Semantics`] know it: by address. Bodies are not created or
+/// moved while a file is checked.
+fn body_key(body: &Body) -> usize {
+    body as *const Body as usize
 }
 
 /// What a call expression reaches.
@@ -309,7 +315,7 @@ impl<'a> Semantics<'a> {
 
     /// The walk of `body`, worked out by `walk` the first time it is asked for.
     pub(crate) fn remembered_walk(&self, body: &Body, walk: impl FnOnce() -> WalkOrder) -> Rc<WalkOrder> {
-        let key = body as *const Body as usize;
+        let key = body_key(body);
         if let Some(known) = self.walks.borrow().get(&key) {
             return Rc::clone(known);
         }
@@ -319,7 +325,7 @@ impl<'a> Semantics<'a> {
     }
 
     pub fn local_ty(&self, body: &Body, local: LocalId) -> Ty {
-        let key = (body as *const Body as usize, local);
+        let key = (body_key(body), local);
         if let Some(ty) = self.local_types.borrow().get(&key) {
             return ty.clone();
         }
