@@ -157,6 +157,10 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     let mut closers: Vec<u8> = Vec::new();
     let mut balanced = true;
     let mut too_deep = false;
+    // Most identifiers repeat (`self`, `fn`, a local): a direct-mapped cache of recent hashes
+    // keeps most repetitions out of the list to sort. Slot `k` holds hashes whose low byte is
+    // `k`, so its starting value (low byte `!k`) matches none.
+    let mut recent: [u64; 256] = std::array::from_fn(|k| !(k as u64));
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -168,7 +172,11 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
                 continue;
             }
             b' ' | b'\n' | b'\t' | b'\r' => {
+                // Indentation comes in runs.
                 i += 1;
+                while bytes.get(i) == Some(&b' ') {
+                    i += 1;
+                }
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -208,7 +216,11 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
                     // Parsed whatever else it says: nothing more to learn here.
                     return Scan { root: true, ..Scan::default() };
                 }
-                out.idents.push(hash);
+                let slot = &mut recent[(hash as usize) & 0xff];
+                if *slot != hash {
+                    *slot = hash;
+                    out.idents.push(hash);
+                }
                 record_ident(&mut out, &mut cursor, (ident, hash), next_non_space(bytes, i));
                 continue;
             }
