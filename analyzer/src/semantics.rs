@@ -290,9 +290,12 @@ impl<'a> Semantics<'a> {
     fn derive(&self, body: &Body, expr: ExprId) -> Ty {
         match body.kind(expr) {
             ExprKind::Local(local) => self.local_ty(body, *local),
-            ExprKind::Path(Resolved::Item(path)) => {
-                self.index.static_type(path).cloned().unwrap_or(Ty::Unknown)
-            }
+            ExprKind::Path(Resolved::Item(path)) => match self.index.static_type(path) {
+                Some(ty) => ty.clone(),
+                // A type's name as a value is a unit struct: `let loader = FileLoader;`.
+                None if self.index.is_local_type(path) => Ty::simple(path.clone()),
+                None => Ty::Unknown,
+            },
             ExprKind::Call { callee, args } => self.call_ty(body, *callee, args),
             ExprKind::MethodCall { receiver, method, args, .. } => {
                 self.method_ty(body, *receiver, method, args)
@@ -429,6 +432,10 @@ impl<'a> Semantics<'a> {
         if let Some(sig) = self.index.function(path) {
             let returns = sig.returns.clone().unwrap_or(Ty::Tuple(Vec::new()));
             return if sig.is_async { future_of(returns) } else { returns };
+        }
+        // A tuple struct's constructor: `Wrapper(inner)`.
+        if self.index.is_local_type(path) {
+            return Ty::simple(path.clone());
         }
         // `Type::new(..)` and friends return the type by convention.
         if let Some((ty_path, ctor)) = path.rsplit_once("::") {
