@@ -159,7 +159,14 @@ impl<'a> Semantics<'a> {
             return None;
         }
         if let Some(api) = self.catalog.blocking_method_by_name(method) {
-            if chain.iter().all(|t| t.is_opaque() || t.path_str().is_some_and(|p| p.starts_with("tokio::"))) {
+            // References and smart pointers (`&`, `Arc`, `Box`) only lead to the receiver.
+            let is_pointer = |t: &&Ty| match t {
+                Ty::Ref(_) => true,
+                Ty::Path { path, args } => !args.is_empty() && self.catalog.derefs_to_first_arg(path),
+                _ => false,
+            };
+            let mut pointees = chain.iter().filter(|t| !is_pointer(t));
+            if pointees.all(|t| t.is_opaque() || t.path_str().is_some_and(|p| p.starts_with("tokio::"))) {
                 return Some(api);
             }
         }
