@@ -1,9 +1,12 @@
 //! `nested_runtime`: an executor's `block_on` inside an async context.
 
+use std::collections::HashMap;
+
 use async_lint_analyzer::context::{walk_function, AsyncOrigin};
-use async_lint_analyzer::hir::{ExprKind, Function};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Resolved};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
+use async_lint_analyzer::ty::Ty;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::call_span;
@@ -13,7 +16,7 @@ pub struct NestedRuntime;
 static META: RuleMeta = RuleMeta {
     id: "nested_runtime",
     default_level: Level::Deny,
-    summary: "`block_on` inside async code panics in a tokio runtime or deadlocks the executor.",
+    summary: "`block_on` inside async code, or a tokio `Runtime` dropped there, panics in a tokio runtime or deadlocks the executor.",
     equivalent_lints: &[],
     docs: RuleDocs {
         what_it_does: "\
@@ -24,12 +27,20 @@ tokio's `Runtime::block_on`, `Handle::block_on` and `LocalSet::block_on`,
 `async_io::block_on`. A `block_on` method called on a value whose type is unknown is reported
 too: no async API uses that name. `block_on` in sync code (a `main` that starts the runtime, a
 closure handed to `spawn_blocking`, `block_in_place` or `std::thread::spawn`) is fine and
-never reported.",
+never reported.
+
+Also reports a tokio `Runtime` that async code drops: with `drop(rt)` or
+`rt.shutdown_timeout(..)`, or at the end of the scope of a `let` binding that is only ever
+borrowed (`let rt = Runtime::new()?; rt.spawn(..);`). A runtime that is moved elsewhere
+(returned, passed on, captured by a closure) or shut down with `shutdown_background()` is not
+reported, nor one whose `block_on` is already reported.",
         why_is_this_bad: "\
 Inside a tokio runtime, `Runtime::block_on` and `Handle::block_on` panic with \"Cannot start a
 runtime from within a runtime\". The other executors block the worker thread until the inner
 future completes; when that future needs the outer runtime (a tokio timer, socket or channel
-driven by it) it never completes, and the program deadlocks.",
+driven by it) it never completes, and the program deadlocks. Dropping a tokio `Runtime` waits
+for its blocking threads, which inside a runtime panics with \"Cannot drop a runtime in a
+context where blocking is not allowed\".",
         example: "\
 async fn refresh(cache: &Cache) {
     let fresh = futures::executor::block_on(fetch());
@@ -61,6 +72,7 @@ impl Rule for NestedRuntime {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
             out.extend(find_nested_block_on(cx.sem, function).iter().map(report));
+            out.extend(find_runtime_drops(cx.sem, function).iter().map(report_drop));
         }
     }
 }
@@ -79,6 +91,105 @@ fn find_nested_block_on(sem: &Semantics<'_>, function: &Function) -> Vec<NestedB
         }
     });
     found
+}
+
+/// A tokio `Runtime` dropped in an async context.
+struct RuntimeDrop {
+    span: Span,
+    /// At the end of the binding's scope, rather than by an explicit call.
+    at_scope_end: bool,
+    origin: AsyncOrigin,
+}
+
+const RUNTIME: &str = "tokio::runtime::Runtime";
+
+/// A `Runtime`, or a `Result`/`Option` holding one (`let rt = Runtime::new();`).
+fn holds_runtime(ty: &Ty) -> bool {
+    ty.path_str() == Some(RUNTIME) || ty.unwrapped().path_str() == Some(RUNTIME)
+}
+
+fn find_runtime_drops(sem: &Semantics<'_>, function: &Function) -> Vec<RuntimeDrop> {
+    let mut found = Vec::new();
+    let mut async_exprs: HashMap<ExprId, AsyncOrigin> = HashMap::new();
+    walk_function(sem, function, &mut |body, expr, cx| {
+        let Some(origin) = &cx.async_origin else {
+            return;
+        };
+        async_exprs.insert(expr, origin.clone());
+        let dropped = match body.kind(expr) {
+            ExprKind::Call { callee, args } if args.len() == 1 && is_mem_drop(body, *callee) => Some(args[0]),
+            ExprKind::MethodCall { receiver, method, .. } if method == "shutdown_timeout" => Some(*receiver),
+            _ => None,
+        };
+        if dropped.is_some_and(|value| holds_runtime(&sem.ty_of(body, value))) {
+            found.push(RuntimeDrop {
+                span: call_span(body, expr),
+                at_scope_end: false,
+                origin: origin.clone(),
+            });
+        }
+    });
+    let Some(body) = &function.body else { return found };
+    for (index, local) in body.locals.iter().enumerate() {
+        let local_id = LocalId(index as u32);
+        let LocalOrigin::Let { init: Some(init), path } = &local.origin else { continue };
+        let Some(origin) = async_exprs.get(init).filter(|_| path.is_empty()) else { continue };
+        if holds_runtime(&sem.local_ty(body, local_id)) && is_only_borrowed(body, local_id) {
+            found.push(RuntimeDrop { span: local.span, at_scope_end: true, origin: origin.clone() });
+        }
+    }
+    found
+}
+
+fn is_mem_drop(body: &Body, callee: ExprId) -> bool {
+    matches!(body.kind(callee), ExprKind::Path(Resolved::Item(path)) if path == "std::mem::drop")
+}
+
+/// Whether every use of `local` is the receiver of a method that borrows it, outside any
+/// closure or async block: then it is dropped where its scope ends. A `block_on` on it is
+/// reported as such, and `shutdown_background` takes it without waiting.
+fn is_only_borrowed(body: &Body, local: LocalId) -> bool {
+    let uses = (0..body.exprs.len() as u32)
+        .map(ExprId)
+        .filter(|&e| matches!(body.kind(e), ExprKind::Local(l) if *l == local));
+    uses.into_iter().all(|use_site| {
+        let borrowed = match body.parent(use_site).map(|p| body.kind(p)) {
+            Some(ExprKind::MethodCall { receiver, method, .. }) => {
+                *receiver == use_site
+                    && !matches!(method.as_str(), "block_on" | "shutdown_background" | "shutdown_timeout")
+            }
+            _ => false,
+        };
+        borrowed && !is_captured(body, use_site)
+    })
+}
+
+/// Whether `expr` lies inside a closure or an async block of its body.
+fn is_captured(body: &Body, expr: ExprId) -> bool {
+    let mut current = body.parent(expr);
+    while let Some(id) = current {
+        if matches!(body.kind(id), ExprKind::Closure { .. } | ExprKind::Async { .. }) {
+            return true;
+        }
+        current = body.parent(id);
+    }
+    false
+}
+
+fn report_drop(site: &RuntimeDrop) -> Finding {
+    let (message, label) = if site.at_scope_end {
+        (
+            "this tokio `Runtime` is dropped at the end of its scope, inside an async context",
+            "dropped when this binding goes out of scope",
+        )
+    } else {
+        ("a tokio `Runtime` is dropped inside an async context", "drops the runtime here")
+    };
+    Finding::new(site.span, message)
+        .primary_label(label)
+        .label(site.origin.span(), site.origin.describe())
+        .note("dropping a runtime waits for its blocking threads; inside a runtime this panics: \"Cannot drop a runtime in a context where blocking is not allowed\"")
+        .help("create and drop the runtime in sync code, call `rt.shutdown_background()`, or drop it on a blocking thread (`tokio::task::spawn_blocking(move || drop(rt))`)")
 }
 
 fn report(site: &NestedBlockOn) -> Finding {
