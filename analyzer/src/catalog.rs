@@ -79,7 +79,8 @@ pub struct Catalog {
     blocking_any_receiver: HashMap<String, usize>,
     /// Trait methods that block, matched when the trait is imported in the file:
     /// method name -> (trait path, argument count, entry).
-    blocking_trait_methods: HashMap<String, Vec<(String, usize, usize)>>,
+    /// Blocking trait methods by method name.
+    blocking_trait_methods: HashMap<String, Vec<TraitMethod>>,
     /// Types whose `IntoIterator` blocks (`for msg in rx`).
     blocking_iterables: HashMap<String, usize>,
     executors: HashSet<Key>,
@@ -89,6 +90,17 @@ pub struct Catalog {
     returns: HashMap<Key, ReturnTemplate>,
     known_paths: HashSet<String>,
     aliases: Vec<(String, String)>,
+}
+
+/// A blocking method of a trait, found where the trait is imported.
+#[derive(Debug)]
+struct TraitMethod {
+    trait_path: String,
+    /// Arguments besides the receiver.
+    arity: usize,
+    /// An extension trait's method that no std type has: matched on typed receivers too.
+    any_receiver: bool,
+    api: usize,
 }
 
 impl Catalog {
@@ -272,16 +284,19 @@ impl Catalog {
             let (display, index) = self.push_api(entry, target);
             if let Some(method) = target.strip_prefix("*.") {
                 self.blocking_any_receiver.insert(method.to_string(), index);
-            } else if let Some(rest) = target.strip_prefix("trait ") {
+            } else if let Some((kind, rest)) =
+                target.split_once(' ').filter(|(k, _)| matches!(*k, "trait" | "ext"))
+            {
                 let (path, arity) = rest.split_once('/').unwrap_or((rest, "0"));
-                let (trait_path, method) = path.rsplit_once("::").unwrap_or((path, ""));
+                let (trait_path, method_name) = path.rsplit_once("::").unwrap_or((path, ""));
                 self.remember_path(trait_path);
-                let arity = arity.parse().unwrap_or(0);
-                self.blocking_trait_methods.entry(method.to_string()).or_default().push((
-                    trait_path.to_string(),
-                    arity,
-                    index,
-                ));
+                let method = TraitMethod {
+                    trait_path: trait_path.to_string(),
+                    arity: arity.parse().unwrap_or(0),
+                    any_receiver: kind == "ext",
+                    api: index,
+                };
+                self.blocking_trait_methods.entry(method_name.to_string()).or_default().push(method);
             } else if let Some(ty) = target.strip_prefix("for ") {
                 self.remember_path(ty);
                 self.blocking_iterables.insert(ty.to_string(), index);
@@ -303,6 +318,7 @@ impl Catalog {
         let display = target
             .trim_start_matches("*.")
             .trim_start_matches("trait ")
+            .trim_start_matches("ext ")
             .trim_start_matches("for ")
             .replace('.', "::");
         let replacement = entry.replacement.replace("{name}", display.rsplit("::").next().unwrap_or(""));
@@ -387,17 +403,21 @@ impl Catalog {
     }
 
     /// A blocking trait method, if one of `imported` traits provides `method`.
+    /// With `typed_receiver`, only an extension trait's method (see `ext` in the tables): a
+    /// receiver of a known type may have an inherent method of that name.
     pub fn blocking_trait_method(
         &self,
         method: &str,
         arg_count: usize,
+        typed_receiver: bool,
         is_imported: impl Fn(&str) -> bool,
     ) -> Option<&BlockingApi> {
         let candidates = self.blocking_trait_methods.get(method)?;
         candidates
             .iter()
-            .find(|(trait_path, arity, _)| *arity == arg_count && is_imported(trait_path))
-            .map(|&(_, _, i)| &self.blocking[i])
+            .filter(|m| m.any_receiver || !typed_receiver)
+            .find(|m| m.arity == arg_count && is_imported(&m.trait_path))
+            .map(|m| &self.blocking[m.api])
     }
 
     /// A type whose iteration (`for x in value`) blocks.

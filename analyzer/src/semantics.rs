@@ -171,10 +171,9 @@ impl<'a> Semantics<'a> {
             }
         }
         let typed_elsewhere = chain.iter().any(|t| !t.is_opaque());
-        if typed_elsewhere {
-            return None;
-        }
-        self.catalog.blocking_trait_method(method, arg_count, |trait_path| self.is_imported(trait_path))
+        self.catalog.blocking_trait_method(method, arg_count, typed_elsewhere, |trait_path| {
+            self.is_imported(trait_path)
+        })
     }
 
     /// The blocking API reached by iterating `iter` in a `for` loop.

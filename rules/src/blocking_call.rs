@@ -26,7 +26,9 @@ that runs inline in one of those (`iter().map(|p| std::fs::read(p))`). The catal
 `std::thread::sleep`, `std::fs`, `std::fs::File` I/O, `Path::exists` and friends, stdin reads,
 `std::net` sockets, `std::process::Command::output`/`status`, std channel receives, `Condvar`,
 `Barrier`, thread joins, tokio's `blocking_*` methods, `reqwest::blocking`, `ureq`, the sync
-`postgres`, `rusqlite`, `diesel` and `redis` clients, and `crossbeam_channel` receives.
+`postgres`, `rusqlite`, `diesel` and `redis` clients, `crossbeam_channel` receives, and
+rayon's parallel iterators (`par_iter()`, `par_sort()` ... where rayon's traits are imported:
+the thread waits for rayon's pool).
 
 Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found,
 a crate's own `mod time { pub fn sleep() }` is not) and methods by the receiver's declared type:

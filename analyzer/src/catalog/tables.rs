@@ -6,9 +6,12 @@
 //! - `trait a::b::Trait::method/N`: a trait method taking N arguments, matched on receivers
 //!   of unknown type where the trait is imported (the arity keeps `slice.first()` apart from
 //!   diesel's `query.first(conn)`);
+//! - `ext a::b::Trait::method/N`: an extension trait's method that no std type has (rayon's
+//!   `par_iter`), matched on any receiver but the crate's own types where the trait is
+//!   imported;
 //! - `for a::b::Type`: iterating a value of that type blocks.
 //!
-//! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam docs, as
+//! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam, rayon docs, as
 //! summarised in the project's design notes on blocking APIs.
 
 use super::Hazard::{self, Blocks, PanicsInRuntime};
@@ -242,6 +245,27 @@ pub const BLOCKING: &[BlockingEntry] = &[
         ],
         hazard: Blocks,
         replacement: "use a `tokio::sync::mpsc` channel, or receive in `spawn_blocking`",
+    },
+    BlockingEntry {
+        // rayon's parallel iterators run on its pool, and the calling thread waits for them.
+        targets: &[
+            "ext rayon::IntoParallelIterator::into_par_iter/0",
+            "ext rayon::IntoParallelRefIterator::par_iter/0",
+            "ext rayon::IntoParallelRefMutIterator::par_iter_mut/0",
+            "ext rayon::ParallelBridge::par_bridge/0",
+            "ext rayon::ParallelExtend::par_extend/1",
+            "ext rayon::ParallelSlice::par_chunks/1", "ext rayon::ParallelSlice::par_chunks_exact/1",
+            "ext rayon::ParallelSlice::par_windows/1", "ext rayon::ParallelSlice::par_split/1",
+            "ext rayon::ParallelSliceMut::par_chunks_mut/1", "ext rayon::ParallelSliceMut::par_sort/0",
+            "ext rayon::ParallelSliceMut::par_sort_unstable/0", "ext rayon::ParallelSliceMut::par_sort_by/1",
+            "ext rayon::ParallelSliceMut::par_sort_by_key/1",
+            "ext rayon::ParallelSliceMut::par_sort_unstable_by/1",
+            "ext rayon::ParallelSliceMut::par_sort_unstable_by_key/1",
+            "ext rayon::ParallelString::par_lines/0", "ext rayon::ParallelString::par_chars/0",
+            "ext rayon::ParallelString::par_split_whitespace/0",
+        ],
+        hazard: Blocks,
+        replacement: "run the parallel work off the executor: `tokio::task::spawn_blocking(move || ..).await`, or `rayon::spawn` with a `tokio::sync::oneshot` for the result",
     },
 ];
 
@@ -571,6 +595,11 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("diesel::query_dsl::RunQueryDsl", "diesel::RunQueryDsl"),
     ("diesel::connection::Connection", "diesel::Connection"),
     ("std::io::prelude::", "std::io::"),
+    // rayon's traits, wherever they are imported from.
+    ("rayon::prelude::", "rayon::"),
+    ("rayon::iter::", "rayon::"),
+    ("rayon::slice::", "rayon::"),
+    ("rayon::str::", "rayon::"),
     ("futures::Future", "std::future::Future"),
     ("futures::future::Future", "std::future::Future"),
     ("futures_core::future::Future", "std::future::Future"),
