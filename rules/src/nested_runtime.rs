@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use async_lint_analyzer::context::{walk_function, AsyncOrigin};
-use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Resolved};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Pat, Resolved, Stmt};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::ty::Ty;
@@ -29,11 +29,12 @@ too: no async API uses that name. `block_on` in sync code (a `main` that starts 
 closure handed to `spawn_blocking`, `block_in_place` or `std::thread::spawn`) is fine and
 never reported.
 
-Also reports a tokio `Runtime` that async code drops: with `drop(rt)` or
-`rt.shutdown_timeout(..)`, or at the end of the scope of a `let` binding that is only ever
-borrowed (`let rt = Runtime::new()?; rt.spawn(..);`). A runtime that is moved elsewhere
-(returned, passed on, captured by a closure) or shut down with `shutdown_background()` is not
-reported, nor one whose `block_on` is already reported.",
+Also reports a tokio `Runtime` that async code drops: with `drop(rt)`, `let _ = ..`, or
+`rt.shutdown_timeout(..)` with a non-zero timeout, or at the end of the scope of a `let`
+binding that is only ever borrowed (`let rt = Runtime::new()?; rt.spawn(..);`). A runtime that
+is moved elsewhere (returned, passed on, captured by a closure) or shut down with
+`shutdown_background()` or a zero timeout is not reported, nor one whose `block_on` is
+already reported.",
         why_is_this_bad: "\
 Inside a tokio runtime, `Runtime::block_on` and `Handle::block_on` panic with \"Cannot start a
 runtime from within a runtime\". The other executors block the worker thread until the inner
@@ -72,7 +73,7 @@ impl Rule for NestedRuntime {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
             out.extend(find_nested_block_on(cx.sem, function).iter().map(report));
-            out.extend(find_runtime_drops(cx.sem, function).iter().map(report_drop));
+            out.extend(find_runtime_drops(cx, function).iter().map(report_drop));
         }
     }
 }
@@ -108,25 +109,19 @@ fn holds_runtime(ty: &Ty) -> bool {
     ty.path_str() == Some(RUNTIME) || ty.unwrapped().path_str() == Some(RUNTIME)
 }
 
-fn find_runtime_drops(sem: &Semantics<'_>, function: &Function) -> Vec<RuntimeDrop> {
+fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeDrop> {
+    let sem = cx.sem;
     let mut found = Vec::new();
     let mut async_exprs: HashMap<ExprId, AsyncOrigin> = HashMap::new();
-    walk_function(sem, function, &mut |body, expr, cx| {
-        let Some(origin) = &cx.async_origin else {
+    walk_function(sem, function, &mut |body, expr, context| {
+        let Some(origin) = &context.async_origin else {
             return;
         };
         async_exprs.insert(expr, origin.clone());
-        let dropped = match body.kind(expr) {
-            ExprKind::Call { callee, args } if args.len() == 1 && is_mem_drop(body, *callee) => Some(args[0]),
-            ExprKind::MethodCall { receiver, method, .. } if method == "shutdown_timeout" => Some(*receiver),
-            _ => None,
-        };
-        if dropped.is_some_and(|value| holds_runtime(&sem.ty_of(body, value))) {
-            found.push(RuntimeDrop {
-                span: call_span(body, expr),
-                at_scope_end: false,
-                origin: origin.clone(),
-            });
+        for (value, span) in values_dropped_by(cx, body, expr) {
+            if holds_runtime(&sem.ty_of(body, value)) {
+                found.push(RuntimeDrop { span, at_scope_end: false, origin: origin.clone() });
+            }
         }
     });
     let Some(body) = &function.body else { return found };
@@ -139,6 +134,59 @@ fn find_runtime_drops(sem: &Semantics<'_>, function: &Function) -> Vec<RuntimeDr
         }
     }
     found
+}
+
+/// The values `expr` drops on the spot, with where to report each: `drop(value)`,
+/// `value.shutdown_timeout(d)` with a non-zero `d`, `let _ = value;` and `value;` in a block.
+fn values_dropped_by(cx: &RuleContext<'_>, body: &Body, expr: ExprId) -> Vec<(ExprId, Span)> {
+    match body.kind(expr) {
+        ExprKind::Call { callee, args } if args.len() == 1 && is_mem_drop(body, *callee) => {
+            vec![(args[0], body.span(expr))]
+        }
+        ExprKind::MethodCall { receiver, method, args, .. }
+            if method == "shutdown_timeout"
+                && !args.first().is_some_and(|d| is_zero_duration(cx, body, *d)) =>
+        {
+            vec![(*receiver, call_span(body, expr))]
+        }
+        ExprKind::Block(block) => block
+            .stmts
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::Let { pat: Pat::Wild, init: Some(init), .. } => Some((*init, body.span(*init))),
+                Stmt::Expr { expr, semi: true } => Some((*expr, body.span(*expr))),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `Duration::ZERO` or `Duration::from_*(0)`: a shutdown that does not wait (tokio returns at
+/// once for a zero timeout).
+fn is_zero_duration(cx: &RuleContext<'_>, body: &Body, expr: ExprId) -> bool {
+    match body.kind(expr) {
+        ExprKind::Path(Resolved::Item(path)) => path == "std::time::Duration::ZERO",
+        ExprKind::Call { callee, args } => {
+            let is_constructor = matches!(body.kind(*callee), ExprKind::Path(Resolved::Item(path))
+                if path.starts_with("std::time::Duration::from_"));
+            is_constructor
+                && args.len() == 1
+                && matches!(body.kind(args[0]), ExprKind::Lit)
+                && is_zero_literal(cx.lines.slice(body.span(args[0])))
+        }
+        _ => false,
+    }
+}
+
+/// `0`, `0u64`, `0_000`, `0.0`, `0.0f64` (a decimal zero, with or without a type suffix).
+fn is_zero_literal(literal: &str) -> bool {
+    let end =
+        literal.find(|c: char| !(c.is_ascii_digit() || matches!(c, '_' | '.'))).unwrap_or(literal.len());
+    let (number, suffix) = literal.split_at(end);
+    number.contains('0')
+        && number.chars().all(|c| matches!(c, '0' | '_' | '.'))
+        && (suffix.is_empty() || suffix.starts_with(['u', 'i', 'f']))
 }
 
 fn is_mem_drop(body: &Body, callee: ExprId) -> bool {
@@ -198,4 +246,19 @@ fn report(site: &NestedBlockOn) -> Finding {
         .label(site.origin.span(), site.origin.describe())
         .note("inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\"; on other executors it can deadlock")
         .help("`.await` the future instead; from sync code called by async code, use `tokio::task::block_in_place` or `spawn_blocking`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_zero_literal;
+
+    #[test]
+    fn zero_literals_are_told_from_other_numbers() {
+        for zero in ["0", "0u64", "0_000", "0.0", "0.0f64", "00"] {
+            assert!(is_zero_literal(zero), "{zero}");
+        }
+        for other in ["1", "10", "0.5", "0x10", "0b1", "1e3", "_", ".", "x"] {
+            assert!(!is_zero_literal(other), "{other}");
+        }
+    }
 }
