@@ -77,9 +77,7 @@ pub struct Catalog {
     /// Method names that identify a blocking API by themselves (`blocking_recv`): matched on
     /// receivers of unknown type, never on crate-local types.
     blocking_any_receiver: HashMap<String, usize>,
-    /// Trait methods that block, matched when the trait is imported in the file:
-    /// method name -> (trait path, argument count, entry).
-    /// Blocking trait methods by method name.
+    /// Trait methods that block, by method name, matched where the trait is imported.
     blocking_trait_methods: HashMap<String, Vec<TraitMethod>>,
     /// Types whose `IntoIterator` blocks (`for msg in rx`).
     blocking_iterables: HashMap<String, usize>,

@@ -84,11 +84,7 @@ fn parse_layout(text: &str, layout: Layout) -> Result<(syn::File, Vec<Pos>), Par
 /// Parses one function (signature and body, `text[range]`) of a file parsed with
 /// [`parse_skeleton`]. `start` is the position of `range.start`: the spans syn gives are the
 /// same as in a parse of the whole file.
-pub fn parse_function(
-    text: &str,
-    range: std::ops::Range<usize>,
-    start: Pos,
-) -> Result<syn::ImplItemFn, ParseFailure> {
+pub fn parse_function(text: &str, range: Range<usize>, start: Pos) -> Result<syn::ImplItemFn, ParseFailure> {
     let item = &text[range];
     let layout = Layout::scan(item, false);
     let padding = start.line.saturating_sub(1) as usize + start.column as usize;

@@ -159,14 +159,9 @@ impl<'a> Semantics<'a> {
             return None;
         }
         if let Some(api) = self.catalog.blocking_method_by_name(method) {
-            // References and smart pointers (`&`, `Arc`, `Box`) only lead to the receiver.
-            let is_pointer = |t: &&Ty| match t {
-                Ty::Ref(_) => true,
-                Ty::Path { path, args } => !args.is_empty() && self.catalog.derefs_to_first_arg(path),
-                _ => false,
-            };
-            let mut pointees = chain.iter().filter(|t| !is_pointer(t));
-            if pointees.all(|t| t.is_opaque() || t.path_str().is_some_and(|p| p.starts_with("tokio::"))) {
+            // What auto-deref ends at, behind `&`, `Arc` or `Box`: tokio's type, or unknown.
+            let receiver = chain.last().unwrap_or(&receiver_ty);
+            if receiver.is_opaque() || receiver.path_str().is_some_and(|p| p.starts_with("tokio::")) {
                 return Some(api);
             }
         }

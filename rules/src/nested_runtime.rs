@@ -2,14 +2,14 @@
 
 use std::collections::HashMap;
 
-use async_lint_analyzer::context::{walk_function, AsyncOrigin};
-use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Pat, Resolved, Stmt};
+use async_lint_analyzer::context::{function_context, walk_function, AsyncOrigin};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Resolved};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::ty::Ty;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::call_span;
+use crate::util::{call_span, discarded_values, drop_call, Discard};
 
 pub struct NestedRuntime;
 
@@ -31,10 +31,10 @@ never reported.
 
 Also reports a tokio `Runtime` that async code drops: with `drop(rt)`, `let _ = ..`, or
 `rt.shutdown_timeout(..)` with a non-zero timeout, or at the end of the scope of a `let`
-binding that is only ever borrowed (`let rt = Runtime::new()?; rt.spawn(..);`). A runtime that
-is moved elsewhere (returned, passed on, captured by a closure) or shut down with
-`shutdown_background()` or a zero timeout is not reported, nor one whose `block_on` is
-already reported.",
+binding (or an async fn's parameter) that is only ever borrowed (`let rt = Runtime::new()?;
+rt.spawn(..);`). A runtime that is moved elsewhere (returned, passed on, forgotten, captured by
+a closure) or shut down with `shutdown_background()` or a zero timeout is not reported, nor
+one whose `block_on` is already reported.",
         why_is_this_bad: "\
 Inside a tokio runtime, `Runtime::block_on` and `Handle::block_on` panic with \"Cannot start a
 runtime from within a runtime\". The other executors block the worker thread until the inner
@@ -118,47 +118,67 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
             return;
         };
         async_exprs.insert(expr, origin.clone());
-        for (value, span) in values_dropped_by(cx, body, expr) {
-            if holds_runtime(&sem.ty_of(body, value)) {
-                found.push(RuntimeDrop { span, at_scope_end: false, origin: origin.clone() });
+        if let Some(runtime) = waiting_shutdown(cx, body, expr) {
+            if holds_runtime(&sem.ty_of(body, runtime)) {
+                found.push(RuntimeDrop {
+                    span: call_span(body, expr),
+                    at_scope_end: false,
+                    origin: origin.clone(),
+                });
             }
         }
     });
     let Some(body) = &function.body else { return found };
+    // Values thrown away at once: `Runtime::new()?;`, `let _ = ..`, `drop(Runtime::new()?)`.
+    // Bindings are followed below, through every use.
+    for (value, discard) in discarded_values(body) {
+        let span = match discard {
+            Discard::Statement | Discard::LetUnderscore => body.span(value),
+            Discard::Dropped { call, forgotten: false } => call,
+            Discard::Dropped { forgotten: true, .. } | Discard::UnusedBinding { .. } => continue,
+        };
+        let Some(origin) = async_exprs.get(&value) else { continue };
+        if holds_runtime(&sem.ty_of(body, value)) {
+            found.push(RuntimeDrop { span, at_scope_end: false, origin: origin.clone() });
+        }
+    }
+    // A parameter of an async fn is dropped inside its future too.
+    let params_origin = function_context(function).async_origin;
     for (index, local) in body.locals.iter().enumerate() {
         let local_id = LocalId(index as u32);
-        let LocalOrigin::Let { init: Some(init), path } = &local.origin else { continue };
-        let Some(origin) = async_exprs.get(init).filter(|_| path.is_empty()) else { continue };
-        if holds_runtime(&sem.local_ty(body, local_id)) && is_only_borrowed(body, local_id) {
-            found.push(RuntimeDrop { span: local.span, at_scope_end: true, origin: origin.clone() });
+        let origin = match &local.origin {
+            LocalOrigin::Let { init: Some(init), path } if path.is_empty() => async_exprs.get(init),
+            LocalOrigin::Param => params_origin.as_ref(),
+            _ => None,
+        };
+        let Some(origin) = origin else { continue };
+        if !holds_runtime(&sem.local_ty(body, local_id)) {
+            continue;
         }
+        let drop_site = match binding_end(body, local_id) {
+            Some(BindingEnd::Dropped(call)) => {
+                RuntimeDrop { span: call, at_scope_end: false, origin: origin.clone() }
+            }
+            Some(BindingEnd::ScopeEnd) => {
+                RuntimeDrop { span: local.span, at_scope_end: true, origin: origin.clone() }
+            }
+            None => continue,
+        };
+        found.push(drop_site);
     }
     found
 }
 
-/// The values `expr` drops on the spot, with where to report each: `drop(value)`,
-/// `value.shutdown_timeout(d)` with a non-zero `d`, `let _ = value;` and `value;` in a block.
-fn values_dropped_by(cx: &RuleContext<'_>, body: &Body, expr: ExprId) -> Vec<(ExprId, Span)> {
+/// The runtime `rt` of `rt.shutdown_timeout(d)`, when `d` is not zero (a shutdown that waits).
+fn waiting_shutdown(cx: &RuleContext<'_>, body: &Body, expr: ExprId) -> Option<ExprId> {
     match body.kind(expr) {
-        ExprKind::Call { callee, args } if args.len() == 1 && is_mem_drop(body, *callee) => {
-            vec![(args[0], body.span(expr))]
-        }
         ExprKind::MethodCall { receiver, method, args, .. }
             if method == "shutdown_timeout"
                 && !args.first().is_some_and(|d| is_zero_duration(cx, body, *d)) =>
         {
-            vec![(*receiver, call_span(body, expr))]
+            Some(*receiver)
         }
-        ExprKind::Block(block) => block
-            .stmts
-            .iter()
-            .filter_map(|stmt| match stmt {
-                Stmt::Let { pat: Pat::Wild, init: Some(init), .. } => Some((*init, body.span(*init))),
-                Stmt::Expr { expr, semi: true } => Some((*expr, body.span(*expr))),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
+        _ => None,
     }
 }
 
@@ -189,27 +209,40 @@ fn is_zero_literal(literal: &str) -> bool {
         && (suffix.is_empty() || suffix.starts_with(['u', 'i', 'f']))
 }
 
-fn is_mem_drop(body: &Body, callee: ExprId) -> bool {
-    matches!(body.kind(callee), ExprKind::Path(Resolved::Item(path)) if path == "std::mem::drop")
+/// Where a binding's value is dropped, when it is dropped where it was bound.
+enum BindingEnd {
+    /// By `drop(binding)`, at this call.
+    Dropped(Span),
+    /// Where its scope ends.
+    ScopeEnd,
 }
 
-/// Whether every use of `local` is the receiver of a method that borrows it, outside any
-/// closure or async block: then it is dropped where its scope ends. A `block_on` on it is
-/// reported as such, and `shutdown_background` takes it without waiting.
-fn is_only_borrowed(body: &Body, local: LocalId) -> bool {
+/// How a binding ends when every use of it, outside any closure or async block, either borrows
+/// it as a method's receiver or passes it to `drop`; `None` when it is moved anywhere else
+/// (returned, passed on, forgotten, captured). A `block_on` on it is reported as such, and
+/// `shutdown_background` and `shutdown_timeout` take it themselves.
+fn binding_end(body: &Body, local: LocalId) -> Option<BindingEnd> {
+    let mut dropped_at = None;
     let uses = (0..body.exprs.len() as u32)
         .map(ExprId)
         .filter(|&e| matches!(body.kind(e), ExprKind::Local(l) if *l == local));
-    uses.into_iter().all(|use_site| {
-        let borrowed = match body.parent(use_site).map(|p| body.kind(p)) {
-            Some(ExprKind::MethodCall { receiver, method, .. }) => {
-                *receiver == use_site
-                    && !matches!(method.as_str(), "block_on" | "shutdown_background" | "shutdown_timeout")
-            }
-            _ => false,
-        };
-        borrowed && !is_captured(body, use_site)
-    })
+    for use_site in uses {
+        if is_captured(body, use_site) {
+            return None;
+        }
+        let parent = body.parent(use_site)?;
+        match body.kind(parent) {
+            ExprKind::MethodCall { receiver, method, .. }
+                if *receiver == use_site
+                    && !matches!(
+                        method.as_str(),
+                        "block_on" | "shutdown_background" | "shutdown_timeout"
+                    ) => {}
+            _ if drop_call(body, parent) == Some(false) => dropped_at = Some(body.span(parent)),
+            _ => return None,
+        }
+    }
+    Some(dropped_at.map_or(BindingEnd::ScopeEnd, BindingEnd::Dropped))
 }
 
 /// Whether `expr` lies inside a closure or an async block of its body.

@@ -103,7 +103,7 @@ pub fn discarded_values(body: &Body) -> Vec<(ExprId, Discard)> {
 }
 
 /// `Some(false)` for `drop(..)`, `Some(true)` for `std::mem::forget(..)`.
-fn drop_call(body: &Body, call: ExprId) -> Option<bool> {
+pub fn drop_call(body: &Body, call: ExprId) -> Option<bool> {
     let ExprKind::Call { callee, .. } = body.kind(call) else { return None };
     match body.kind(*callee) {
         ExprKind::Path(Resolved::Item(path)) if path == "std::mem::drop" => Some(false),
