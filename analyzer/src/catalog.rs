@@ -459,6 +459,15 @@ impl Catalog {
         Some(instantiate(&template.0, args, receiver))
     }
 
+    /// For a buffering wrapper (`std::io::BufReader<R>`, `BufWriter<W>`) and one of the I/O
+    /// methods it forwards, the method of the wrapped value whose blocking it inherits.
+    pub fn buffered_io_probe(&self, wrapper: &str, method: &str) -> Option<&'static str> {
+        tables::BUFFERED_IO
+            .iter()
+            .find(|(path, _, methods)| *path == wrapper && methods.contains(&method))
+            .map(|(_, probe, _)| *probe)
+    }
+
     /// Whether a type is a smart pointer or guard that auto-derefs to its first argument.
     pub fn derefs_to_first_arg(&self, path: &str) -> bool {
         tables::DEREF_WRAPPERS.contains(&path)
@@ -569,6 +578,7 @@ fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
     match template {
         Ty::Path { path, args: targs } => match path.as_str() {
             "$0" => args.first().cloned().unwrap_or(Ty::Unknown),
+            "$1" => args.get(1).cloned().unwrap_or(Ty::Unknown),
             "$self" => receiver.clone(),
             "$self.0" => receiver.first_arg(),
             _ => Ty::Path {

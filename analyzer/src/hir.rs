@@ -257,6 +257,11 @@ pub struct Local {
 #[derive(Clone, Debug)]
 pub enum LocalOrigin {
     Param,
+    /// Bound inside a destructuring parameter pattern: `State(state): State<AppState>`.
+    ParamPart {
+        param_ty: Ty,
+        path: Vec<PatStep>,
+    },
     SelfParam,
     /// Bound by `let PAT = init`; `path` says where in the pattern (tuple index / variant field).
     Let {

@@ -537,22 +537,25 @@ fn lower_type_path(resolver: &Resolver, path: &syn::Path) -> Ty {
 }
 
 /// How the locals of a pattern get their value, before the step path is known.
-#[derive(Clone, Copy)]
 enum OriginBase {
     Let(Option<ExprId>),
     For(ExprId),
     Scrutinee(ExprId),
-    Param,
+    /// A function parameter with its declared type (`State(state): State<AppState>`).
+    Param(Ty),
     ClosureParam,
 }
 
 impl OriginBase {
-    fn origin(self, steps: &[PatStep]) -> LocalOrigin {
-        match self {
+    fn origin(&self, steps: &[PatStep]) -> LocalOrigin {
+        match *self {
             OriginBase::Let(init) => LocalOrigin::Let { init, path: steps.to_vec() },
             OriginBase::For(iter) => LocalOrigin::ForLoop { iter, path: steps.to_vec() },
             OriginBase::Scrutinee(scrutinee) => LocalOrigin::Scrutinee { scrutinee, path: steps.to_vec() },
-            OriginBase::Param => LocalOrigin::Param,
+            OriginBase::Param(_) if steps.is_empty() => LocalOrigin::Param,
+            OriginBase::Param(ref ty) => {
+                LocalOrigin::ParamPart { param_ty: ty.clone(), path: steps.to_vec() }
+            }
             OriginBase::ClosureParam => LocalOrigin::ClosureParam { closure: None, index: 0 },
         }
     }
@@ -688,7 +691,7 @@ impl<'a> BodyLowerer<'a> {
                 }
                 syn::FnArg::Typed(t) => {
                     let ty = lower_type(&self.resolver(), &t.ty);
-                    let pat = self.pat(&t.pat, OriginBase::Param, &mut Vec::new(), Some(ty));
+                    let pat = self.pat(&t.pat, &OriginBase::Param(ty.clone()), &mut Vec::new(), Some(ty));
                     params.extend(pat.bindings());
                 }
             }
@@ -750,14 +753,14 @@ impl<'a> BodyLowerer<'a> {
             syn::Pat::Type(t) => (&*t.pat, Some(lower_type(&self.resolver(), &t.ty))),
             other => (other, None),
         };
-        let lowered = self.pat(pat, OriginBase::Let(init), &mut Vec::new(), ty);
+        let lowered = self.pat(pat, &OriginBase::Let(init), &mut Vec::new(), ty);
         Stmt::Let { pat: lowered, init, else_branch, span: syntax_span::local(local) }
     }
 
     fn pat(
         &mut self,
         pat: &syn::Pat,
-        base: OriginBase,
+        base: &OriginBase,
         steps: &mut Vec<PatStep>,
         declared: Option<Ty>,
     ) -> Pat {
@@ -893,7 +896,7 @@ impl<'a> BodyLowerer<'a> {
             E::ForLoop(f) => {
                 let iter = self.expr(&f.expr);
                 self.push_frame();
-                let pat = self.pat(&f.pat, OriginBase::For(iter), &mut Vec::new(), None);
+                let pat = self.pat(&f.pat, &OriginBase::For(iter), &mut Vec::new(), None);
                 let body = self.block(&f.body, false);
                 self.pop_frame();
                 let label = f.label.as_ref().map(|l| l.name.ident.to_string());
@@ -911,7 +914,7 @@ impl<'a> BodyLowerer<'a> {
             E::Index(i) => ExprKind::Other(self.exprs(&[&i.expr, &i.index])),
             E::Let(l) => {
                 let scrutinee = self.expr(&l.expr);
-                let pat = self.pat(&l.pat, OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
+                let pat = self.pat(&l.pat, &OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
                 ExprKind::Let { pat, scrutinee }
             }
             E::Loop(l) => {
@@ -926,7 +929,8 @@ impl<'a> BodyLowerer<'a> {
                     .iter()
                     .map(|arm| {
                         self.push_frame();
-                        let pat = self.pat(&arm.pat, OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
+                        let pat =
+                            self.pat(&arm.pat, &OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);
                         let guard = arm.guard.as_ref().map(|(_, g)| self.expr(g));
                         let body = self.expr(&arm.body);
                         self.pop_frame();
@@ -1007,7 +1011,7 @@ impl<'a> BodyLowerer<'a> {
         let header = Span::from_pm2(start).to(span_of(&c.or2_token));
         self.push_frame();
         let params: Vec<Pat> =
-            c.inputs.iter().map(|p| self.pat(p, OriginBase::ClosureParam, &mut Vec::new(), None)).collect();
+            c.inputs.iter().map(|p| self.pat(p, &OriginBase::ClosureParam, &mut Vec::new(), None)).collect();
         let body = self.expr(&c.body);
         self.pop_frame();
         let top_level: Vec<(usize, LocalId)> = params
@@ -1098,7 +1102,7 @@ impl<'a> BodyLowerer<'a> {
                 let future = self.expr(&future);
                 let condition = condition.map(|c| self.expr(&c));
                 self.push_frame();
-                let pat = self.pat(&pat, OriginBase::Scrutinee(future), &mut Vec::new(), None);
+                let pat = self.pat(&pat, &OriginBase::Scrutinee(future), &mut Vec::new(), None);
                 let handler = self.expr(&handler);
                 self.pop_frame();
                 SelectBranch { pat, future, condition, handler, span }

@@ -152,6 +152,9 @@ impl<'a> Semantics<'a> {
                 if let Some(api) = self.catalog.blocking_method(path, method) {
                     return Some(api);
                 }
+                if let Some(api) = self.buffered_blocking(ty, path, method) {
+                    return Some(api);
+                }
             }
         }
         if self.is_crate_local(&chain) {
@@ -165,10 +168,21 @@ impl<'a> Semantics<'a> {
                 return Some(api);
             }
         }
-        let typed_elsewhere = chain.iter().any(|t| !t.is_opaque());
+        // A tuple has no methods of its own: `(host, port).to_socket_addrs()` is the trait's.
+        let typed_elsewhere = chain.iter().any(|t| !t.is_opaque() && !matches!(t, Ty::Tuple(_)));
         self.catalog.blocking_trait_method(method, arg_count, typed_elsewhere, |trait_path| {
             self.is_imported(trait_path)
         })
+    }
+
+    /// `BufReader<File>::lines()` blocks as `File::read` does; a `BufReader` over bytes in
+    /// memory does not.
+    fn buffered_blocking(&self, ty: &Ty, path: &str, method: &str) -> Option<&'a BlockingApi> {
+        let probe = self.catalog.buffered_io_probe(path, method)?;
+        self.deref_chain(&ty.first_arg())
+            .iter()
+            .filter_map(|inner| inner.path_str())
+            .find_map(|inner| self.catalog.blocking_method(inner, probe))
     }
 
     /// The blocking API reached by iterating `iter` in a `for` loop.
@@ -350,9 +364,12 @@ impl<'a> Semantics<'a> {
             }
         }
         match &info.origin {
-            LocalOrigin::Let { init: Some(init), path } => project(self.ty_of(body, *init), path),
-            LocalOrigin::Scrutinee { scrutinee, path } => project(self.ty_of(body, *scrutinee), path),
-            LocalOrigin::ForLoop { iter, path } => project(self.element_ty(&self.ty_of(body, *iter)), path),
+            LocalOrigin::Let { init: Some(init), path } => self.project(self.ty_of(body, *init), path),
+            LocalOrigin::Scrutinee { scrutinee, path } => self.project(self.ty_of(body, *scrutinee), path),
+            LocalOrigin::ForLoop { iter, path } => {
+                self.project(self.element_ty(&self.ty_of(body, *iter)), path)
+            }
+            LocalOrigin::ParamPart { param_ty, path } => self.project(param_ty.clone(), path),
             LocalOrigin::ClosureParam { closure: Some(closure), index } => {
                 self.closure_param_ty(body, *closure, *index)
             }
@@ -501,6 +518,41 @@ impl<'a> Semantics<'a> {
         }
     }
 
+    /// Follows a pattern path into a type: tuple fields, tuple-struct fields, and `Some`/`Ok`
+    /// payloads.
+    fn project(&self, ty: Ty, path: &[PatStep]) -> Ty {
+        let mut current = ty;
+        for step in path {
+            current = match (step, &current) {
+                (PatStep::Field(i), Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
+                (PatStep::Field(_), Ty::Ref(inner)) => {
+                    self.project((**inner).clone(), std::slice::from_ref(step))
+                }
+                (PatStep::Field(i), Ty::Path { .. }) => self.tuple_struct_field(&current, *i),
+                (PatStep::Variant, Ty::Path { .. }) => current.unwrapped(),
+                _ => Ty::Unknown,
+            };
+        }
+        current
+    }
+
+    /// Field `index` of a tuple struct: from the crate's own definition, or for another crate's
+    /// one-parameter wrapper (axum's `State<T>`, `Extension<T>`, `Json<T>`; `Wrapping<T>`) the
+    /// parameter itself, which is what such wrappers hold.
+    fn tuple_struct_field(&self, ty: &Ty, index: usize) -> Ty {
+        let Ty::Path { path, args } = ty else { return Ty::Unknown };
+        if let Some(field) = self.index.field_type(path, &index.to_string()) {
+            return field.clone();
+        }
+        if self.index.is_local_type(path) {
+            return Ty::Unknown;
+        }
+        match args.as_slice() {
+            [only] if index == 0 => only.clone(),
+            _ => Ty::Unknown,
+        }
+    }
+
     fn field_ty(&self, body: &Body, base: ExprId, name: &str) -> Ty {
         let base_ty = self.ty_of(body, base);
         for ty in self.deref_chain(&base_ty) {
@@ -529,18 +581,4 @@ fn is_future(ty: &Ty) -> bool {
 
 fn future_of(output: Ty) -> Ty {
     Ty::Bounds(vec![Ty::path("std::future::Future", vec![output])])
-}
-
-/// Follows a pattern path into a type: tuple fields, and `Some`/`Ok` payloads.
-fn project(ty: Ty, path: &[PatStep]) -> Ty {
-    let mut current = ty;
-    for step in path {
-        current = match (step, &current) {
-            (PatStep::Field(i), Ty::Tuple(items)) => items.get(*i).cloned().unwrap_or(Ty::Unknown),
-            (PatStep::Field(_), Ty::Ref(inner)) => project((**inner).clone(), std::slice::from_ref(step)),
-            (PatStep::Variant, Ty::Path { .. }) => current.unwrapped(),
-            _ => Ty::Unknown,
-        };
-    }
-    current
 }

@@ -336,6 +336,29 @@ pub const LOCK_GUARDS: &[&str] = &[
 pub const REFCELL_GUARDS: &[&str] = &["std::cell::Ref", "std::cell::RefMut"];
 
 /// Smart pointers, guards and lazies that auto-deref to their first generic argument.
+/// Buffering wrappers: their I/O methods block exactly when the wrapped reader's `read` (or
+/// writer's `write`) does. `BufReader::new(file).lines()` blocks; over a `&[u8]` it does not.
+pub const BUFFERED_IO: &[(&str, &str, &[&str])] = &[
+    ("std::io::BufReader", "read", BUFFERED_READS),
+    ("std::io::BufWriter", "write", BUFFERED_WRITES),
+    ("std::io::LineWriter", "write", BUFFERED_WRITES),
+];
+
+const BUFFERED_READS: &[&str] = &[
+    "read",
+    "read_exact",
+    "read_to_end",
+    "read_to_string",
+    "read_line",
+    "read_until",
+    "lines",
+    "split",
+    "fill_buf",
+    "bytes",
+];
+
+const BUFFERED_WRITES: &[&str] = &["write", "write_all", "write_fmt", "flush"];
+
 pub const DEREF_WRAPPERS: &[&str] = &[
     "std::sync::Arc",
     "std::rc::Rc",
@@ -376,6 +399,11 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::fs::OpenOptions.open", "std::io::Result<std::fs::File>"),
     ("std::fs::File.try_clone", "std::io::Result<std::fs::File>"),
     ("std::io::stdin", "std::io::Stdin"),
+    ("std::io::BufReader::new", "std::io::BufReader<$0>"),
+    ("std::io::BufReader::with_capacity", "std::io::BufReader<$1>"),
+    ("std::io::BufWriter::new", "std::io::BufWriter<$0>"),
+    ("std::io::BufWriter::with_capacity", "std::io::BufWriter<$1>"),
+    ("std::io::LineWriter::new", "std::io::LineWriter<$0>"),
     ("std::io::Stdin.lock", "std::io::StdinLock"),
     ("std::path::Path::new", "&std::path::Path"),
     ("std::path::PathBuf::from", "std::path::PathBuf"),
@@ -451,6 +479,7 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::net::TcpStream::connect_timeout", "std::io::Result<std::net::TcpStream>"),
     ("std::net::TcpListener::bind", "std::io::Result<std::net::TcpListener>"),
     ("std::net::TcpListener.accept", "std::io::Result<(std::net::TcpStream, std::net::SocketAddr)>"),
+    ("std::net::TcpListener.incoming", "std::iter::Iterator<std::io::Result<std::net::TcpStream>>"),
     ("std::net::UdpSocket::bind", "std::io::Result<std::net::UdpSocket>"),
     ("std::process::Command::new", "std::process::Command"),
     ("std::process::Command.arg", "$self"),
