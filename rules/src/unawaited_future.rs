@@ -27,8 +27,9 @@ statement `fut;` (also in loops, closures and sync functions), `let _ = fut;`, `
 A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
 `BoxFuture` or `LocalBoxFuture`, an async block, or a catalogued external async API
-(`tokio::time::sleep`, `tokio::fs::*`, tokio sync primitives, `reqwest`, `sqlx` queries,
-`futures::future::join_all` ...). Method calls are resolved by the receiver's type where it is
+(`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
+`reqwest`, `sqlx` queries, `futures::future::join_all`, `next()`/`send()` on `futures`
+channels, `async-channel` and `flume` async sends and receives ...). Method calls are resolved by the receiver's type where it is
 known; otherwise by name, when every workspace method of that name is async. Futures passed to
 `spawn`, `join_all`, a `JoinSet` or `FuturesUnordered`, returned, or awaited later are not
 reported.",
