@@ -19,7 +19,7 @@ static META: RuleMeta = RuleMeta {
     docs: RuleDocs {
         what_it_does: "\
 Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
-`Runtime::spawn`, `LocalSet::spawn_local` and `async_std::task::spawn` calls whose
+`Runtime::spawn`, `LocalSet::spawn_local`, `async_std::task::spawn` and `actix_rt::spawn` calls whose
 `JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`) while the task's output is a
 `Result`: an async block that uses `?`, ends in `Ok(..)`/`Err(..)` or returns one, or ends by
 awaiting a workspace function returning `Result`; or a workspace future whose output is a

@@ -617,6 +617,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("futures_util::", "futures::"),
     ("futures_executor::", "futures::executor::"),
     ("futures_channel::", "futures::channel::"),
+    ("actix_web::rt::", "actix_rt::"),
     ("futures::executor::block_on::block_on", "futures::executor::block_on"),
     ("smol::future::", "futures_lite::future::"),
     ("crossbeam::channel::", "crossbeam_channel::"),
@@ -787,6 +788,8 @@ pub const DETACHING_SPAWNS: &[&str] = &[
     "tokio::task::LocalSet.spawn_local",
     "async_std::task::spawn",
     "async_std::task::spawn_local",
+    // actix's runtime spawns on tokio's local set and hands back tokio's `JoinHandle`.
+    "actix_rt::spawn",
 ];
 
 /// Spawn functions whose task is cancelled when its handle is dropped (smol, async-executor,
