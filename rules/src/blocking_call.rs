@@ -67,6 +67,8 @@ struct BlockingSite<'a> {
     origin: AsyncOrigin,
     /// Reached by iterating (`for msg in rx`), not by a call.
     iteration: bool,
+    /// A method that reaches the API underneath it (`lines` on a `BufReader<File>`).
+    through_method: Option<String>,
     fix: Option<Fix>,
 }
 
@@ -102,6 +104,7 @@ fn find_blocking_calls<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Blo
                         api,
                         origin: origin.clone(),
                         iteration: false,
+                        through_method: method_other_than_api(body, expr, api),
                         fix,
                     });
                 }
@@ -115,6 +118,7 @@ fn find_blocking_calls<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Blo
                         api,
                         origin: origin.clone(),
                         iteration: true,
+                        through_method: None,
                         fix: None,
                     });
                 }
@@ -123,6 +127,14 @@ fn find_blocking_calls<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Blo
         }
     });
     drop_chained_duplicates(body, sites)
+}
+
+/// The method called, when it is not the API itself but reaches it (a buffered reader's
+/// `lines()` reading a `File`).
+fn method_other_than_api(body: &Body, expr: ExprId, api: &BlockingApi) -> Option<String> {
+    let ExprKind::MethodCall { method, .. } = body.kind(expr) else { return None };
+    let api_name = api.display.rsplit("::").next().unwrap_or(&api.display);
+    (method != api_name).then(|| method.clone())
 }
 
 /// `std::thread::sleep(d)` -> `tokio::time::sleep(d).await`, where `.await` can be written and
@@ -175,9 +187,13 @@ fn report(site: &BlockingSite<'_>) -> Finding {
             "blocks the executor thread, and panics inside a tokio runtime",
         ),
     };
-    Finding::new(site.span, message)
+    let mut finding = Finding::new(site.span, message)
         .primary_label(label)
         .label(site.origin.span(), site.origin.describe())
         .help(api.replacement.clone())
-        .fix(site.fix.clone())
+        .fix(site.fix.clone());
+    if let Some(method) = &site.through_method {
+        finding = finding.note(format!("`{method}` calls `{}` underneath", api.display));
+    }
+    finding
 }

@@ -325,17 +325,11 @@ pub const LOCK_GUARDS: &[&str] = &[
     "spin::MutexGuard",
     "spin::RwLockReadGuard",
     "spin::RwLockWriteGuard",
-    "parking_lot::RwLockUpgradableReadGuard",
-    "std::sync::MappedMutexGuard",
-    "parking_lot::MappedMutexGuard",
-    "spin::RwLockReadGuard",
-    "spin::RwLockWriteGuard",
     "spin::mutex::MutexGuard",
 ];
 
 pub const REFCELL_GUARDS: &[&str] = &["std::cell::Ref", "std::cell::RefMut"];
 
-/// Smart pointers, guards and lazies that auto-deref to their first generic argument.
 /// Buffering wrappers: their I/O methods block exactly when the wrapped reader's `read` (or
 /// writer's `write`) does. `BufReader::new(file).lines()` blocks; over a `&[u8]` it does not.
 pub const BUFFERED_IO: &[(&str, &str, &[&str])] = &[
@@ -359,6 +353,7 @@ const BUFFERED_READS: &[&str] = &[
 
 const BUFFERED_WRITES: &[&str] = &["write", "write_all", "write_fmt", "flush"];
 
+/// Smart pointers, guards and lazies that auto-deref to their first generic argument.
 pub const DEREF_WRAPPERS: &[&str] = &[
     "std::sync::Arc",
     "std::rc::Rc",
