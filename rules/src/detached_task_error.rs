@@ -7,7 +7,7 @@ use async_lint_analyzer::source::Span;
 use async_lint_analyzer::tasks::own_exprs;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{callee_span, discarded_values};
+use crate::util::{callee_span, discarded_values, Discard};
 
 pub struct DetachedTaskError;
 
@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
         what_it_does: "\
 Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
 `Runtime::spawn`, `LocalSet::spawn_local`, `async_std::task::spawn` and `actix_rt::spawn` calls whose
-`JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`) while the task's output is a
+`JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`, or a binding such as
+`let _worker = ..` that is never used) while the task's output is a
 `Result`: an async block that uses `?`, ends in `Ok(..)`/`Err(..)` or returns one, or ends by
 awaiting a workspace function returning `Result`; or a workspace future whose output is a
 `Result`. Tasks whose output is `()` are not reported.",
@@ -55,6 +56,8 @@ struct Detached {
     api: String,
     evidence: Evidence,
     dropped_at: Option<Span>,
+    /// The binding that holds the handle without ever using it, and its name.
+    unused_binding: Option<(Span, String)>,
 }
 
 /// Why the task's output is a `Result`.
@@ -80,13 +83,27 @@ fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
     discarded_values(body)
         .into_iter()
         .filter_map(|(expr, how)| {
-            let dropped_at = how.handle_discard(true)?;
+            let (dropped_at, unused_binding) = match how {
+                // Kept in a binding that is never used: dropped at the end of its scope, and
+                // the task's output is just as lost (`let _handle = tokio::spawn(..)`).
+                Discard::UnusedBinding { local, dropped_at } => {
+                    let local = body.local(local);
+                    (dropped_at, Some((local.span, local.name.clone())))
+                }
+                other => (other.handle_discard(true)?, None),
+            };
             let spawn = sem.spawn_call(body, expr)?;
             if spawn.kind != SpawnKind::Detaching {
                 return None;
             }
             let evidence = result_evidence(sem, body, spawn.task?)?;
-            Some(Detached { span: callee_span(body, expr), api: spawn.api, evidence, dropped_at })
+            Some(Detached {
+                span: callee_span(body, expr),
+                api: spawn.api,
+                evidence,
+                dropped_at,
+                unused_binding,
+            })
         })
         .collect()
 }
@@ -144,6 +161,9 @@ fn report(task: &Detached) -> Finding {
     .label(task.evidence.span, task.evidence.reason.clone());
     if let Some(call) = task.dropped_at {
         finding = finding.label(call, "the handle is dropped here");
+    } else if let Some((span, name)) = &task.unused_binding {
+        finding = finding
+            .label(*span, format!("`{name}` is never used: the handle is dropped at the end of its scope"));
     }
     finding.note("dropping a `JoinHandle` detaches the task: when it fails, nothing sees the error").help(
         "handle the error inside the task (`if let Err(e) = .. { tracing::error!(..) }`), or keep the handle \

@@ -19,7 +19,9 @@ static META: RuleMeta = RuleMeta {
     docs: RuleDocs {
         what_it_does: "\
 Reports a spawned task (`tokio::spawn`, `task::spawn`, `spawn_local`, `Handle::spawn`,
-`async_std::task::spawn`, smol's `spawn(..).detach()`) whose handle is discarded and whose body
+`async_std::task::spawn`, smol's `spawn(..).detach()`) whose handle is discarded (also kept in
+a binding that is never used: a tokio handle dropped at the end of its scope still detaches the
+task, while a smol task is cancelled there and is not reported) and whose body
 (an async block, or a workspace `async fn`) runs a `loop` that nothing can end: no `break`
 that leaves it, no `return`, no `?`, and no `select!` branch on a shutdown source
 (`CancellationToken::cancelled`, a `watch`/`broadcast`/`oneshot`/`mpsc` receiver,
@@ -60,6 +62,8 @@ with `if flag.load(..) { break }` is a `break`, so it is not reported.",
 struct Unstoppable {
     span: Span,
     api: String,
+    /// The name of the binding that holds the handle without ever using it.
+    unused_binding: Option<String>,
     /// The endless loop: in this file (a label), or elsewhere (a note).
     endless: EndlessAt,
 }
@@ -85,12 +89,18 @@ fn find_unstoppable(sem: &Semantics<'_>, function: &Function) -> Vec<Unstoppable
     let Some(body) = &function.body else { return Vec::new() };
     discarded_values(body)
         .into_iter()
-        .filter(|(_, how)| !matches!(how, Discard::UnusedBinding { .. }))
-        .filter_map(|(expr, _)| {
+        .filter_map(|(expr, how)| {
             let spawn_expr = detached_spawn(sem, body, expr)?;
             let spawn = sem.spawn_call(body, spawn_expr)?;
+            // A handle kept in a binding that is never used: a tokio task is detached at the end
+            // of the scope, but a smol task is cancelled there, which stops it.
+            let unused_binding = match how {
+                Discard::UnusedBinding { .. } if spawn.kind != SpawnKind::Detaching => return None,
+                Discard::UnusedBinding { local, .. } => Some(body.local(local).name.clone()),
+                _ => None,
+            };
             let endless = endless_loop_of(sem, body, spawn.task?)?;
-            Some(Unstoppable { span: callee_span(body, spawn_expr), api: spawn.api, endless })
+            Some(Unstoppable { span: callee_span(body, spawn_expr), api: spawn.api, unused_binding, endless })
         })
         .collect()
 }
@@ -125,9 +135,13 @@ fn endless_loop_of(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<End
 }
 
 fn report(task: &Unstoppable) -> Finding {
+    let label = match &task.unused_binding {
+        Some(name) => format!("its handle `{name}` is never used, so the task can never be aborted"),
+        None => "spawned without keeping a handle, so it can never be aborted".to_string(),
+    };
     let mut finding =
         Finding::new(task.span, format!("this `{}` task loops forever and cannot be stopped", task.api))
-            .primary_label("spawned without keeping a handle, so it can never be aborted");
+            .primary_label(label);
     finding = match &task.endless {
         EndlessAt::Here(span) => {
             finding.label(*span, "this loop has no `break`, `return`, `?` or shutdown branch")
