@@ -254,6 +254,14 @@ impl Catalog {
             .map(|(_, lost, instead)| (*lost, *instead))
     }
 
+    /// A not-cancel-safe method known only on one receiver type: `Barrier::wait`.
+    pub fn not_cancel_safe_on(&self, receiver: &str, method: &str) -> Option<(&'static str, &'static str)> {
+        tables::NOT_CANCEL_SAFE_TYPED
+            .iter()
+            .find(|(name, ty, _, _)| *name == method && *ty == receiver)
+            .map(|(_, _, lost, instead)| (*lost, *instead))
+    }
+
     /// A sender whose `send` is sync or cancel safe (broadcast, watch, unbounded, std).
     pub fn is_cancel_safe_sender(&self, path: &str) -> bool {
         tables::CANCEL_SAFE_SENDERS.contains(&path)

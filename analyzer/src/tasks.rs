@@ -61,6 +61,14 @@ impl<'a> Semantics<'a> {
                 self.cancel_unsafe_operation(body, *inner)
             }
             ExprKind::MethodCall { receiver, method, args, .. } => {
+                let chain = self.deref_chain(&self.ty_of(body, *receiver));
+                let typed_entry = chain
+                    .iter()
+                    .filter_map(|t| t.path_str())
+                    .find_map(|p| self.catalog.not_cancel_safe_on(p, method));
+                if let Some((lost, instead)) = typed_entry {
+                    return Some(CancelUnsafe { method: method.clone(), lost, instead });
+                }
                 let (lost, instead) = self.catalog.not_cancel_safe(method)?;
                 let is_lock_access =
                     matches!(method.as_str(), "read" | "write" | "read_owned" | "write_owned");
@@ -68,7 +76,6 @@ impl<'a> Semantics<'a> {
                     // `read(&mut buf)` / `write(buf)`: the I/O methods, which are cancel safe.
                     return None;
                 }
-                let chain = self.deref_chain(&self.ty_of(body, *receiver));
                 let typed_as =
                     |check: &dyn Fn(&str) -> bool| chain.iter().any(|t| t.path_str().is_some_and(check));
                 if typed_as(&|p| self.index.is_local_type(p)) {

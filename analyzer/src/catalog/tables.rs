@@ -852,6 +852,15 @@ pub const NOT_CANCEL_SAFE: &[(&str, &str, &str)] = &[
     ("notified_owned", "a notification that arrives between polls", "create the future once before the loop and race `&mut` to it"),
 ];
 
+/// Not-cancel-safe operations whose names are too common to match without the receiver's
+/// type (`Child::wait` is cancel safe): `(method, receiver type, what is lost, instead)`.
+pub const NOT_CANCEL_SAFE_TYPED: &[(&str, &str, &str, &str)] = &[(
+    "wait",
+    "tokio::sync::Barrier",
+    "this task's arrival at the barrier",
+    "wait at the barrier outside the `select!`, or race a `&mut` future created once before the loop",
+)];
+
 /// Senders whose `send` is sync or cancel safe: a `send` on them is not the mpsc/Sink hazard.
 pub const CANCEL_SAFE_SENDERS: &[&str] = &[
     "tokio::sync::broadcast::Sender",
