@@ -160,11 +160,9 @@ fn offloaded_later(sem: &Semantics, body: &Body, expr: ExprId) -> bool {
     let Some(local) = let_binding_of(body, expr) else {
         return false;
     };
-    (0..body.exprs.len() as u32).map(ExprId).any(|use_site| {
-        matches!(body.kind(use_site), ExprKind::Local(l) if *l == local)
-            && body
-                .parent(use_site)
-                .is_some_and(|call| is_argument(body, call, use_site) && sem.is_offload_call(body, call))
+    body.uses_of(local).any(|use_site| {
+        body.parent(use_site)
+            .is_some_and(|call| is_argument(body, call, use_site) && sem.is_offload_call(body, call))
     })
 }
 

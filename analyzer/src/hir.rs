@@ -329,6 +329,13 @@ impl Body {
         matches!(self.parent(id).map(|p| self.kind(p)), Some(ExprKind::Await(_)))
     }
 
+    /// Every expression that reads the local `local`, in arena order.
+    pub fn uses_of(&self, local: LocalId) -> impl Iterator<Item = ExprId> + '_ {
+        (0..self.exprs.len() as u32)
+            .map(ExprId)
+            .filter(move |&id| matches!(self.kind(id), ExprKind::Local(l) if *l == local))
+    }
+
     /// The direct sub-expressions of an expression, in evaluation order.
     pub fn children(&self, id: ExprId) -> Vec<ExprId> {
         let mut out = Vec::new();

@@ -536,9 +536,10 @@ impl<'a> Semantics<'a> {
         current
     }
 
-    /// Field `index` of a tuple struct: from the crate's own definition, or for another crate's
-    /// one-parameter wrapper (axum's `State<T>`, `Extension<T>`, `Json<T>`; `Wrapping<T>`) the
-    /// parameter itself, which is what such wrappers hold.
+    /// Field `index` of a tuple struct (in a pattern, or as `value.0`): from the crate's own
+    /// definition, or for another crate's one-parameter wrapper (axum's `State<T>`,
+    /// `Extension<T>`, `Json<T>`; `Wrapping<T>`) the parameter itself, which is what such
+    /// wrappers hold.
     fn tuple_struct_field(&self, ty: &Ty, index: usize) -> Ty {
         let Ty::Path { path, args } = ty else { return Ty::Unknown };
         if let Some(field) = self.index.field_type(path, &index.to_string()) {
@@ -554,15 +555,16 @@ impl<'a> Semantics<'a> {
     }
 
     fn field_ty(&self, body: &Body, base: ExprId, name: &str) -> Ty {
-        let base_ty = self.ty_of(body, base);
-        for ty in self.deref_chain(&base_ty) {
-            match &ty {
-                Ty::Tuple(items) => {
-                    if let Some(item) = name.parse::<usize>().ok().and_then(|i| items.get(i)) {
+        let chain = self.deref_chain(&self.ty_of(body, base));
+        let position = name.parse::<usize>().ok();
+        for ty in &chain {
+            match (ty, position) {
+                (Ty::Tuple(items), Some(i)) => {
+                    if let Some(item) = items.get(i) {
                         return item.clone();
                     }
                 }
-                Ty::Path { path, .. } => {
+                (Ty::Path { path, .. }, _) => {
                     if let Some(field) = self.index.field_type(path, name) {
                         return field.clone();
                     }
@@ -570,7 +572,11 @@ impl<'a> Semantics<'a> {
                 _ => {}
             }
         }
-        Ty::Unknown
+        // `state.0` on another crate's wrapper (axum's `State<T>`), where auto-deref ends.
+        match (chain.last(), position) {
+            (Some(ty), Some(i)) => self.tuple_struct_field(ty, i),
+            _ => Ty::Unknown,
+        }
     }
 }
 

@@ -223,10 +223,7 @@ enum BindingEnd {
 /// `shutdown_background` and `shutdown_timeout` take it themselves.
 fn binding_end(body: &Body, local: LocalId) -> Option<BindingEnd> {
     let mut dropped_at = None;
-    let uses = (0..body.exprs.len() as u32)
-        .map(ExprId)
-        .filter(|&e| matches!(body.kind(e), ExprKind::Local(l) if *l == local));
-    for use_site in uses {
+    for use_site in body.uses_of(local) {
         if is_captured(body, use_site) {
             return None;
         }

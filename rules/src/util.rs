@@ -116,11 +116,8 @@ pub fn drop_call(body: &Body, call: ExprId) -> Option<bool> {
 /// `drop`/`forget`; `None` when it is used.
 fn unused_except_drop(body: &Body, local: LocalId) -> Option<Option<Span>> {
     let mut dropped_at = None;
-    for (index, expr) in body.exprs.iter().enumerate() {
-        if !matches!(expr.kind, ExprKind::Local(l) if l == local) {
-            continue;
-        }
-        let parent = body.parent(ExprId(index as u32))?;
+    for use_site in body.uses_of(local) {
+        let parent = body.parent(use_site)?;
         drop_call(body, parent)?;
         dropped_at = Some(body.span(parent));
     }
