@@ -21,8 +21,8 @@ static META: RuleMeta = RuleMeta {
         what_it_does: "\
 Reports a future that is thrown away without being awaited, polled, stored or passed on: a
 statement `fut;` (also in loops, closures and sync functions), `let _ = fut;`, `drop(fut)`,
-`std::mem::forget(fut)`, a binding that is never used (or only dropped), and a discarded
-`async { .. }` block.
+`std::mem::forget(fut)`, a binding that is never used (or only dropped), a discarded
+`async { .. }` block, and each branch of a discarded `if` or `match` that produces a future.
 
 A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
@@ -60,6 +60,8 @@ struct Unawaited<'a> {
     how: Discard,
     /// The local's name, for unused bindings.
     binding: Option<String>,
+    /// The future is one branch's value of a discarded `if` or `match`.
+    in_branch: bool,
     code: String,
     fix: Option<Fix>,
 }
@@ -133,7 +135,19 @@ fn site<'a>(
         FutureSource::AsyncBlock => callee_span(body, expr),
         _ => body.span(expr),
     };
-    Unawaited { span, source, how, binding, code: snippet(cx.lines, body.span(expr)), fix }
+    let in_branch = is_branch_value(body, expr);
+    Unawaited { span, source, how, binding, in_branch, code: snippet(cx.lines, body.span(expr)), fix }
+}
+
+/// Whether `expr` is the value of an `if`/`match` branch (or a block's tail) rather than the
+/// discarded statement or `let` itself.
+fn is_branch_value(body: &Body, expr: ExprId) -> bool {
+    match body.parent(expr).map(|parent| body.kind(parent)) {
+        Some(ExprKind::Match { scrutinee, .. }) => *scrutinee != expr,
+        Some(ExprKind::If { cond, .. }) => *cond != expr,
+        Some(ExprKind::Block(block)) => block.tail == Some(expr),
+        _ => false,
+    }
 }
 
 fn describe(source: &FutureSource<'_>) -> String {
@@ -172,6 +186,8 @@ fn report(site: &Unawaited<'_>) -> Finding {
             format!("`.await` it where its result is needed: `{}.await`", site.code),
         ),
     };
+    let help =
+        if site.in_branch { format!("add `.await` in this branch: `{}.await`", site.code) } else { help };
     let mut finding = Finding::new(site.span, message).primary_label(label).help(help);
     if let Discard::Dropped { call, .. } | Discard::UnusedBinding { dropped_at: Some(call), .. } = &site.how {
         finding = finding.label(*call, "dropped here without being awaited");

@@ -51,7 +51,7 @@ pub fn guard_lifetime_label(guard: &HeldGuard, what: &str) -> String {
     }
 }
 
-use async_lint_analyzer::hir::{LocalId, Pat, Resolved, Stmt};
+use async_lint_analyzer::hir::{Block, LocalId, Pat, Resolved, Stmt};
 use async_lint_analyzer::source::LineIndex;
 
 /// How a value is thrown away.
@@ -76,10 +76,11 @@ pub fn discarded_values(body: &Body) -> Vec<(ExprId, Discard)> {
             ExprKind::Block(block) => {
                 for stmt in &block.stmts {
                     match stmt {
-                        Stmt::Expr { expr, semi: true } => out.push((*expr, Discard::Statement)),
-                        Stmt::Let { pat: Pat::Wild, init: Some(init), .. } => {
-                            out.push((*init, Discard::LetUnderscore))
+                        Stmt::Expr { expr, semi: true } => {
+                            out.extend(branch_values(body, *expr).map(|value| (value, Discard::Statement)))
                         }
+                        Stmt::Let { pat: Pat::Wild, init: Some(init), .. } => out
+                            .extend(branch_values(body, *init).map(|value| (value, Discard::LetUnderscore))),
                         Stmt::Let { pat: Pat::Binding { local, .. }, init: Some(init), .. } => {
                             if let Some(dropped_at) = unused_except_drop(body, *local) {
                                 out.push((*init, Discard::UnusedBinding { local: *local, dropped_at }));
@@ -100,6 +101,25 @@ pub fn discarded_values(body: &Body) -> Vec<(ExprId, Discard)> {
         }
     }
     out
+}
+
+/// The values an expression can end with: each branch's of an `if` or `match` (and a plain
+/// block's tail), since discarding the whole discards whichever branch ran; else itself.
+fn branch_values(body: &Body, expr: ExprId) -> impl Iterator<Item = ExprId> {
+    let mut values = Vec::new();
+    let mut pending = vec![expr];
+    while let Some(expr) = pending.pop() {
+        match body.kind(expr) {
+            ExprKind::If { then_branch, else_branch, .. } => {
+                pending.extend(else_branch);
+                pending.push(*then_branch);
+            }
+            ExprKind::Match { arms, .. } => pending.extend(arms.iter().rev().map(|arm| arm.body)),
+            ExprKind::Block(Block { tail: Some(tail), .. }) => pending.push(*tail),
+            _ => values.push(expr),
+        }
+    }
+    values.into_iter()
 }
 
 /// `Some(false)` for `drop(..)`, `Some(true)` for `std::mem::forget(..)`.
