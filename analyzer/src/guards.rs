@@ -38,6 +38,8 @@ pub struct HeldGuard {
     pub kind: GuardKind,
     /// The guard type's name, for messages: `MutexGuard`, `RefMut`.
     pub type_name: String,
+    /// The guard type's canonical path: `std::sync::MutexGuard`.
+    pub type_path: String,
     pub origin: GuardOrigin,
     /// Where the guard is created: the binding, or the temporary expression.
     pub span: Span,
@@ -56,6 +58,12 @@ const CONSUMING_METHODS: &[&str] = &[
     "ok",
     "err",
     "map",
+    "map_or",
+    "map_or_else",
+    "is_some_and",
+    "is_none_or",
+    "ok_or",
+    "ok_or_else",
     "map_err",
     "and_then",
     "into_inner",
@@ -172,9 +180,12 @@ impl Interpreter<'_, '_> {
                 self.move_out(args, live);
                 continues
             }
-            ExprKind::MethodCall { receiver, args, .. } => {
+            ExprKind::MethodCall { receiver, args, method, .. } => {
                 let continues = self.eval(*receiver, live) && self.eval_all(args, live);
                 self.move_out(args, live);
+                if self.consumes_wrapped_guard(*receiver, method) {
+                    self.move_out(std::slice::from_ref(receiver), live);
+                }
                 continues
             }
             ExprKind::Await(inner) => {
@@ -485,8 +496,9 @@ impl Interpreter<'_, '_> {
         }
     }
 
-    fn new_guard(&mut self, kind: GuardKind, type_name: String, origin: GuardOrigin, span: Span) -> usize {
-        self.guards.push(HeldGuard { kind, type_name, origin, span, awaits: Vec::new() });
+    fn new_guard(&mut self, kind: GuardKind, type_path: String, origin: GuardOrigin, span: Span) -> usize {
+        let type_name = type_path.rsplit("::").next().unwrap_or(&type_path).to_string();
+        self.guards.push(HeldGuard { kind, type_name, type_path, origin, span, awaits: Vec::new() });
         self.guards.len() - 1
     }
 
@@ -550,6 +562,18 @@ impl Interpreter<'_, '_> {
                 }
             }
         }
+    }
+
+    /// `entry.map_or(..)` on a local holding an `Option`/`Result` of a guard moves the guard
+    /// into the call. (On a guard itself, such a method reaches the data through `Deref`, and
+    /// the guard stays.)
+    fn consumes_wrapped_guard(&self, receiver: ExprId, method: &str) -> bool {
+        let ExprKind::Local(local) = self.body.kind(receiver) else { return false };
+        if !CONSUMING_METHODS.contains(&method) {
+            return false;
+        }
+        let ty = self.sem.local_ty(self.body, *local);
+        matches!(ty.path_str(), Some("std::option::Option" | "std::result::Result" | "std::io::Result"))
     }
 
     /// A closure or async block takes the guards it captures by `move`, and any it passes by
@@ -630,12 +654,12 @@ impl Interpreter<'_, '_> {
         self.sem.deref_chain(&receiver_ty).iter().all(Ty::is_opaque)
     }
 
-    /// A guard type, or a `Result`/`Option` holding one (`m.lock()`, `m.try_lock()`).
+    /// A guard type (its kind and path), or a `Result`/`Option` holding one (`m.lock()`,
+    /// `m.try_lock()`).
     fn guard_type(&self, ty: &Ty) -> Option<(GuardKind, String)> {
         let path = ty.path_str()?;
         if let Some(kind) = self.sem.catalog.guard_kind(path) {
-            let name = path.rsplit("::").next().unwrap_or(path).to_string();
-            return Some((kind, name));
+            return Some((kind, path.to_string()));
         }
         let wrapper = matches!(path, "std::result::Result" | "std::option::Option" | "std::io::Result");
         if wrapper {

@@ -11,14 +11,16 @@ pub struct LockAcrossAwait;
 static META: RuleMeta = RuleMeta {
     id: "lock_across_await",
     default_level: Level::Warn,
-    summary: "A std/parking_lot/spin lock guard alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
+    summary: "A std/parking_lot/spin lock guard (or a DashMap reference) alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
     equivalent_lints: &["clippy::await_holding_lock"],
     docs: RuleDocs {
         what_it_does: "\
 Reports a guard of a synchronous lock that is alive at an `.await` in the same async body:
 `std::sync::Mutex::{lock, try_lock}`, `RwLock::{read, write, try_read, try_write}` (with
 `.unwrap()`, `.expect(..)`, `?` or `.unwrap_or_else(PoisonError::into_inner)`),
-`parking_lot::{Mutex, FairMutex, ReentrantMutex, RwLock}` and `spin::{Mutex, RwLock}` guards.
+`parking_lot::{Mutex, FairMutex, ReentrantMutex, RwLock}` and `spin::{Mutex, RwLock}` guards,
+and DashMap's `Ref`, `RefMut` and entries (from `get`, `get_mut`, `entry`, `or_insert`..),
+which lock a shard of the map.
 `select!` and `join!` count as await points.
 
 \"Alive\" follows Rust's drop rules, in both editions: a `let` binding (also `_g`) lives to the
@@ -85,6 +87,9 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard) -> Finding {
+    if guard.type_path.starts_with("dashmap::") {
+        return report_dashmap(guard);
+    }
     let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
         .primary_label(guard_lifetime_label(guard, "guard"));
     for await_span in &guard.awaits {
@@ -103,4 +108,25 @@ fn report(guard: &HeldGuard) -> Finding {
     finding
         .note("while the guard lives, other tasks that take the lock block their threads, and the future is not `Send`")
         .help(help)
+}
+
+/// DashMap's references lock one shard of the map. The future stays `Send`, so the general
+/// note would be wrong; what goes wrong is every other access to that shard.
+fn report_dashmap(guard: &HeldGuard) -> Finding {
+    let what = format!("DashMap `{}`", guard.type_name);
+    let mut finding = Finding::new(guard.span, format!("a {what} is held across an `.await`"))
+        .primary_label(guard_lifetime_label(guard, "reference"));
+    for await_span in &guard.awaits {
+        finding = finding.label(*await_span, "the shard is still locked at this await");
+    }
+    finding
+        .note(format!(
+            "a {what} holds a lock on the shard its entry lives in: while it lives, every task \
+             that touches that shard (`get`, `insert`, `remove`, `entry`) blocks its executor thread \
+             until this task resumes, which can deadlock the runtime"
+        ))
+        .help(
+            "copy the value out first (`map.get(&key).map(|entry| entry.clone())`), or end the \
+             reference's scope (a block or `drop`) before the `.await`",
+        )
 }

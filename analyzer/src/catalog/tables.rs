@@ -326,6 +326,15 @@ pub const LOCK_GUARDS: &[&str] = &[
     "spin::RwLockReadGuard",
     "spin::RwLockWriteGuard",
     "spin::mutex::MutexGuard",
+    // DashMap's references and entries hold a read or write lock on the entry's shard.
+    "dashmap::mapref::one::Ref",
+    "dashmap::mapref::one::RefMut",
+    "dashmap::mapref::one::MappedRef",
+    "dashmap::mapref::one::MappedRefMut",
+    "dashmap::mapref::entry::Entry",
+    "dashmap::mapref::entry::OccupiedEntry",
+    "dashmap::mapref::entry::VacantEntry",
+    "dashmap::setref::one::Ref",
 ];
 
 pub const REFCELL_GUARDS: &[&str] = &["std::cell::Ref", "std::cell::RefMut"];
@@ -380,6 +389,19 @@ pub const DEREF_WRAPPERS: &[&str] = &[
 
 /// Return types of well-known constructors and methods (`Type.method` for methods).
 pub const RETURNS: &[(&str, &str)] = &[
+    ("dashmap::DashMap::new", "dashmap::DashMap"),
+    ("dashmap::DashMap::with_capacity", "dashmap::DashMap"),
+    ("dashmap::DashMap.get", "std::option::Option<dashmap::mapref::one::Ref>"),
+    ("dashmap::DashMap.get_mut", "std::option::Option<dashmap::mapref::one::RefMut>"),
+    ("dashmap::DashMap.entry", "dashmap::mapref::entry::Entry"),
+    ("dashmap::mapref::entry::Entry.or_default", "dashmap::mapref::one::RefMut"),
+    ("dashmap::mapref::entry::Entry.or_insert", "dashmap::mapref::one::RefMut"),
+    ("dashmap::mapref::entry::Entry.or_insert_with", "dashmap::mapref::one::RefMut"),
+    ("dashmap::mapref::entry::Entry.insert", "dashmap::mapref::one::RefMut"),
+    ("dashmap::mapref::one::Ref.map", "dashmap::mapref::one::MappedRef"),
+    ("dashmap::mapref::one::RefMut.map", "dashmap::mapref::one::MappedRefMut"),
+    ("dashmap::DashSet::new", "dashmap::DashSet"),
+    ("dashmap::DashSet.get", "std::option::Option<dashmap::setref::one::Ref>"),
     ("std::fs::File::open", "std::io::Result<std::fs::File>"),
     ("std::fs::File::create", "std::io::Result<std::fs::File>"),
     ("std::fs::File::create_new", "std::io::Result<std::fs::File>"),
