@@ -128,15 +128,20 @@ impl WalkOrder {
         let mut walk = WalkOrder { contexts: vec![cx.clone()], order: Vec::with_capacity(body.exprs.len()) };
         let mut stack: Vec<(ExprId, usize)> = vec![(expr, 0)];
         let mut children: Vec<ExprId> = Vec::new();
+        // Closure arguments of offloading calls, also those inside a block argument
+        // (`spawn({ let tx = tx.clone(); move || .. })`).
+        let mut offloaded_closures: Vec<ExprId> = Vec::new();
         while let Some((id, context)) = stack.pop() {
             walk.order.push((id, context));
             children.clear();
             for_each_child(body.kind(id), |child| children.push(child));
             // Offloading only changes the context of closure arguments; most calls have none.
-            let has_closure = children.iter().any(|c| matches!(body.kind(*c), ExprKind::Closure { .. }));
-            let offloads = has_closure && sem.is_offload_call(body, id);
+            let closures = || children.iter().filter_map(|c| body.closure_value(*c));
+            if closures().next().is_some() && sem.is_offload_call(body, id) {
+                offloaded_closures.extend(closures());
+            }
             for &child in children.iter().rev() {
-                let offloaded = offloads || offloaded_later(sem, body, child);
+                let offloaded = offloaded_closures.contains(&child) || offloaded_later(sem, body, child);
                 let child_context = match child_context(body, id, child, &walk.contexts[context], offloaded) {
                     Some(changed) => {
                         walk.contexts.push(changed);

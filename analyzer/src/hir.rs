@@ -329,6 +329,18 @@ impl Body {
         matches!(self.parent(id).map(|p| self.kind(p)), Some(ExprKind::Await(_)))
     }
 
+    /// The closure an argument evaluates to: the argument itself, or the value of a block
+    /// around it (`spawn({ let tx = tx.clone(); move || .. })`).
+    pub fn closure_value(&self, mut expr: ExprId) -> Option<ExprId> {
+        loop {
+            match self.kind(expr) {
+                ExprKind::Closure { .. } => return Some(expr),
+                ExprKind::Block(Block { tail: Some(tail), .. }) => expr = *tail,
+                _ => return None,
+            }
+        }
+    }
+
     /// Every expression that reads the local `local`, in arena order.
     pub fn uses_of(&self, local: LocalId) -> impl Iterator<Item = ExprId> + '_ {
         (0..self.exprs.len() as u32)

@@ -244,8 +244,8 @@ impl<'a> Semantics<'a> {
         let ExprKind::MethodCall { args, .. } = body.kind(expr) else {
             return false;
         };
-        args.iter().any(|a| {
-            matches!(body.kind(*a), ExprKind::Closure { is_async: false, body: inner, .. }
+        args.iter().filter_map(|a| body.closure_value(*a)).any(|closure| {
+            matches!(body.kind(closure), ExprKind::Closure { is_async: false, body: inner, .. }
             if !matches!(body.kind(*inner), ExprKind::Async { .. }))
         })
     }
