@@ -3,9 +3,11 @@
 use std::collections::HashMap;
 
 use async_lint_analyzer::context::{function_context, walk_function, AsyncOrigin};
-use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Resolved};
+use async_lint_analyzer::hir::{
+    Block, Body, ExprId, ExprKind, Function, LocalId, LocalOrigin, Resolved, Stmt,
+};
 use async_lint_analyzer::semantics::Semantics;
-use async_lint_analyzer::source::Span;
+use async_lint_analyzer::source::{Pos, Span};
 use async_lint_analyzer::ty::Ty;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
@@ -99,6 +101,8 @@ struct RuntimeDrop {
     span: Span,
     /// At the end of the binding's scope, rather than by an explicit call.
     at_scope_end: bool,
+    /// The `}` that ends that scope, when it is known.
+    scope_closes: Option<Span>,
     origin: AsyncOrigin,
 }
 
@@ -123,6 +127,7 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
                 found.push(RuntimeDrop {
                     span: call_span(body, expr),
                     at_scope_end: false,
+                    scope_closes: None,
                     origin: origin.clone(),
                 });
             }
@@ -139,7 +144,7 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
         };
         let Some(origin) = async_exprs.get(&value) else { continue };
         if holds_runtime(&sem.ty_of(body, value)) {
-            found.push(RuntimeDrop { span, at_scope_end: false, origin: origin.clone() });
+            found.push(RuntimeDrop { span, at_scope_end: false, scope_closes: None, origin: origin.clone() });
         }
     }
     // A parameter of an async fn is dropped inside its future too.
@@ -157,11 +162,14 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
         }
         let drop_site = match binding_end(body, local_id) {
             Some(BindingEnd::Dropped(call)) => {
-                RuntimeDrop { span: call, at_scope_end: false, origin: origin.clone() }
+                RuntimeDrop { span: call, at_scope_end: false, scope_closes: None, origin: origin.clone() }
             }
-            Some(BindingEnd::ScopeEnd) => {
-                RuntimeDrop { span: local.span, at_scope_end: true, origin: origin.clone() }
-            }
+            Some(BindingEnd::ScopeEnd) => RuntimeDrop {
+                span: local.span,
+                at_scope_end: true,
+                scope_closes: closing_brace_of_scope(body, local_id),
+                origin: origin.clone(),
+            },
             None => continue,
         };
         found.push(drop_site);
@@ -242,6 +250,25 @@ fn binding_end(body: &Body, local: LocalId) -> Option<BindingEnd> {
     Some(dropped_at.map_or(BindingEnd::ScopeEnd, BindingEnd::Dropped))
 }
 
+/// The `}` closing the block a `let` binding was declared in (a parameter's: the body's).
+fn closing_brace_of_scope(body: &Body, local: LocalId) -> Option<Span> {
+    let declares = |block: &Block| {
+        block
+            .stmts
+            .iter()
+            .any(|stmt| matches!(stmt, Stmt::Let { pat, .. } if pat.bindings().contains(&local)))
+    };
+    let scope = body
+        .exprs
+        .iter()
+        .position(|expr| matches!(&expr.kind, ExprKind::Block(block) if declares(block)))
+        .map(|index| ExprId(index as u32))
+        .or(body.root.filter(|_| matches!(body.local(local).origin, LocalOrigin::Param)))?;
+    let end = body.span(scope).end;
+    let start = Pos { line: end.line, column: end.column.checked_sub(1)? };
+    Some(Span { start, end })
+}
+
 /// Whether `expr` lies inside a closure or an async block of its body.
 fn is_captured(body: &Body, expr: ExprId) -> bool {
     let mut current = body.parent(expr);
@@ -263,8 +290,11 @@ fn report_drop(site: &RuntimeDrop) -> Finding {
     } else {
         ("a tokio `Runtime` is dropped inside an async context", "drops the runtime here")
     };
-    Finding::new(site.span, message)
-        .primary_label(label)
+    let mut finding = Finding::new(site.span, message).primary_label(label);
+    if let Some(closing) = site.scope_closes {
+        finding = finding.label(closing, "the runtime is dropped here, still inside the async context");
+    }
+    finding
         .label(site.origin.span(), site.origin.describe())
         .note("dropping a runtime waits for its blocking threads; inside a runtime this panics: \"Cannot drop a runtime in a context where blocking is not allowed\"")
         .help("create and drop the runtime in sync code, call `rt.shutdown_background()`, or drop it on a blocking thread (`tokio::task::spawn_blocking(move || drop(rt))`)")
