@@ -49,6 +49,9 @@ struct ReturnTemplate(Ty);
 pub enum GuardKind {
     /// A synchronous lock's guard (std, parking_lot, spin, or a configured guard type).
     Lock,
+    /// A reference into a sharded concurrent map that holds its shard's lock (DashMap's
+    /// `Ref`, `RefMut`, entries). Unlike a lock guard, it leaves the future `Send`.
+    ShardLock,
     /// A `RefCell` borrow (`Ref`/`RefMut`).
     RefCell,
     /// A type the configuration's `guard-types` names.
@@ -159,6 +162,9 @@ impl Catalog {
         }
         for path in tables::LOCK_GUARDS {
             catalog.add_guard_type(path, GuardKind::Lock);
+        }
+        for path in tables::SHARD_LOCK_GUARDS {
+            catalog.add_guard_type(path, GuardKind::ShardLock);
         }
         for path in tables::REFCELL_GUARDS {
             catalog.add_guard_type(path, GuardKind::RefCell);

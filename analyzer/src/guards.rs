@@ -38,8 +38,6 @@ pub struct HeldGuard {
     pub kind: GuardKind,
     /// The guard type's name, for messages: `MutexGuard`, `RefMut`.
     pub type_name: String,
-    /// The guard type's canonical path: `std::sync::MutexGuard`.
-    pub type_path: String,
     pub origin: GuardOrigin,
     /// Where the guard is created: the binding, or the temporary expression.
     pub span: Span,
@@ -47,8 +45,8 @@ pub struct HeldGuard {
     pub awaits: Vec<Span>,
 }
 
-/// Methods that take their receiver by value: a guard-typed receiver is moved, not borrowed
-/// into a temporary.
+/// Methods of `Option` and `Result` that take their receiver by value: an `Option`/`Result`
+/// holding a guard is moved into the call, not borrowed into a temporary.
 const CONSUMING_METHODS: &[&str] = &[
     "unwrap",
     "expect",
@@ -183,7 +181,7 @@ impl Interpreter<'_, '_> {
             ExprKind::MethodCall { receiver, args, method, .. } => {
                 let continues = self.eval(*receiver, live) && self.eval_all(args, live);
                 self.move_out(args, live);
-                if self.consumes_wrapped_guard(*receiver, method) {
+                if self.moves_receiver(*receiver, method) {
                     self.move_out(std::slice::from_ref(receiver), live);
                 }
                 continues
@@ -498,7 +496,7 @@ impl Interpreter<'_, '_> {
 
     fn new_guard(&mut self, kind: GuardKind, type_path: String, origin: GuardOrigin, span: Span) -> usize {
         let type_name = type_path.rsplit("::").next().unwrap_or(&type_path).to_string();
-        self.guards.push(HeldGuard { kind, type_name, type_path, origin, span, awaits: Vec::new() });
+        self.guards.push(HeldGuard { kind, type_name, origin, span, awaits: Vec::new() });
         self.guards.len() - 1
     }
 
@@ -564,16 +562,11 @@ impl Interpreter<'_, '_> {
         }
     }
 
-    /// `entry.map_or(..)` on a local holding an `Option`/`Result` of a guard moves the guard
-    /// into the call. (On a guard itself, such a method reaches the data through `Deref`, and
-    /// the guard stays.)
-    fn consumes_wrapped_guard(&self, receiver: ExprId, method: &str) -> bool {
-        let ExprKind::Local(local) = self.body.kind(receiver) else { return false };
-        if !CONSUMING_METHODS.contains(&method) {
-            return false;
-        }
-        let ty = self.sem.local_ty(self.body, *local);
-        matches!(ty.path_str(), Some("std::option::Option" | "std::result::Result" | "std::io::Result"))
+    /// Whether `receiver.method(..)` moves the receiver: a consuming method (`unwrap`,
+    /// `map_or`, ..) of an `Option`/`Result`, such as one holding a guard. On a guard itself,
+    /// such a method reaches the data through `Deref`, and the guard stays.
+    fn moves_receiver(&self, receiver: ExprId, method: &str) -> bool {
+        CONSUMING_METHODS.contains(&method) && self.sem.ty_of(self.body, receiver).is_option_or_result()
     }
 
     /// A closure or async block takes the guards it captures by `move`, and any it passes by
@@ -608,7 +601,7 @@ impl Interpreter<'_, '_> {
         let Some(parent) = self.body.parent(id) else { return false };
         match self.body.kind(parent) {
             ExprKind::MethodCall { receiver, method, .. } => {
-                *receiver == id && !CONSUMING_METHODS.contains(&method.as_str())
+                *receiver == id && !self.moves_receiver(id, method)
             }
             ExprKind::Deref(_) | ExprKind::Ref(_) | ExprKind::Field { .. } | ExprKind::Other(_) => true,
             ExprKind::Macro(_) => true,
@@ -631,7 +624,7 @@ impl Interpreter<'_, '_> {
         if let Some(found) = self.guard_type(&self.sem.ty_of(self.body, id)) {
             return Some(found);
         }
-        self.untyped_std_lock(id).then(|| (GuardKind::Lock, "MutexGuard".to_string()))
+        self.untyped_std_lock(id).then(|| (GuardKind::Lock, "std::sync::MutexGuard".to_string()))
     }
 
     fn untyped_std_lock(&self, id: ExprId) -> bool {
@@ -661,8 +654,7 @@ impl Interpreter<'_, '_> {
         if let Some(kind) = self.sem.catalog.guard_kind(path) {
             return Some((kind, path.to_string()));
         }
-        let wrapper = matches!(path, "std::result::Result" | "std::option::Option" | "std::io::Result");
-        if wrapper {
+        if ty.is_option_or_result() {
             return ty.args().first().and_then(|inner| self.guard_type(inner));
         }
         None

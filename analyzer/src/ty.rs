@@ -70,10 +70,16 @@ impl Ty {
     /// `Result<T, _>` and `Option<T>` yield `T` (what `?`, `unwrap` and `expect` produce);
     /// any other type is returned unchanged, as custom `Result` aliases are common.
     pub fn unwrapped(&self) -> Ty {
-        match self.path_str() {
-            Some("std::result::Result" | "std::option::Option" | "std::io::Result") => self.first_arg(),
-            _ => self.clone(),
+        if self.is_option_or_result() {
+            self.first_arg()
+        } else {
+            self.clone()
         }
+    }
+
+    /// std's `Option`, `Result` or `io::Result`.
+    pub fn is_option_or_result(&self) -> bool {
+        matches!(self.path_str(), Some("std::result::Result" | "std::option::Option" | "std::io::Result"))
     }
 
     /// Whether the declared type says the value is a `Result` (the output of a fallible task).

@@ -66,8 +66,12 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        out.extend(guards_across_awaits(cx, GuardKind::Lock).iter().map(report));
-        out.extend(guards_across_awaits(cx, GuardKind::Configured).iter().map(report_configured));
+        let kinds = [GuardKind::Lock, GuardKind::ShardLock, GuardKind::Configured];
+        out.extend(guards_across_awaits(cx, &kinds).iter().map(|guard| match guard.kind {
+            GuardKind::ShardLock => report_shard_lock(guard),
+            GuardKind::Configured => report_configured(guard),
+            _ => report(guard),
+        }));
     }
 }
 
@@ -87,9 +91,6 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard) -> Finding {
-    if guard.type_path.starts_with("dashmap::") {
-        return report_dashmap(guard);
-    }
     let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
         .primary_label(guard_lifetime_label(guard, "guard"));
     for await_span in &guard.awaits {
@@ -112,7 +113,7 @@ fn report(guard: &HeldGuard) -> Finding {
 
 /// DashMap's references lock one shard of the map. The future stays `Send`, so the general
 /// note would be wrong; what goes wrong is every other access to that shard.
-fn report_dashmap(guard: &HeldGuard) -> Finding {
+fn report_shard_lock(guard: &HeldGuard) -> Finding {
     let what = format!("DashMap `{}`", guard.type_name);
     let mut finding = Finding::new(guard.span, format!("a {what} is held across an `.await`"))
         .primary_label(guard_lifetime_label(guard, "reference"));

@@ -99,11 +99,16 @@ fn find_nested_block_on(sem: &Semantics<'_>, function: &Function) -> Vec<NestedB
 /// A tokio `Runtime` dropped in an async context.
 struct RuntimeDrop {
     span: Span,
-    /// At the end of the binding's scope, rather than by an explicit call.
-    at_scope_end: bool,
-    /// The `}` that ends that scope, when it is known.
-    scope_closes: Option<Span>,
+    how: DropKind,
     origin: AsyncOrigin,
+}
+
+/// How a runtime is dropped.
+enum DropKind {
+    /// By a call or statement at the reported span (`drop(rt)`, `let _ = ..`).
+    Explicit,
+    /// At the end of the binding's scope: the `}` closing it, when it is known.
+    ScopeEnd { closing_brace: Option<Span> },
 }
 
 const RUNTIME: &str = "tokio::runtime::Runtime";
@@ -126,8 +131,7 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
             if holds_runtime(&sem.ty_of(body, runtime)) {
                 found.push(RuntimeDrop {
                     span: call_span(body, expr),
-                    at_scope_end: false,
-                    scope_closes: None,
+                    how: DropKind::Explicit,
                     origin: origin.clone(),
                 });
             }
@@ -144,7 +148,7 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
         };
         let Some(origin) = async_exprs.get(&value) else { continue };
         if holds_runtime(&sem.ty_of(body, value)) {
-            found.push(RuntimeDrop { span, at_scope_end: false, scope_closes: None, origin: origin.clone() });
+            found.push(RuntimeDrop { span, how: DropKind::Explicit, origin: origin.clone() });
         }
     }
     // A parameter of an async fn is dropped inside its future too.
@@ -162,12 +166,11 @@ fn find_runtime_drops(cx: &RuleContext<'_>, function: &Function) -> Vec<RuntimeD
         }
         let drop_site = match binding_end(body, local_id) {
             Some(BindingEnd::Dropped(call)) => {
-                RuntimeDrop { span: call, at_scope_end: false, scope_closes: None, origin: origin.clone() }
+                RuntimeDrop { span: call, how: DropKind::Explicit, origin: origin.clone() }
             }
             Some(BindingEnd::ScopeEnd) => RuntimeDrop {
                 span: local.span,
-                at_scope_end: true,
-                scope_closes: closing_brace_of_scope(body, local_id),
+                how: DropKind::ScopeEnd { closing_brace: closing_brace_of_scope(body, local_id) },
                 origin: origin.clone(),
             },
             None => continue,
@@ -282,16 +285,16 @@ fn is_captured(body: &Body, expr: ExprId) -> bool {
 }
 
 fn report_drop(site: &RuntimeDrop) -> Finding {
-    let (message, label) = if site.at_scope_end {
-        (
+    let mut finding = match site.how {
+        DropKind::Explicit => Finding::new(site.span, "a tokio `Runtime` is dropped inside an async context")
+            .primary_label("drops the runtime here"),
+        DropKind::ScopeEnd { .. } => Finding::new(
+            site.span,
             "this tokio `Runtime` is dropped at the end of its scope, inside an async context",
-            "dropped when this binding goes out of scope",
         )
-    } else {
-        ("a tokio `Runtime` is dropped inside an async context", "drops the runtime here")
+        .primary_label("dropped when this binding goes out of scope"),
     };
-    let mut finding = Finding::new(site.span, message).primary_label(label);
-    if let Some(closing) = site.scope_closes {
+    if let DropKind::ScopeEnd { closing_brace: Some(closing) } = site.how {
         finding = finding.label(closing, "the runtime is dropped here, still inside the async context");
     }
     finding

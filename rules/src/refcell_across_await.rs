@@ -49,7 +49,7 @@ impl Rule for RefcellAcrossAwait {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        out.extend(guards_across_awaits(cx, GuardKind::RefCell).iter().map(report));
+        out.extend(guards_across_awaits(cx, &[GuardKind::RefCell]).iter().map(report));
     }
 }
 

@@ -8,7 +8,7 @@ use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta}
 use async_lint_analyzer::fix::{Edit, Fix};
 use async_lint_analyzer::hir::ExprKind;
 
-use crate::util::{awaitable_at, callee_span, discarded_values, snippet, Discard};
+use crate::util::{awaitable_at, callee_span, discarded_values, is_branch_value, snippet, Discard};
 
 pub struct UnawaitedFuture;
 
@@ -137,17 +137,6 @@ fn site<'a>(
     };
     let in_branch = is_branch_value(body, expr);
     Unawaited { span, source, how, binding, in_branch, code: snippet(cx.lines, body.span(expr)), fix }
-}
-
-/// Whether `expr` is the value of an `if`/`match` branch (or a block's tail) rather than the
-/// discarded statement or `let` itself.
-fn is_branch_value(body: &Body, expr: ExprId) -> bool {
-    match body.parent(expr).map(|parent| body.kind(parent)) {
-        Some(ExprKind::Match { scrutinee, .. }) => *scrutinee != expr,
-        Some(ExprKind::If { cond, .. }) => *cond != expr,
-        Some(ExprKind::Block(block)) => block.tail == Some(expr),
-        _ => false,
-    }
 }
 
 fn describe(source: &FutureSource<'_>) -> String {

@@ -28,14 +28,14 @@ use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::{async_bodies, held_guards, GuardOrigin, HeldGuard};
 use async_lint_analyzer::RuleContext;
 
-/// Every guard of `kind` alive at an await point, over all async bodies of the file.
-pub fn guards_across_awaits(cx: &RuleContext<'_>, kind: GuardKind) -> Vec<HeldGuard> {
+/// Every guard of one of `kinds` alive at an await point, over all async bodies of the file.
+pub fn guards_across_awaits(cx: &RuleContext<'_>, kinds: &[GuardKind]) -> Vec<HeldGuard> {
     let mut out = Vec::new();
     for function in &cx.hir.functions {
         let Some(body) = &function.body else { continue };
         for (root, params) in async_bodies(function) {
             let held = held_guards(cx.sem, body, root, &params, cx.file.edition);
-            out.extend(held.into_iter().filter(|g| g.kind == kind));
+            out.extend(held.into_iter().filter(|g| kinds.contains(&g.kind)));
         }
     }
     out
@@ -120,6 +120,17 @@ fn branch_values(body: &Body, expr: ExprId) -> impl Iterator<Item = ExprId> {
         }
     }
     values.into_iter()
+}
+
+/// Whether `expr` is one of the values [`branch_values`] finds below a discarded `if`,
+/// `match` or block, rather than the discarded statement or `let` value itself.
+pub fn is_branch_value(body: &Body, expr: ExprId) -> bool {
+    match body.parent(expr).map(|parent| body.kind(parent)) {
+        Some(ExprKind::Match { scrutinee, .. }) => *scrutinee != expr,
+        Some(ExprKind::If { cond, .. }) => *cond != expr,
+        Some(ExprKind::Block(block)) => block.tail == Some(expr),
+        _ => false,
+    }
 }
 
 /// `Some(false)` for `drop(..)`, `Some(true)` for `std::mem::forget(..)`.

@@ -326,7 +326,10 @@ pub const LOCK_GUARDS: &[&str] = &[
     "spin::RwLockReadGuard",
     "spin::RwLockWriteGuard",
     "spin::mutex::MutexGuard",
-    // DashMap's references and entries hold a read or write lock on the entry's shard.
+];
+
+/// References into a sharded map: each holds a read or write lock on its entry's shard.
+pub const SHARD_LOCK_GUARDS: &[&str] = &[
     "dashmap::mapref::one::Ref",
     "dashmap::mapref::one::RefMut",
     "dashmap::mapref::one::MappedRef",
