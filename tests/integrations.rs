@@ -5,11 +5,15 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::{Mutex, PoisonError};
 
 use support::*;
 
 /// A virtualenv under `target/tools` with pre-commit from PyPI (created once).
 fn pre_commit() -> PathBuf {
+    // Tests run in parallel: two creating the same virtualenv at once break each other's pip.
+    static CREATING: Mutex<()> = Mutex::new(());
+    let _creating = CREATING.lock().unwrap_or_else(PoisonError::into_inner);
     let venv = repo_root().join("target/tools/pre-commit-venv");
     let binary = venv.join("bin/pre-commit");
     if !binary.is_file() {
