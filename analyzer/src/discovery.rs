@@ -209,9 +209,16 @@ fn source_file(
 ) -> SourceFile {
     let place = place_in_package(relative);
     let display = display_path(&path, cwd);
-    let krate = match place.target {
-        Some(target) => CrateId { name: format!("{}__{target}", krate.name), root: krate.root.clone() },
-        None => krate.clone(),
+    let krate = match &place.target {
+        PackageTarget::Library => krate.clone(),
+        PackageTarget::Other(target) => {
+            CrateId { name: format!("{}__{target}", krate.name), root: krate.root.clone() }
+        }
+        // Its own crate: its items are not the library's, whatever names they share (a
+        // package's `test-macros/tests/debug.rs` does not define `my_crate::debug`).
+        PackageTarget::Standalone => {
+            CrateId { name: standalone_crate_name(&krate.name, relative), root: krate.root.clone() }
+        }
     };
     SourceFile {
         display,
@@ -224,33 +231,52 @@ fn source_file(
     }
 }
 
-/// Where a file sits in its package: which crate of the package it belongs to (`None` for the
-/// library and `src/main.rs`; `tests`, `benches`, `examples`, `bin`, `build` for the other
-/// targets, which are separate crates), its module path in that crate, and whether it is test
-/// code.
+/// Where a file sits in its package: which crate of the package it belongs to, its module
+/// path in that crate, and whether it is test code.
 #[derive(Debug, PartialEq, Eq)]
 pub struct FilePlace {
-    pub target: Option<&'static str>,
+    pub target: PackageTarget,
     pub module: Vec<String>,
     pub is_test: bool,
 }
 
+/// The crate of a package a file belongs to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PackageTarget {
+    /// The library, and `src/main.rs`.
+    Library,
+    /// `tests`, `benches`, `examples`, `bin` or `build`: the other targets, separate crates
+    /// (all the files of one kind share a namespace, so `mod common;` in a test finds
+    /// `tests/common/mod.rs`).
+    Other(&'static str),
+    /// A file outside the usual directories (`fixtures/x.rs`, `scripts/y.rs`): a crate root
+    /// of its own.
+    Standalone,
+}
+
+/// The crate name of a standalone file: the package's, then the file's path as an
+/// identifier (`my_crate__fixtures_x`).
+fn standalone_crate_name(package: &str, relative: &Path) -> String {
+    let path = relative.to_string_lossy();
+    let path = path.strip_suffix(".rs").unwrap_or(&path);
+    let ident: String = path.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    format!("{package}__{ident}")
+}
+
 /// `src/db/pool.rs` -> module `db::pool`; `src/db/mod.rs` -> `db`; `tests/api.rs` -> module
-/// `api` of the `tests` crates (one namespace for the target's files, so `mod common;` in a test
-/// finds `tests/common/mod.rs`); files outside the usual directories -> a crate root.
+/// `api` of the `tests` crates; files outside the usual directories -> a standalone crate.
 pub fn place_in_package(relative: &Path) -> FilePlace {
     let parts: Vec<String> = relative.iter().map(|p| p.to_string_lossy().into_owned()).collect();
     let root = |target| FilePlace { target, module: Vec::new(), is_test: false };
-    let Some(first) = parts.first() else { return root(None) };
+    let Some(first) = parts.first() else { return root(PackageTarget::Library) };
     let (target, inner): (Option<&'static str>, &[String]) = match first.as_str() {
         "src" if parts.get(1).map(String::as_str) == Some("bin") => (Some("bin"), &parts[2..]),
         "src" => (None, &parts[1..]),
         "tests" => (Some("tests"), &parts[1..]),
         "benches" => (Some("benches"), &parts[1..]),
         "examples" => (Some("examples"), &parts[1..]),
-        "build.rs" if parts.len() == 1 => return root(Some("build")),
-        // Anywhere else (`fixtures/x.rs`, `scripts/y.rs`): a crate root of its own.
-        _ => return root(None),
+        "build.rs" if parts.len() == 1 => return root(PackageTarget::Other("build")),
+        _ => return root(PackageTarget::Standalone),
     };
     let mut module: Vec<String> = inner.iter().map(|s| s.trim_end_matches(".rs").to_string()).collect();
     let is_crate_root_file =
@@ -261,7 +287,8 @@ pub fn place_in_package(relative: &Path) -> FilePlace {
         // `src/bin/tool/main.rs` is the `tool` binary's root.
         module.pop();
     }
-    FilePlace { target, module, is_test: matches!(target, Some("tests" | "benches")) }
+    let is_test = matches!(target, Some("tests" | "benches"));
+    FilePlace { target: target.map_or(PackageTarget::Library, PackageTarget::Other), module, is_test }
 }
 
 /// The path shown to users: relative to the working directory when under it.
@@ -423,7 +450,7 @@ fn sanitize(name: &str) -> String {
 mod tests {
     use super::*;
 
-    fn place(path: &str) -> (Option<&'static str>, Vec<String>) {
+    fn place(path: &str) -> (PackageTarget, Vec<String>) {
         let place = place_in_package(Path::new(path));
         (place.target, place.module)
     }
@@ -440,13 +467,21 @@ mod tests {
         assert_eq!(module("src/db/mod.rs"), vec!["db"]);
         assert_eq!(module("src/db/pool.rs"), vec!["db", "pool"]);
         assert_eq!(module("src/db/main.rs"), vec!["db", "main"]);
-        assert_eq!(place("src/bin/tool.rs"), (Some("bin"), vec!["tool".to_string()]));
-        assert_eq!(place("src/bin/tool/main.rs"), (Some("bin"), vec!["tool".to_string()]));
-        assert_eq!(place("tests/api.rs"), (Some("tests"), vec!["api".to_string()]));
-        assert_eq!(place("tests/common/mod.rs"), (Some("tests"), vec!["common".to_string()]));
+        assert_eq!(place("src/bin/tool.rs"), (PackageTarget::Other("bin"), vec!["tool".to_string()]));
+        assert_eq!(place("src/bin/tool/main.rs"), (PackageTarget::Other("bin"), vec!["tool".to_string()]));
+        assert_eq!(place("tests/api.rs"), (PackageTarget::Other("tests"), vec!["api".to_string()]));
+        assert_eq!(place("tests/common/mod.rs"), (PackageTarget::Other("tests"), vec!["common".to_string()]));
         assert!(place_in_package(Path::new("tests/api.rs")).is_test);
         assert!(!place_in_package(Path::new("examples/demo.rs")).is_test);
-        assert_eq!(place("build.rs"), (Some("build"), Vec::new()));
-        assert_eq!(place("fixtures/x.rs"), (None, Vec::new()));
+        assert_eq!(place("build.rs"), (PackageTarget::Other("build"), Vec::new()));
+        assert_eq!(place("fixtures/x.rs"), (PackageTarget::Standalone, Vec::new()));
+        assert!(module("src/lib.rs").is_empty() && place("src/lib.rs").0 == PackageTarget::Library);
+    }
+
+    #[test]
+    fn standalone_files_are_crates_of_their_own() {
+        let name = |path: &str| standalone_crate_name("tracing", Path::new(path));
+        assert_eq!(name("test-macros/tests/debug.rs"), "tracing__test_macros_tests_debug");
+        assert_ne!(name("test-macros/tests/debug.rs"), name("test-macros/tests/info.rs"));
     }
 }
