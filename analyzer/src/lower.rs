@@ -1049,6 +1049,19 @@ impl<'a> BodyLowerer<'a> {
             "pin" | "pin_mut" => self.generic_macro(mac.tokens.clone(), true),
             _ => self.generic_macro(mac.tokens.clone(), false),
         };
+        if let (MacroKind::Exprs(args), true) = (&kind, is_std_write_macro(&mac.path)) {
+            if let Some((&destination, rest)) = args.split_first() {
+                // `write!(dst, ..)` is `dst.write_fmt(format_args!(..))`: a call on `dst` that
+                // blocks when `dst` is a file or a socket.
+                let call = ExprKind::MethodCall {
+                    receiver: destination,
+                    method: "write_fmt".to_string(),
+                    method_span: span,
+                    args: rest.to_vec(),
+                };
+                return self.alloc(call, span);
+            }
+        }
         self.alloc(ExprKind::Macro(Box::new(MacroCall { path, kind })), span)
     }
 
@@ -1137,6 +1150,16 @@ fn format_captures(text: &str) -> Vec<String> {
 
 /// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,
 /// or a leading expression followed by anything (`matches!(x, Pat)`).
+/// `write!`/`writeln!` from the prelude (or named through `std`/`core`).
+fn is_std_write_macro(path: &syn::Path) -> bool {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [name] => name == "write" || name == "writeln",
+        [krate, name] => matches!(krate.as_str(), "std" | "core") && (name == "write" || name == "writeln"),
+        _ => false,
+    }
+}
+
 fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
     if tokens.is_empty() {
         return RawMacroBody::Exprs(Vec::new());

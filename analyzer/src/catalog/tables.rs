@@ -65,7 +65,7 @@ pub const BLOCKING: &[BlockingEntry] = &[
         targets: &[
             "std::fs::File.read", "std::fs::File.read_to_end", "std::fs::File.read_to_string",
             "std::fs::File.read_exact", "std::fs::File.read_vectored", "std::fs::File.write",
-            "std::fs::File.write_all", "std::fs::File.write_vectored", "std::fs::File.write_fmt",
+            "std::fs::File.write_all", "std::fs::File.write_vectored",
             "std::fs::File.flush", "std::fs::File.sync_all", "std::fs::File.sync_data",
             "std::fs::File.set_len", "std::fs::File.metadata", "std::fs::File.seek",
             "std::fs::File.rewind", "std::fs::File.set_permissions",
@@ -117,6 +117,12 @@ pub const BLOCKING: &[BlockingEntry] = &[
         ],
         hazard: Blocks,
         replacement: "use the `tokio::net` socket types and `.{name}(..).await`",
+    },
+    BlockingEntry {
+        // `write!`/`writeln!` on a file or socket: the async types have no `write_fmt`.
+        targets: &["std::fs::File.write_fmt", "std::net::TcpStream.write_fmt"],
+        hazard: Blocks,
+        replacement: "format into a `String` first (`format!`), then write it with `write_all(..).await` on `tokio::fs::File` or `tokio::net::TcpStream`",
     },
     BlockingEntry {
         targets: &["trait std::net::ToSocketAddrs::to_socket_addrs/0"],
