@@ -324,11 +324,21 @@ impl<'a> Semantics<'a> {
                 chain.get(1).cloned().unwrap_or(Ty::Unknown)
             }
             ExprKind::Block(block) => block.tail.map(|t| self.ty_of(body, t)).unwrap_or(Ty::Unknown),
+            // Every branch has the same type: the first one that can be told gives it (a
+            // diverging `Err(e) => return ..` cannot).
+            ExprKind::Match { arms, .. } => self.first_known_ty(body, arms.iter().map(|arm| arm.body)),
+            ExprKind::If { then_branch, else_branch: Some(else_branch), .. } => {
+                self.first_known_ty(body, [*then_branch, *else_branch].into_iter())
+            }
             ExprKind::Struct { path: Resolved::Item(path), .. } => Ty::simple(path.clone()),
             ExprKind::Tuple(items) => Ty::Tuple(items.iter().map(|i| self.ty_of(body, *i)).collect()),
             ExprKind::Async { .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
             _ => Ty::Unknown,
         }
+    }
+
+    fn first_known_ty(&self, body: &Body, branches: impl Iterator<Item = ExprId>) -> Ty {
+        branches.map(|branch| self.ty_of(body, branch)).find(|ty| *ty != Ty::Unknown).unwrap_or(Ty::Unknown)
     }
 
     /// The walk of `body`, worked out by `walk` the first time it is asked for.
