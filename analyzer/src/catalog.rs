@@ -432,6 +432,26 @@ impl Catalog {
             .map(|m| &self.blocking[m.api])
     }
 
+    /// A catalogued trait method called by its path, `Trait::method(receiver, ..)`, with
+    /// `arg_count` arguments besides the receiver.
+    pub fn blocking_trait_method_by_path(
+        &self,
+        trait_path: &str,
+        method: &str,
+        arg_count: usize,
+    ) -> Option<&BlockingApi> {
+        let candidates = self.blocking_trait_methods.get(method)?;
+        candidates
+            .iter()
+            .find(|m| m.trait_path == trait_path && m.arity == arg_count)
+            .map(|m| &self.blocking[m.api])
+    }
+
+    /// `std::io::Read` and its kin: their methods block or not by the receiver's type.
+    pub fn is_io_trait(&self, path: &str) -> bool {
+        tables::IO_TRAITS.contains(&path)
+    }
+
     /// A type whose iteration (`for x in value`) blocks.
     pub fn blocking_iterable(&self, ty: &str) -> Option<&BlockingApi> {
         self.blocking_iterables.get(ty).map(|&i| &self.blocking[i])

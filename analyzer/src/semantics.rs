@@ -122,7 +122,9 @@ impl<'a> Semantics<'a> {
     /// The blocking API a call reaches, if any.
     pub fn blocking_api(&self, body: &Body, expr: ExprId) -> Option<&'a BlockingApi> {
         match self.call_target(body, expr)? {
-            CallTarget::Path(path) => self.catalog.blocking_function(&path),
+            CallTarget::Path(path) => {
+                self.catalog.blocking_function(&path).or_else(|| self.blocking_trait_call(body, expr, &path))
+            }
             CallTarget::Method { receiver, method } => {
                 if body.is_awaited(expr) {
                     // An awaited method is an async API, whatever its name.
@@ -136,6 +138,26 @@ impl<'a> Semantics<'a> {
             }
             CallTarget::Dynamic => None,
         }
+    }
+
+    /// A trait method called by its path, the receiver first:
+    /// `Read::read_to_string(&mut file, &mut s)`, `rayon::iter::IntoParallelRefIterator::par_iter(&v)`.
+    fn blocking_trait_call(&self, body: &Body, expr: ExprId, path: &str) -> Option<&'a BlockingApi> {
+        let ExprKind::Call { args, .. } = body.kind(expr) else { return None };
+        let (&receiver, rest) = args.split_first()?;
+        let (trait_path, method) = path.rsplit_once("::")?;
+        if let Some(api) = self.catalog.blocking_trait_method_by_path(trait_path, method, rest.len()) {
+            return Some(api);
+        }
+        if !self.catalog.is_io_trait(trait_path) {
+            return None;
+        }
+        // `&mut file` is the receiver `file`, as method-call syntax would borrow it.
+        let receiver = match body.kind(receiver) {
+            ExprKind::Ref(inner) => *inner,
+            _ => receiver,
+        };
+        self.blocking_method(body, receiver, method, rest.len())
     }
 
     fn blocking_method(

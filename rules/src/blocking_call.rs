@@ -33,7 +33,8 @@ the thread waits for rayon's pool).
 
 Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found,
 a crate's own `mod time { pub fn sleep() }` is not) and methods by the receiver's declared type:
-a user type's own `read_to_string()` or `recv()` is never reported.",
+a user type's own `read_to_string()` or `recv()` is never reported. A trait method called by
+its path (`Read::read_to_string(&mut file, &mut s)`) is matched as the method call would be.",
         why_is_this_bad: "\
 An executor runs many tasks on few threads. A blocking call parks the thread: every other task
 scheduled on it stalls until the call returns, timers fire late, and with enough blocked

@@ -369,6 +369,10 @@ const BUFFERED_READS: &[&str] = &[
     "bytes",
 ];
 
+/// Traits whose methods block or not by the receiver's type: called by path
+/// (`Read::read_to_string(&mut file, &mut s)`), the first argument is the receiver.
+pub const IO_TRAITS: &[&str] = &["std::io::Read", "std::io::Write", "std::io::BufRead", "std::io::Seek"];
+
 const BUFFERED_WRITES: &[&str] = &["write", "write_all", "write_fmt", "flush"];
 
 /// Smart pointers, guards and lazies that auto-deref to their first generic argument.
