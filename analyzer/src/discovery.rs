@@ -475,7 +475,7 @@ mod tests {
         assert!(!place_in_package(Path::new("examples/demo.rs")).is_test);
         assert_eq!(place("build.rs"), (PackageTarget::Other("build"), Vec::new()));
         assert_eq!(place("fixtures/x.rs"), (PackageTarget::Standalone, Vec::new()));
-        assert!(module("src/lib.rs").is_empty() && place("src/lib.rs").0 == PackageTarget::Library);
+        assert_eq!(place("src/lib.rs"), (PackageTarget::Library, Vec::new()));
     }
 
     #[test]

@@ -1148,18 +1148,19 @@ fn format_captures(text: &str) -> Vec<String> {
     out
 }
 
-/// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,
-/// or a leading expression followed by anything (`matches!(x, Pat)`).
 /// `write!`/`writeln!` from the prelude (or named through `std`/`core`).
 fn is_std_write_macro(path: &syn::Path) -> bool {
-    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let is_write = |ident: &syn::Ident| ident == "write" || ident == "writeln";
+    let segments: Vec<&syn::Ident> = path.segments.iter().map(|s| &s.ident).collect();
     match segments.as_slice() {
-        [name] => name == "write" || name == "writeln",
-        [krate, name] => matches!(krate.as_str(), "std" | "core") && (name == "write" || name == "writeln"),
+        [name] => is_write(name),
+        [krate, name] => (*krate == "std" || *krate == "core") && is_write(name),
         _ => false,
     }
 }
 
+/// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,
+/// or a leading expression followed by anything (`matches!(x, Pat)`).
 fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
     if tokens.is_empty() {
         return RawMacroBody::Exprs(Vec::new());

@@ -149,15 +149,11 @@ impl<'a> Semantics<'a> {
         if let Some(api) = self.catalog.blocking_trait_method_by_path(trait_path, method, rest.len()) {
             return Some(api);
         }
-        if !self.catalog.is_io_trait(trait_path) {
-            return None;
-        }
-        // `&mut file` is the receiver `file`, as method-call syntax would borrow it.
-        let receiver = match body.kind(receiver) {
-            ExprKind::Ref(inner) => *inner,
-            _ => receiver,
-        };
-        self.blocking_method(body, receiver, method, rest.len())
+        // `&mut file` derefs to `file`, as the method call would.
+        self.catalog
+            .is_io_trait(trait_path)
+            .then(|| self.blocking_method(body, receiver, method, rest.len()))
+            .flatten()
     }
 
     fn blocking_method(
