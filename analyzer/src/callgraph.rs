@@ -62,6 +62,7 @@ impl BlockingSummary {
     ) -> BlockingSummary {
         let facts: Vec<DirectFacts> = files
             .par_iter()
+            .with_max_len(1)
             .flat_map_iter(|(_, hir, display)| {
                 let sem = Semantics::new(catalog, index, hir);
                 hir.functions

@@ -179,6 +179,7 @@ fn run_pipeline(
         .par_iter()
         .zip(lowered.par_iter())
         .enumerate()
+        .with_max_len(1)
         .flat_map_iter(|(file_id, (file, lowered))| {
             check_file(file_id, file, lowered, &index, &enabled, options)
         })
@@ -205,7 +206,11 @@ fn load_files(
     options: &EngineOptions<'_>,
 ) -> (Vec<Lowered>, HashSet<prescan::Name>, Option<CrateIndex>) {
     if options.parse_all {
-        let all = files.par_iter().map(|file| load(file, read_source(&file.path), options, false)).collect();
+        let all = files
+            .par_iter()
+            .with_max_len(1)
+            .map(|file| load(file, read_source(&file.path), options, false))
+            .collect();
         return (all, HashSet::new(), None);
     }
     let (scans, mut texts) = prescan_files(files, options.catalog);
@@ -256,6 +261,7 @@ fn prescan_files(files: &[SourceFile], catalog: &Catalog) -> (Vec<Option<Scan>>,
     let evidence = catalog.async_api_evidence();
     files
         .par_iter()
+        .with_max_len(1)
         .map(|file| match read_source(&file.path) {
             Ok(text) => {
                 let scan = prescan::scan(&text, &evidence);
@@ -265,6 +271,15 @@ fn prescan_files(files: &[SourceFile], catalog: &Catalog) -> (Vec<Option<Scan>>,
             Err(failure) => (None, Some(Err(failure))),
         })
         .unzip()
+}
+
+/// The length of a text read already; 0 for one not read yet (a dependency is read where it
+/// is parsed) or unreadable.
+fn known_length(read: &Option<ReadResult>) -> usize {
+    match read {
+        Some(Ok(text)) => text.len(),
+        _ => 0,
+    }
 }
 
 /// Why a file is parsed, which says which of its functions demands are taken from.
@@ -311,15 +326,21 @@ impl Rounds {
         files: &[SourceFile],
         options: &EngineOptions<'_>,
     ) {
-        let reads: Vec<(usize, Option<ReadResult>)> = wanted.iter().map(|&i| (i, texts[i].take())).collect();
+        let mut reads: Vec<(usize, Option<ReadResult>)> =
+            wanted.iter().map(|&i| (i, texts[i].take())).collect();
+        // Largest first, one file per task: a large file parsed last would leave the other
+        // threads idle until it is done.
+        reads.sort_by_key(|(_, read)| std::cmp::Reverse(known_length(read)));
         let roles = &self.roles;
-        let batch: Vec<(usize, Lowered)> = reads
+        let mut batch: Vec<(usize, Lowered)> = reads
             .into_par_iter()
+            .with_max_len(1)
             .map(|(i, read)| {
                 let read = read.unwrap_or_else(|| read_source(&files[i].path));
                 (i, load(&files[i], read, options, roles[i] == Role::Dependency))
             })
             .collect();
+        batch.sort_unstable_by_key(|(i, _)| *i);
         for (i, lowered) in batch {
             if let Some(hir) = &lowered.hir {
                 self.index.add_file(i, hir, &files[i].display);
@@ -432,6 +453,7 @@ impl Rounds {
         }
         let lowered = &self.lowered;
         work.into_par_iter()
+            .with_max_len(1)
             .map(|(i, bodies)| {
                 let file = lowered[i].as_ref().expect("only parsed files have pending bodies");
                 let late =

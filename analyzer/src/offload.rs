@@ -20,6 +20,7 @@ pub fn find_offload_wrappers(files: &[(usize, &FileHir, &str)], index: &mut Crat
     for _ in 0..MAX_ROUNDS {
         let found: HashSet<String> = files
             .par_iter()
+            .with_max_len(1)
             .flat_map_iter(|(_, hir, _)| {
                 let sem = Semantics::new(catalog, index, hir);
                 hir.functions

@@ -326,6 +326,7 @@ pub fn demands(
 ) -> BTreeSet<Demand> {
     files
         .par_iter()
+        .with_max_len(1)
         .map(|(hir, examine)| {
             let mut out = Collector { lexicon, index, found: BTreeSet::new() };
             let sem = Semantics::new(catalog, index, hir);

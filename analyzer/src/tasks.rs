@@ -202,6 +202,7 @@ pub fn endless_async_fns(
 ) -> EndlessLoops {
     files
         .par_iter()
+        .with_max_len(1)
         .flat_map_iter(|(_, hir, display)| {
             let sem = Semantics::new(catalog, index, hir);
             hir.functions
