@@ -14,7 +14,7 @@ use async_lint_analyzer::render::{
 };
 use async_lint_analyzer::rule::RuleOptions;
 use async_lint_analyzer::source::SourceFile;
-use async_lint_analyzer::{analyze, Analysis, EngineOptions, Level, LevelConfig, Severity};
+use async_lint_analyzer::{analyze, in_workers, Analysis, EngineOptions, Level, LevelConfig, Severity};
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, ValueEnum};
 
 /// Nothing at `deny` level was reported.
@@ -207,7 +207,7 @@ pub fn run(args: Vec<OsString>) -> Result<Outcome, String> {
     } else {
         Target::Paths(cli.paths.clone())
     };
-    let discovered = discover(&target, &cwd).map_err(|e| e.to_string())?;
+    let discovered = in_workers(cli.jobs, || discover(&target, &cwd)).map_err(|e| e.to_string())?;
     let known_rules: Vec<&str> = async_lint_rules::all_metas().iter().map(|m| m.id).collect();
     let config = match &cli.config {
         Some(path) => config::load_file(path, &known_rules),

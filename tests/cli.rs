@@ -72,11 +72,16 @@ fn workspace_and_package_selection() {
 #[test]
 fn path_mode_files_and_directories() {
     let dir = scratch_dir("paths");
-    write_files(&dir, &[("a.rs", BLOCKING), ("sub/b.rs", NESTED), ("sub/target/c.rs", BLOCKING)]);
-    let run = run_tool(&dir, &["a.rs", "sub", "--format", "json"]);
-    let files: Vec<String> =
-        json_lines(&run.stdout).iter().map(|d| d["file"].as_str().unwrap().to_string()).collect();
-    assert_eq!(files, ["a.rs", "sub/b.rs"]);
+    let skipped = [("sub/target/c.rs", BLOCKING), ("target/d.rs", BLOCKING), (".hidden/e.rs", BLOCKING)];
+    write_files(&dir, &[("a.rs", BLOCKING), ("sub/b.rs", NESTED)]);
+    write_files(&dir, &skipped);
+    let files_reported = |args: &[&str]| -> Vec<String> {
+        let run = run_tool(&dir, args);
+        json_lines(&run.stdout).iter().map(|d| d["file"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(files_reported(&["a.rs", "sub", "--format", "json"]), ["a.rs", "sub/b.rs"]);
+    // The directory's own entries are filtered like deeper ones.
+    assert_eq!(files_reported(&[".", "--format", "json"]), ["a.rs", "sub/b.rs"]);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::source::{CrateId, Edition, SourceFile};
@@ -101,24 +102,26 @@ fn discover_cargo(
             None => default_members(&metadata, members),
         }
     };
-    let mut files = Vec::new();
-    for package in selected {
-        let root = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
-        let lib_name = package
-            .targets
-            .iter()
-            .find(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Lib)))
-            .map(|t| t.name.clone())
-            .unwrap_or_else(|| package.name.to_string());
-        let edition = Edition::parse(package.edition.as_str()).unwrap_or(Edition::E2021);
-        let tokio_time = package
-            .dependencies
-            .iter()
-            .any(|d| d.name == "tokio" && d.features.iter().any(|f| f == "time" || f == "full"));
-        let package = Package { crate_name: lib_name.replace('-', "_"), root, edition, tokio_time };
-        files.extend(package_files(&package, cwd));
-    }
+    let packages: Vec<Package> = selected.into_iter().map(package_facts).collect();
+    let files = packages.par_iter().flat_map_iter(|package| package_files(package, cwd)).collect();
     Ok((files, metadata.workspace_root.into_std_path_buf()))
+}
+
+/// What discovery needs of a package from `cargo metadata`.
+fn package_facts(package: &cargo_metadata::Package) -> Package {
+    let root = package.manifest_path.parent().map(|p| p.as_std_path().to_path_buf()).unwrap_or_default();
+    let lib_name = package
+        .targets
+        .iter()
+        .find(|t| t.kind.iter().any(|k| matches!(k, cargo_metadata::TargetKind::Lib)))
+        .map(|t| t.name.clone())
+        .unwrap_or_else(|| package.name.to_string());
+    let edition = Edition::parse(package.edition.as_str()).unwrap_or(Edition::E2021);
+    let tokio_time = package
+        .dependencies
+        .iter()
+        .any(|d| d.name == "tokio" && d.features.iter().any(|f| f == "time" || f == "full"));
+    Package { crate_name: lib_name.replace('-', "_"), root, edition, tokio_time }
 }
 
 fn default_members<'a>(
@@ -301,27 +304,39 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
 /// Path mode: the given files and directories; each file's crate and edition come from its
 /// nearest `Cargo.toml`.
 fn discover_paths(paths: &[PathBuf], cwd: &Path) -> Vec<SourceFile> {
-    let mut manifests = ManifestCache::default();
     let mut files = Vec::new();
     for path in paths {
         let path = absolute(path, cwd);
         if path.is_dir() {
-            let walker =
-                WalkDir::new(&path).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
-                    let name = e.file_name().to_string_lossy();
-                    e.depth() == 0 || !e.file_type().is_dir() || !(name == "target" || name.starts_with('.'))
-                });
-            for entry in walker.filter_map(Result::ok) {
-                if entry.file_type().is_file() && is_rust_file(entry.path()) {
-                    files.push(manifests.source_file(entry.path(), cwd));
-                }
-            }
+            // Each entry of the directory is walked on its own, in parallel: a directory of
+            // many crates takes a while to walk and to read the manifests of.
+            let entries: Vec<PathBuf> = match std::fs::read_dir(&path) {
+                Ok(entries) => entries.filter_map(Result::ok).map(|entry| entry.path()).collect(),
+                Err(_) => Vec::new(),
+            };
+            files
+                .par_extend(entries.par_iter().with_max_len(1).flat_map_iter(|entry| walk_paths(entry, cwd)));
         } else {
             // A missing or unreadable file is still listed: reading it reports the problem.
-            files.push(manifests.source_file(&path, cwd));
+            files.push(ManifestCache::default().source_file(&path, cwd));
         }
     }
     files
+}
+
+/// The Rust files at or under `path` (an entry of a directory given on the command line),
+/// skipping `target/` and hidden directories, `path` itself included.
+fn walk_paths(path: &Path, cwd: &Path) -> Vec<SourceFile> {
+    let mut manifests = ManifestCache::default();
+    let walker = WalkDir::new(path).follow_links(false).into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        !e.file_type().is_dir() || !(name == "target" || name.starts_with('.'))
+    });
+    walker
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file() && is_rust_file(entry.path()))
+        .map(|entry| manifests.source_file(entry.path(), cwd))
+        .collect()
 }
 
 /// Package facts read from `Cargo.toml` files, cached per directory.

@@ -122,16 +122,22 @@ struct Lowered {
 /// Analyses `files` (which should be sorted by path for stable output).
 pub fn analyze(files: Vec<SourceFile>, options: &EngineOptions<'_>) -> Analysis {
     let started = Instant::now();
+    let (files, diagnostics, clock, parsed_files) = in_workers(options.jobs, || run_pipeline(files, options));
+    Analysis { files, diagnostics, elapsed: started.elapsed(), phases: clock.0, parsed_files }
+}
+
+/// Runs `work` on a pool of `jobs` worker threads (`None`: one per core) with large stacks;
+/// rayon's parallel iterators inside it use those threads. Discovery runs this way too, so
+/// that `--jobs 1` means one thread throughout.
+pub fn in_workers<R: Send>(jobs: Option<usize>, work: impl FnOnce() -> R + Send) -> R {
     let mut builder = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
-    if let Some(jobs) = options.jobs {
+    if let Some(jobs) = jobs {
         builder = builder.num_threads(jobs.max(1));
     }
-    let run = || run_pipeline(files, options);
-    let (files, diagnostics, clock, parsed_files) = match builder.build() {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
-    };
-    Analysis { files, diagnostics, elapsed: started.elapsed(), phases: clock.0, parsed_files }
+    match builder.build() {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
 }
 
 /// Records how long each phase took.

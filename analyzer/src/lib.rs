@@ -34,5 +34,5 @@ pub mod tasks;
 pub mod ty;
 
 pub use diagnostic::{Diagnostic, Finding, Label, Level, Severity};
-pub use engine::{analyze, Analysis, EngineOptions, LevelConfig};
+pub use engine::{analyze, in_workers, Analysis, EngineOptions, LevelConfig};
 pub use rule::{Rule, RuleContext, RuleDocs, RuleMeta};

@@ -113,13 +113,14 @@ fn parse_only(root: &Path, threads: usize) -> Value {
 fn lint(root: &Path, threads: usize, parse_all: bool) -> Value {
     use async_lint_analyzer::catalog::Catalog;
     use async_lint_analyzer::discovery::{discover, Target};
-    use async_lint_analyzer::{analyze, EngineOptions, Level, LevelConfig};
+    use async_lint_analyzer::{analyze, in_workers, EngineOptions, Level, LevelConfig};
     let rules = async_lint_rules::all();
     let mut levels = LevelConfig::new(&rules);
     levels.set_all(Level::Warn);
     let catalog = Catalog::builtin();
     let started = Instant::now();
-    let discovered = discover(&Target::Paths(vec![root.to_path_buf()]), root).expect("discover");
+    let discovered = in_workers(Some(threads), || discover(&Target::Paths(vec![root.to_path_buf()]), root))
+        .expect("discover");
     let discovery_seconds = started.elapsed().as_secs_f64();
     let options = EngineOptions {
         rules: &rules,
