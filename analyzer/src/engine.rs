@@ -9,7 +9,7 @@
 //! **Architecture invariant:** the engine never prints or exits; output order depends only
 //! on the input (file, line, column, rule), never on thread scheduling.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -210,14 +210,14 @@ type ReadResult = Result<String, ParseFailure>;
 fn load_files(
     files: &[SourceFile],
     options: &EngineOptions<'_>,
-) -> (Vec<Lowered>, HashSet<prescan::Name>, Option<CrateIndex>) {
+) -> (Vec<Lowered>, FastSet<prescan::Name>, Option<CrateIndex>) {
     if options.parse_all {
         let all = files
             .par_iter()
             .with_max_len(1)
             .map(|file| load(file, read_source(&file.path), options, false))
             .collect();
-        return (all, HashSet::new(), None);
+        return (all, FastSet::default(), None);
     }
     let (scans, mut texts) = prescan_files(files, options.catalog);
     let modules: Vec<String> = files.iter().map(SourceFile::module_path).collect();
@@ -229,8 +229,8 @@ fn load_files(
         roles: roles.collect(),
         index: CrateIndex::default(),
         seen: FastSet::default(),
-        keys: HashSet::new(),
-        new_keys: HashSet::new(),
+        keys: FastSet::default(),
+        new_keys: FastSet::default(),
         reexports_followed: 0,
         unknown_items: Vec::new(),
         files_defining: FastMap::default(),
@@ -307,8 +307,8 @@ struct Rounds {
     index: CrateIndex,
     seen: FastSet<Demand>,
     /// The functions demanded so far, and those first demanded in the last round.
-    keys: HashSet<FnKey>,
-    new_keys: HashSet<FnKey>,
+    keys: FastSet<FnKey>,
+    new_keys: FastSet<FnKey>,
     /// The index's re-export count when demands were last followed through re-exports.
     reexports_followed: usize,
     /// Items demanded by a path the index does not know yet: a re-export parsed later may

@@ -184,8 +184,8 @@ impl CrateIndex {
         Some(self.methods_by_name.get(name).map(|methods| methods.paths.as_slice()).unwrap_or(&[]))
     }
 
-    pub fn set_unparsed_method_names(&mut self, names: HashSet<crate::prescan::Name>) {
-        self.unparsed_method_names = names.into_iter().collect();
+    pub fn set_unparsed_method_names(&mut self, names: FastSet<crate::prescan::Name>) {
+        self.unparsed_method_names = names;
     }
 
     pub fn static_type(&self, path: &str) -> Option<&Ty> {

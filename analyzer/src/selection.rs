@@ -11,11 +11,12 @@
 //! demanded. Each round only adds files, so the loop ends; each step is deterministic, so the
 //! selected set does not depend on threads. `fixtures/selection_crate` holds the cases.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
+use crate::fast_hash::{FastMap, FastSet};
 use crate::hir::{Body, ExprId, ExprKind, FileHir, FnOwner, Function, Resolved};
 use crate::index::CrateIndex;
 use crate::prescan::{ident_hash, FnDef, Name, Scan};
@@ -40,18 +41,18 @@ pub struct Lexicon<'s> {
     /// Each file's crate, and its module path with the crate first: `my_crate::db::pool`.
     crates: Vec<&'s str>,
     modules: Vec<String>,
-    workspace_crates: HashSet<&'s str>,
+    workspace_crates: FastSet<&'s str>,
     /// Methods (functions in `impl`/`trait` blocks) by name: the files, and how many.
-    method_files: HashMap<Name, Vec<usize>>,
-    method_counts: HashMap<Name, usize>,
-    free_fns: HashMap<Name, Vec<usize>>,
-    methods: HashMap<(Name, Name), Vec<usize>>,
-    type_defs: HashMap<Name, Vec<usize>>,
-    reexports: HashMap<Name, Vec<usize>>,
+    method_files: FastMap<Name, Vec<usize>>,
+    method_counts: FastMap<Name, usize>,
+    free_fns: FastMap<Name, Vec<usize>>,
+    methods: FastMap<(Name, Name), Vec<usize>>,
+    type_defs: FastMap<Name, Vec<usize>>,
+    reexports: FastMap<Name, Vec<usize>>,
 }
 
 /// Records that `file` has `key` (once per file: files are added in order).
-fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<usize>>, key: K, file: usize) {
+fn add<K: std::hash::Hash + Eq>(map: &mut FastMap<K, Vec<usize>>, key: K, file: usize) {
     let files = map.entry(key).or_default();
     if files.last() != Some(&file) {
         files.push(file);
@@ -67,12 +68,12 @@ impl<'s> Lexicon<'s> {
             workspace_crates: crates.iter().copied().collect(),
             crates,
             modules: modules.to_vec(),
-            method_files: HashMap::new(),
-            method_counts: HashMap::new(),
-            free_fns: HashMap::new(),
-            methods: HashMap::new(),
-            type_defs: HashMap::new(),
-            reexports: HashMap::new(),
+            method_files: FastMap::default(),
+            method_counts: FastMap::default(),
+            free_fns: FastMap::default(),
+            methods: FastMap::default(),
+            type_defs: FastMap::default(),
+            reexports: FastMap::default(),
         };
         for (file, scan) in scans.iter().enumerate() {
             let Some(scan) = scan else { continue };
@@ -100,7 +101,7 @@ impl<'s> Lexicon<'s> {
         self.workspace_crates.contains(name)
     }
 
-    fn files<'m, K: std::hash::Hash + Eq>(map: &'m HashMap<K, Vec<usize>>, key: &K) -> &'m [usize] {
+    fn files<'m, K: std::hash::Hash + Eq>(map: &'m FastMap<K, Vec<usize>>, key: &K) -> &'m [usize] {
         map.get(key).map(Vec::as_slice).unwrap_or(&[])
     }
 
@@ -137,8 +138,8 @@ impl<'s> Lexicon<'s> {
 
     /// Names of the methods defined in files that were not parsed: a method call cannot be
     /// resolved by its name alone when some method of that name is not in the index.
-    pub fn unparsed_method_names(&self, parsed: impl Fn(usize) -> bool) -> HashSet<Name> {
-        let mut out = HashSet::new();
+    pub fn unparsed_method_names(&self, parsed: impl Fn(usize) -> bool) -> FastSet<Name> {
+        let mut out = FastSet::default();
         for (file, scan) in self.scans.iter().enumerate() {
             if let Some(scan) = scan.as_ref().filter(|_| !parsed(file)) {
                 let methods = scan.fn_defs.iter().filter(|(owner, _)| owner.is_some());
@@ -159,10 +160,10 @@ impl<'s> Lexicon<'s> {
         catalog: &Catalog,
     ) -> Vec<usize> {
         // Each future-returning function, with the crates defining it.
-        let mut future_fns: HashMap<FnDef, Vec<&str>> = HashMap::new();
+        let mut future_fns: FastMap<FnDef, Vec<&str>> = FastMap::default();
         // Future-returning methods by name, with their types.
-        let mut future_methods: HashMap<Name, Vec<(Name, &str)>> = HashMap::new();
-        let mut sync_names: HashSet<Name> = HashSet::new();
+        let mut future_methods: FastMap<Name, Vec<(Name, &str)>> = FastMap::default();
+        let mut sync_names: FastSet<Name> = FastSet::default();
         for (file, hir) in roots {
             let sem = Semantics::new(catalog, index, hir);
             for function in &hir.functions {
@@ -178,7 +179,7 @@ impl<'s> Lexicon<'s> {
                 }
             }
         }
-        let future_names: HashSet<Name> = future_fns.keys().map(|&(_, name)| name).collect();
+        let future_names: FastSet<Name> = future_fns.keys().map(|&(_, name)| name).collect();
         let future_only = |name: &Name| {
             future_names.contains(name) && !sync_names.contains(name) && !self.method_files.contains_key(name)
         };
@@ -221,8 +222,8 @@ pub enum FnKey {
 pub enum Examine<'k> {
     All,
     /// A root file: its async code (where rules report), and its demanded functions.
-    AsyncAndDemanded(&'k HashSet<FnKey>),
-    Demanded(&'k HashSet<FnKey>),
+    AsyncAndDemanded(&'k FastSet<FnKey>),
+    Demanded(&'k FastSet<FnKey>),
 }
 
 impl Examine<'_> {
@@ -236,7 +237,7 @@ impl Examine<'_> {
 }
 
 /// Whether one of `keys` names `function`.
-pub fn is_demanded(function: &Function, keys: &HashSet<FnKey>) -> bool {
+pub fn is_demanded(function: &Function, keys: &FastSet<FnKey>) -> bool {
     keys_naming(function).into_iter().flatten().any(|key| keys.contains(&key))
 }
 
@@ -498,7 +499,7 @@ mod tests {
         let scans = scans(&["impl A { fn load(&self) {} } fn helper() {}", "impl B { fn load(&self) {} }"]);
         let modules: Vec<String> = ["app", "app::b"].map(String::from).to_vec();
         let lexicon = lexicon_of(&scans, &modules);
-        assert_eq!(lexicon.unparsed_method_names(|file| file == 0), HashSet::from([ident_hash("load")]));
+        assert_eq!(lexicon.unparsed_method_names(|file| file == 0), FastSet::from_iter([ident_hash("load")]));
         assert!(lexicon.unparsed_method_names(|_| true).is_empty());
         let unique = Demand::UniqueMethod { name: "load".into() };
         assert_eq!(lexicon.candidates(&unique), [0, 1]);
