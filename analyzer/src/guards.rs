@@ -41,6 +41,8 @@ pub struct HeldGuard {
     pub origin: GuardOrigin,
     /// Where the guard is created: the binding, or the temporary expression.
     pub span: Span,
+    /// The bindings it was moved into (`let g2 = g;`), in order: the last one keeps it alive.
+    pub rebindings: Vec<Span>,
     /// The await points it is alive at, in source order.
     pub awaits: Vec<Span>,
 }
@@ -332,6 +334,11 @@ impl Interpreter<'_, '_> {
         self.close_frame(live);
         if continues {
             match (pat, init) {
+                // `let g2 = g;` moves the guard: still the one taken where `g` was bound.
+                (Pat::Binding { local, .. }, Some(init)) if self.guard_of_local(init).is_some() => {
+                    let guard = self.guard_of_local(init).expect("checked by the guard");
+                    self.rebind(*local, guard, live);
+                }
                 // A plain binding takes the initializer's guard, typed or recognised by shape.
                 (Pat::Binding { local, .. }, Some(init)) => {
                     let declared = self.guard_type(&self.sem.local_ty(self.body, *local));
@@ -496,13 +503,39 @@ impl Interpreter<'_, '_> {
 
     fn new_guard(&mut self, kind: GuardKind, type_path: String, origin: GuardOrigin, span: Span) -> usize {
         let type_name = type_path.rsplit("::").next().unwrap_or(&type_path).to_string();
-        self.guards.push(HeldGuard { kind, type_name, origin, span, awaits: Vec::new() });
+        self.guards.push(HeldGuard {
+            kind,
+            type_name,
+            origin,
+            span,
+            rebindings: Vec::new(),
+            awaits: Vec::new(),
+        });
         self.guards.len() - 1
     }
 
     fn bind(&mut self, local: LocalId, kind: GuardKind, name: String, live: &mut Live) {
         let span = self.body.local(local).span;
         let guard = self.new_guard(kind, name, GuardOrigin::Binding(local), span);
+        self.by_local.insert(local, guard);
+        live.insert(guard);
+        if let Some(decls) = self.decls.last_mut() {
+            decls.push(guard);
+        }
+    }
+
+    /// The guard a local holds, when `id` is that local.
+    fn guard_of_local(&self, id: ExprId) -> Option<usize> {
+        match self.body.kind(id) {
+            ExprKind::Local(local) => self.by_local.get(local).copied(),
+            _ => None,
+        }
+    }
+
+    /// `local` takes over `guard` (moved out of its first binding): alive until `local`'s scope
+    /// ends, which is the first binding's scope or one inside it.
+    fn rebind(&mut self, local: LocalId, guard: usize, live: &mut Live) {
+        self.guards[guard].rebindings.push(self.body.local(local).span);
         self.by_local.insert(local, guard);
         live.insert(guard);
         if let Some(decls) = self.decls.last_mut() {

@@ -4,7 +4,7 @@ use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::{GuardOrigin, HeldGuard};
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{guard_lifetime_label, guards_across_awaits};
+use crate::util::{guards_across_awaits, with_guard_labels};
 
 pub struct LockAcrossAwait;
 
@@ -77,8 +77,11 @@ impl Rule for LockAcrossAwait {
 
 /// A type from the configuration's `guard-types`.
 fn report_configured(guard: &HeldGuard) -> Finding {
-    let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
-        .primary_label(guard_lifetime_label(guard, "value"));
+    let mut finding = with_guard_labels(
+        Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name)),
+        guard,
+        "value",
+    );
     for await_span in &guard.awaits {
         finding = finding.label(*await_span, "still alive at this await");
     }
@@ -91,8 +94,11 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard) -> Finding {
-    let mut finding = Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name))
-        .primary_label(guard_lifetime_label(guard, "guard"));
+    let mut finding = with_guard_labels(
+        Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name)),
+        guard,
+        "guard",
+    );
     for await_span in &guard.awaits {
         finding = finding.label(*await_span, "the lock is still held at this await");
     }
@@ -115,8 +121,11 @@ fn report(guard: &HeldGuard) -> Finding {
 /// note would be wrong; what goes wrong is every other access to that shard.
 fn report_shard_lock(guard: &HeldGuard) -> Finding {
     let what = format!("DashMap `{}`", guard.type_name);
-    let mut finding = Finding::new(guard.span, format!("a {what} is held across an `.await`"))
-        .primary_label(guard_lifetime_label(guard, "reference"));
+    let mut finding = with_guard_labels(
+        Finding::new(guard.span, format!("a {what} is held across an `.await`")),
+        guard,
+        "reference",
+    );
     for await_span in &guard.awaits {
         finding = finding.label(*await_span, "the shard is still locked at this await");
     }

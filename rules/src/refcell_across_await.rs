@@ -4,7 +4,7 @@ use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::HeldGuard;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{guard_lifetime_label, guards_across_awaits};
+use crate::util::{guards_across_awaits, with_guard_labels};
 
 pub struct RefcellAcrossAwait;
 
@@ -54,11 +54,14 @@ impl Rule for RefcellAcrossAwait {
 }
 
 fn report(borrow: &HeldGuard) -> Finding {
-    let mut finding = Finding::new(
-        borrow.span,
-        format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name),
-    )
-    .primary_label(guard_lifetime_label(borrow, "borrow"));
+    let mut finding = with_guard_labels(
+        Finding::new(
+            borrow.span,
+            format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name),
+        ),
+        borrow,
+        "borrow",
+    );
     for await_span in &borrow.awaits {
         finding = finding.label(*await_span, "the cell is still borrowed at this await");
     }

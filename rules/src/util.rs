@@ -26,7 +26,7 @@ pub fn is_within(body: &Body, inner: ExprId, outer: ExprId) -> bool {
 
 use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::{async_bodies, held_guards, GuardOrigin, HeldGuard};
-use async_lint_analyzer::RuleContext;
+use async_lint_analyzer::{Finding, RuleContext};
 
 /// Every guard of one of `kinds` alive at an await point, over all async bodies of the file.
 pub fn guards_across_awaits(cx: &RuleContext<'_>, kinds: &[GuardKind]) -> Vec<HeldGuard> {
@@ -41,14 +41,21 @@ pub fn guards_across_awaits(cx: &RuleContext<'_>, kinds: &[GuardKind]) -> Vec<He
     out
 }
 
-/// The primary label of a held guard: how long it lives.
-pub fn guard_lifetime_label(guard: &HeldGuard, what: &str) -> String {
-    match guard.origin {
+/// A held guard's labels: how long it lives, and each binding it was moved into.
+pub fn with_guard_labels(finding: Finding, guard: &HeldGuard, what: &str) -> Finding {
+    let primary = match guard.origin {
+        GuardOrigin::Binding(_) if !guard.rebindings.is_empty() => format!("this {what} is taken here"),
         GuardOrigin::Binding(_) => format!("this {what} lives until the end of its block"),
         GuardOrigin::Temporary(_) => {
             format!("this temporary {what} lives until the end of the enclosing statement or scrutinee")
         }
+    };
+    let mut finding = finding.primary_label(primary);
+    for rebinding in &guard.rebindings {
+        finding = finding
+            .label(*rebinding, format!("the {what} moves here, and lives until the end of this block"));
     }
+    finding
 }
 
 use async_lint_analyzer::hir::{Block, LocalId, Pat, Resolved, Stmt};
