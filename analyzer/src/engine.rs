@@ -233,6 +233,7 @@ fn load_files(
         new_keys: FastSet::default(),
         reexports_followed: 0,
         unknown_items: Vec::new(),
+        reached_through_globs: FastSet::default(),
         files_defining: FastMap::default(),
     };
     let mut wanted: Vec<usize> = (0..files.len()).filter(|&i| rounds.roles[i] == Role::Root).collect();
@@ -314,6 +315,8 @@ struct Rounds {
     /// Items demanded by a path the index does not know yet: a re-export parsed later may
     /// lead elsewhere.
     unknown_items: Vec<Demand>,
+    /// Item demands reached through a glob re-export: not followed through another.
+    reached_through_globs: FastSet<Demand>,
     /// The parsed files defining a function, by each key naming it (see
     /// [`selection::keys_naming`]): where a demanded function is looked for.
     files_defining: FastMap<FnKey, Vec<usize>>,
@@ -396,22 +399,27 @@ impl Rounds {
             self.reexports_followed = self.index.reexport_count();
             let index = &self.index;
             // Each unknown item is followed once: what it leads to is a demand of its own.
-            let steps: Vec<(Option<Demand>, bool)> = self
+            let reached_through_globs = &self.reached_through_globs;
+            let steps: Vec<((Vec<Demand>, bool), bool)> = self
                 .unknown_items
                 .par_iter()
-                .map(|d| match d.follow_reexport(index) {
-                    Some(next) => (Some(next), false),
-                    None => (None, d.is_known(index)),
+                .map(|d| {
+                    let next = d.follow_reexport(index, !reached_through_globs.contains(d));
+                    let known = next.0.is_empty() && d.is_known(index);
+                    (next, known)
                 })
                 .collect();
             let mut still_unknown = Vec::new();
-            for (demand, step) in std::mem::take(&mut self.unknown_items).into_iter().zip(steps) {
-                match step {
-                    (Some(next), _) => {
-                        demanded.insert(next);
-                    }
-                    (None, false) => still_unknown.push(demand),
-                    (None, true) => {}
+            for (demand, ((next, via_glob), known)) in
+                std::mem::take(&mut self.unknown_items).into_iter().zip(steps)
+            {
+                if via_glob {
+                    self.reached_through_globs.extend(next.iter().cloned());
+                }
+                if !next.is_empty() {
+                    demanded.extend(next);
+                } else if !known {
+                    still_unknown.push(demand);
                 }
             }
             self.unknown_items = still_unknown;
@@ -419,7 +427,14 @@ impl Rounds {
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         let index = &self.index;
-        let unknown = fresh_demands.par_iter().filter(|d| !d.is_known(index)).cloned().collect::<Vec<_>>();
+        // A place a glob may lead is demanded once: most lead nowhere, and following them
+        // again each round was a sizeable share of the run.
+        let through_globs = &self.reached_through_globs;
+        let unknown = fresh_demands
+            .par_iter()
+            .filter(|d| !through_globs.contains(*d) && !d.is_known(index))
+            .cloned()
+            .collect::<Vec<_>>();
         self.unknown_items.extend(unknown);
         self.new_keys =
             fresh_demands.iter().filter_map(Demand::key).filter(|k| !self.keys.contains(k)).collect();

@@ -503,6 +503,9 @@ pub struct FileHir {
     pub reexports: Vec<(String, String)>,
     /// Canonical module paths imported with `*` anywhere in the file.
     pub glob_imports: Vec<String>,
+    /// A module's `pub use target::*;` items: `(module, target module)`. Outside the module,
+    /// a path through it may name an item of the target.
+    pub glob_reexports: Vec<(String, String)>,
     /// Paths of types (structs, enums, unions, traits) defined in the file.
     pub defined_types: Vec<String>,
     /// Statements with `#[allow(..)]`/`#[expect(..)]`: the span and the lints.

@@ -3,7 +3,9 @@
 //!
 //! Built once from every file's HIR, after lowering and before any rule runs.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::sync::RwLock;
 
 use crate::fast_hash::{FastMap, FastSet};
 
@@ -54,6 +56,16 @@ pub struct CrateIndex {
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
     reexport_names: FastSet<String>,
+    /// Modules' glob `use`s (`use self::imp::*;`): the target modules of each module, in
+    /// file order; and the crates that have any (only their paths are looked through them).
+    glob_reexports: FastMap<String, Vec<InFile<String>>>,
+    glob_crates: FastSet<String>,
+    /// The crates of the files added: a path into any other crate is outside the workspace.
+    crates: FastSet<String>,
+    /// Where each path of a crate with glob re-exports leads through them (`None`: nowhere
+    /// else), as found so far: rules ask for the same paths over and over. Cleared whenever
+    /// a file is added.
+    glob_cache: RwLock<FastMap<String, Option<String>>>,
     /// Which sync functions block, filled in once the index exists (see `callgraph`).
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
@@ -106,6 +118,9 @@ impl CrateIndex {
 
     /// Adds one lowered file.
     pub fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
+        if let Ok(cache) = self.glob_cache.get_mut() {
+            cache.clear();
+        }
         for def in &hir.structs {
             insert_in_file_order(&mut self.structs, &def.path, file, || def.fields.clone());
         }
@@ -122,6 +137,18 @@ impl CrateIndex {
                 let name = alias.rsplit("::").next().unwrap_or(alias);
                 self.reexport_names.insert(name.to_string());
                 insert_in_file_order(&mut self.reexports, alias, file, || target.clone());
+            }
+        }
+        for (module, target) in &hir.glob_reexports {
+            let targets = self.glob_reexports.entry(module.clone()).or_default();
+            let at = targets.partition_point(|earlier| earlier.file <= file);
+            targets.insert(at, InFile { file, value: target.clone() });
+            self.glob_crates.insert(crate_of(module).to_string());
+        }
+        let defined = hir.functions.iter().map(|f| &f.path).chain(&hir.defined_types);
+        for path in defined.chain(hir.reexports.iter().map(|(alias, _)| alias)) {
+            if !self.crates.contains(crate_of(path)) {
+                self.crates.insert(crate_of(path).to_string());
             }
         }
         for (position, function) in hir.functions.iter().enumerate() {
@@ -235,19 +262,79 @@ impl CrateIndex {
     /// How many re-exports the index knows: while it does not change, no path leads anywhere
     /// new.
     pub fn reexport_count(&self) -> usize {
-        self.reexports.len()
+        self.reexports.len() + self.glob_reexports.values().map(Vec::len).sum::<usize>()
     }
 
-    /// The defining path of an item reached through `use` re-exports (a few hops at most).
-    pub fn canonical<'p>(&self, path: &'p str) -> std::borrow::Cow<'p, str> {
-        let mut current = std::borrow::Cow::Borrowed(path);
+    /// The defining path of an item reached through `use` re-exports (a few hops at most),
+    /// named ones first; a path that still names nothing the index knows is looked for
+    /// through the glob re-exports of the modules on it.
+    pub fn canonical<'p>(&self, path: &'p str) -> Cow<'p, str> {
+        let named = self.follow_named_reexports(Cow::Borrowed(path));
+        if !self.glob_crates.contains(crate_of(&named)) {
+            return named;
+        }
+        let cached = self.glob_cache.read().ok().and_then(|cache| cache.get(named.as_ref()).cloned());
+        let through_globs = cached.unwrap_or_else(|| {
+            let found = if self.knows(&named) { None } else { self.through_glob_reexports(&named) };
+            if let Ok(mut cache) = self.glob_cache.write() {
+                cache.insert(named.to_string(), found.clone());
+            }
+            found
+        });
+        through_globs.map_or(named, Cow::Owned)
+    }
+
+    fn follow_named_reexports<'p>(&self, mut current: Cow<'p, str>) -> Cow<'p, str> {
         for _ in 0..4 {
             match self.reexport_step(&current) {
-                Some(next) => current = std::borrow::Cow::Owned(next),
+                Some(next) => current = Cow::Owned(next),
                 None => break,
             }
         }
         current
+    }
+
+    /// `krate::loom::thread::spawn` with `pub use self::std::*;` in `krate::loom` is
+    /// `krate::loom::std::thread::spawn`, which a named re-export may lead on from (here to
+    /// `std::thread::spawn`). The innermost module with a glob that leads to a known item, or
+    /// out of the workspace, wins, and among its globs the first in file order; one glob deep.
+    fn through_glob_reexports(&self, path: &str) -> Option<String> {
+        self.glob_steps(path)
+            .find(|candidate| self.knows(candidate) || !self.crates.contains(crate_of(candidate)))
+    }
+
+    /// Each place `path` may lead through one glob re-export of the module holding its item:
+    /// its parent (`module::item`) or grandparent (`module::Type::method`), innermost first,
+    /// globs in file order. A module further out has its own child on the path, which a glob
+    /// does not shadow. A glob never applies to a path already inside its target
+    /// (`a::imp::x` through `a`'s `pub use self::imp::*;`): that would only grow.
+    fn glob_steps<'s>(&'s self, path: &'s str) -> impl Iterator<Item = String> + 's {
+        let prefixes =
+            std::iter::successors(last_separator(path), |&end| last_separator(&path[..end])).take(2);
+        prefixes.flat_map(move |end| {
+            let targets = self.glob_reexports.get(&path[..end]).map(Vec::as_slice).unwrap_or(&[]);
+            targets.iter().filter(move |target| !is_inside(path, &target.value)).map(move |target| {
+                let candidate = format!("{}{}", target.value, &path[end..]);
+                self.follow_named_reexports(Cow::Owned(candidate)).into_owned()
+            })
+        })
+    }
+
+    /// Where `path` may lead through the glob re-exports of the modules on it, known to the
+    /// index or not (for the selection, which parses where they lead).
+    pub fn glob_candidates(&self, path: &str) -> Vec<String> {
+        if !self.glob_crates.contains(crate_of(path)) {
+            return Vec::new();
+        }
+        self.glob_steps(path).collect()
+    }
+
+    /// Whether `path` names a workspace item the index has.
+    fn knows(&self, path: &str) -> bool {
+        self.functions.contains_key(path)
+            || self.local_types.contains(path)
+            || self.statics.contains_key(path)
+            || self.reexports.contains_key(path)
     }
 
     /// Rewrites the longest prefix of `path` that is a re-exported name.
@@ -269,6 +356,16 @@ impl CrateIndex {
     }
 }
 
+/// Whether `path` is `module` or inside it.
+fn is_inside(path: &str, module: &str) -> bool {
+    path.strip_prefix(module).is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+}
+
+/// The first segment of a path.
+fn crate_of(path: &str) -> &str {
+    path.find("::").map_or(path, |end| &path[..end])
+}
+
 /// Where the last `::` of a path starts (a byte search: this runs for every path lookup).
 fn last_separator(path: &str) -> Option<usize> {
     path.as_bytes().windows(2).rposition(|pair| pair == b"::")
@@ -279,6 +376,40 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::source::{CrateId, Edition, SourceFile};
+
+    fn lower_in(module: &str, text: &str) -> FileHir {
+        let source = SourceFile {
+            path: format!("{module}.rs").into(),
+            display: format!("{module}.rs"),
+            edition: Edition::E2021,
+            krate: CrateId { name: "app".into(), root: ".".into() },
+            module: vec![module.into()],
+            is_test_target: false,
+            tokio_time: false,
+        };
+        crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &Catalog::builtin(), false)
+    }
+
+    #[test]
+    fn paths_lead_through_glob_reexports() {
+        let shim = lower_in(
+            "shim",
+            "mod real { pub mod thread { pub use std::thread::spawn; } }\n\
+             mod mocked { pub mod thread { pub fn spawn() {} } }\n\
+             pub use self::real::*;\npub use self::mocked::*;",
+        );
+        let util = lower_in("util", "mod imp { pub fn helper() {} pub struct Conf; }\npub use self::imp::*;");
+        let index = CrateIndex::build([(0, &shim, "shim.rs"), (1, &util, "util.rs")]);
+        // Out of the workspace through the first glob (the second leads to a known item too,
+        // but the first in file order wins).
+        assert_eq!(index.canonical("app::shim::thread::spawn"), "std::thread::spawn");
+        // To a known function and type; a name no glob target has stays as it is.
+        assert!(index.function("app::util::helper").is_some());
+        assert!(index.is_local_type("app::util::Conf"));
+        assert_eq!(index.canonical("app::util::missing"), "app::util::missing");
+        // Where the selection looks for an item the index does not have yet.
+        assert_eq!(index.glob_candidates("app::util::later"), ["app::util::imp::later"]);
+    }
 
     /// Two files for one module (`#[cfg(unix)]` and `#[cfg(windows)]` alternatives).
     fn alternatives() -> Vec<FileHir> {

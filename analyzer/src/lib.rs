@@ -19,6 +19,7 @@ pub mod hir;
 pub mod index;
 mod lex;
 pub mod lower;
+mod macro_items;
 pub mod offload;
 pub mod parse;
 pub mod prescan;

@@ -218,7 +218,16 @@ impl<'a> ItemLowerer<'a> {
                 let ty = lower_type(&self.resolver(env, None), &t.ty);
                 self.out.type_aliases.push((format!("{}::{}", env.base, t.ident.unraw()), ty));
             }
-            syn::Item::Use(u) => self.record_imports(env, &u.tree, Vec::new(), u.leading_colon.is_some()),
+            syn::Item::Use(u) => {
+                let globs_before = self.out.glob_imports.len();
+                self.record_imports(env, &u.tree, Vec::new(), u.leading_colon.is_some());
+                // `pub use self::imp::*;` re-exports; a private glob only imports.
+                if !matches!(u.vis, syn::Visibility::Inherited) && !env.in_fn {
+                    let globs = &self.out.glob_imports[globs_before..];
+                    let reexported = globs.iter().map(|target| (env.base.clone(), target.clone()));
+                    self.out.glob_reexports.extend(reexported);
+                }
+            }
             syn::Item::Macro(m) => self.item_macro(env, m),
             _ => {}
         }
@@ -230,8 +239,18 @@ impl<'a> ItemLowerer<'a> {
     }
 
     /// `lazy_static! { static ref X: T = ..; }` and `thread_local! { static X: T = ..; }`
-    /// declare statics whose types the guard rules need.
+    /// declare statics whose types the guard rules need; a macro wrapping items
+    /// (`cfg_if!`, `cfg_feature! { .. }`) has them lowered as if written in its place.
     fn item_macro(&mut self, env: &ItemEnv, m: &syn::ItemMacro) {
+        if let Some(items) = crate::macro_items::items_in_macro(m) {
+            let inner = ItemEnv {
+                in_test: env.in_test || has_cfg_test(&m.attrs),
+                allowed: [env.allowed.clone(), allowed_lints(&m.attrs)].concat(),
+                ..env.clone()
+            };
+            self.items(&inner, &items);
+            return;
+        }
         let name = m.mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         if name != "lazy_static" && name != "thread_local" {
             return;

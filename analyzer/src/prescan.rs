@@ -29,6 +29,8 @@ pub struct Scan {
     pub type_defs: Vec<Name>,
     /// Identifiers inside `pub use` items: what the file may re-export.
     pub reexported: Vec<Name>,
+    /// Whether a `pub use` item ends in `*`: the file may re-export names it never spells.
+    pub reexports_glob: bool,
     /// Calls by path: `(None, NAME)` for `NAME(` and `module::NAME(`, `(Some(TYPE), NAME)`
     /// for `TYPE::NAME(`.
     pub path_calls: Vec<FnDef>,
@@ -109,8 +111,9 @@ struct Cursor<'t> {
     /// Open `impl`/`trait` blocks: the brace depth inside them, and their type or trait.
     owners: Vec<(usize, &'t str)>,
     braces: usize,
-    /// Inside a `pub use` item, until its `;`.
+    /// Inside a `pub use` item, until its `;`; whether one had a `*`.
     in_pub_use: bool,
+    pub_glob: bool,
     /// Defines a `poll*` function; mentions a `spawn*` name.
     defines_poll: bool,
     mentions_spawn: bool,
@@ -243,6 +246,7 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     if out.root {
         return Scan { root: true, ..Scan::default() };
     }
+    out.reexports_glob = cursor.pub_glob;
     // The scans of unparsed files live through the selection: no spare capacity (the
     // identifiers alone were collected with every repetition).
     out.idents.shrink_to_fit();
@@ -329,6 +333,7 @@ impl<'t> Cursor<'t> {
                 }
                 self.braces = self.braces.saturating_sub(1);
             }
+            b'*' if self.in_pub_use => self.pub_glob = true,
             b';' => {
                 self.in_pub_use = false;
                 self.header = None;
@@ -370,6 +375,14 @@ mod tests {
             modules: vec![vec!["tokio".into(), "fs".into()]],
             spawn_crates: vec!["tokio".into(), "smol".into()],
         }
+    }
+
+    #[test]
+    fn glob_reexports_are_noticed() {
+        let e = evidence();
+        assert!(scan("pub use self::imp::*;", &e).reexports_glob);
+        assert!(scan("pub(crate) use inner::{a, b::*};", &e).reexports_glob);
+        assert!(!scan("use self::imp::*; pub use a::b; fn f() { 2 * 3 }", &e).reexports_glob);
     }
 
     #[test]

@@ -110,6 +110,12 @@ impl ModuleTree {
                 }
                 continue;
             }
+            if let syn::Item::Macro(m) = item {
+                if let Some(items) = crate::macro_items::items_in_macro(m) {
+                    self.collect_items(module, &items);
+                    continue;
+                }
+            }
             let base = self.modules[module].path.clone();
             add_item_names(&mut self.modules[module], &base, item);
         }

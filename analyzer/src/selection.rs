@@ -49,6 +49,8 @@ pub struct Lexicon<'s> {
     methods: FastMap<(Name, Name), Vec<usize>>,
     type_defs: FastMap<Name, Vec<usize>>,
     reexports: FastMap<Name, Vec<usize>>,
+    /// Files with a `pub use ..::*`, by crate: they may re-export any name.
+    glob_reexporting: FastMap<&'s str, Vec<usize>>,
 }
 
 /// Records that `file` has `key` (once per file: files are added in order).
@@ -74,6 +76,7 @@ impl<'s> Lexicon<'s> {
             methods: FastMap::default(),
             type_defs: FastMap::default(),
             reexports: FastMap::default(),
+            glob_reexporting: FastMap::default(),
         };
         for (file, scan) in scans.iter().enumerate() {
             let Some(scan) = scan else { continue };
@@ -92,6 +95,9 @@ impl<'s> Lexicon<'s> {
             }
             for &name in &scan.reexported {
                 add(&mut lexicon.reexports, name, file);
+            }
+            if scan.reexports_glob {
+                lexicon.glob_reexporting.entry(lexicon.crates[file]).or_default().push(file);
             }
         }
         lexicon
@@ -113,9 +119,12 @@ impl<'s> Lexicon<'s> {
                 let defs = if *is_type { &self.type_defs } else { &self.free_fns };
                 let defining = Self::files(defs, &ident_hash(name));
                 let reexporting = Self::files(&self.reexports, &ident_hash(name));
+                let krate = parent.split("::").next().unwrap_or(parent);
+                let glob_reexporting = self.glob_reexporting.get(krate).map(Vec::as_slice).unwrap_or(&[]);
                 defining
                     .iter()
                     .chain(reexporting)
+                    .chain(glob_reexporting)
                     .filter(|&&file| is_module_prefix(&self.modules[file], parent))
                     .copied()
                     .collect()
@@ -297,14 +306,24 @@ impl Demand {
     }
 
     /// For an item demanded by a path that a re-export parsed since leads elsewhere: the
-    /// demand for where it leads. `None` once the index has the item.
-    pub fn follow_reexport(&self, index: &CrateIndex) -> Option<Demand> {
-        let Demand::Item { path, is_type } = self else { return None };
+    /// demands for where it leads, and whether they were reached through a glob re-export
+    /// (each place it may lead). Empty once the index has the item. With `through_globs`
+    /// off (for a demand itself reached through one), globs are not followed: one glob deep,
+    /// as [`CrateIndex::canonical`] follows them, and mutual globs cannot make paths grow.
+    pub fn follow_reexport(&self, index: &CrateIndex, through_globs: bool) -> (Vec<Demand>, bool) {
+        let Demand::Item { path, is_type } = self else { return (Vec::new(), false) };
         if self.is_known(index) {
-            return None;
+            return (Vec::new(), false);
         }
         let canonical = index.canonical(path);
-        (canonical != path.as_str()).then(|| Demand::Item { path: canonical.into_owned(), is_type: *is_type })
+        let (targets, via_glob) = if canonical != path.as_str() {
+            (vec![canonical.into_owned()], false)
+        } else if through_globs {
+            (index.glob_candidates(path), true)
+        } else {
+            (Vec::new(), false)
+        };
+        (targets.into_iter().map(|path| Demand::Item { path, is_type: *is_type }).collect(), via_glob)
     }
 
     /// Whether the index has what this demand asks for. Only item demands can be followed
