@@ -494,6 +494,8 @@ pub struct StaticDef {
 /// Everything lowered from one file.
 #[derive(Clone, Debug, Default)]
 pub struct FileHir {
+    /// The crate the file belongs to, as its paths start.
+    pub crate_name: String,
     pub functions: Vec<Function>,
     pub structs: Vec<StructDef>,
     pub statics: Vec<StaticDef>,

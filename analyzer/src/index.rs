@@ -145,11 +145,8 @@ impl CrateIndex {
             targets.insert(at, InFile { file, value: target.clone() });
             self.glob_crates.insert(crate_of(module).to_string());
         }
-        let defined = hir.functions.iter().map(|f| &f.path).chain(&hir.defined_types);
-        for path in defined.chain(hir.reexports.iter().map(|(alias, _)| alias)) {
-            if !self.crates.contains(crate_of(path)) {
-                self.crates.insert(crate_of(path).to_string());
-            }
+        if !self.crates.contains(&hir.crate_name) {
+            self.crates.insert(hir.crate_name.clone());
         }
         for (position, function) in hir.functions.iter().enumerate() {
             let location = FnLocation {
@@ -398,7 +395,12 @@ mod tests {
              mod mocked { pub mod thread { pub fn spawn() {} } }\n\
              pub use self::real::*;\npub use self::mocked::*;",
         );
-        let util = lower_in("util", "mod imp { pub fn helper() {} pub struct Conf; }\npub use self::imp::*;");
+        // A trait implemented for a std type gives a method a `std::` path: std stays outside.
+        let util = lower_in(
+            "util",
+            "mod imp { pub fn helper() {} pub struct Conf; }\npub use self::imp::*;\n\
+             impl Helper for std::vec::Vec<u8> { fn help(&self) {} }",
+        );
         let index = CrateIndex::build([(0, &shim, "shim.rs"), (1, &util, "util.rs")]);
         // Out of the workspace through the first glob (the second leads to a known item too,
         // but the first in file order wins).

@@ -48,7 +48,7 @@ pub fn lower_skeleton(
     let mut lowerer = ItemLowerer {
         tree: &tree,
         knowledge,
-        out: FileHir::default(),
+        out: FileHir { crate_name: tree.crate_name().to_string(), ..FileHir::default() },
         include_tests,
         current_attrs_entry_point: false,
         blanked,

@@ -109,13 +109,24 @@ impl<'a> Semantics<'a> {
     pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
         match body.kind(expr) {
             ExprKind::Call { callee, .. } => Some(match body.kind(*callee) {
-                ExprKind::Path(Resolved::Item(path)) => CallTarget::Path(path.clone()),
+                ExprKind::Path(Resolved::Item(path)) => CallTarget::Path(self.catalogued_or_canonical(path)),
                 _ => CallTarget::Dynamic,
             }),
             ExprKind::MethodCall { receiver, method, .. } => {
                 Some(CallTarget::Method { receiver: *receiver, method: method.clone() })
             }
             _ => None,
+        }
+    }
+
+    /// A path the catalog knows as it is (`async_std::task::block_on`, also when the
+    /// workspace holds that crate and re-exports it from elsewhere); any other through the
+    /// workspace's re-exports, where `crate::rt::spawn` may turn out to be std's.
+    fn catalogued_or_canonical(&self, path: &str) -> String {
+        if self.catalog.is_known_path(path) {
+            path.to_string()
+        } else {
+            self.index.canonical(path).into_owned()
         }
     }
 
