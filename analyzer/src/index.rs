@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use crate::fast_hash::{FastMap, FastSet};
 
@@ -19,8 +19,8 @@ use crate::ty::Ty;
 pub struct FnLocation {
     pub file: usize,
     pub function: usize,
-    /// The file's display path.
-    pub display: String,
+    /// The file's display path (shared by the file's functions).
+    pub display: Arc<str>,
     pub name_span: Span,
 }
 
@@ -148,11 +148,12 @@ impl CrateIndex {
         if !self.crates.contains(&hir.crate_name) {
             self.crates.insert(hir.crate_name.clone());
         }
+        let display: Arc<str> = Arc::from(display);
         for (position, function) in hir.functions.iter().enumerate() {
             let location = FnLocation {
                 file,
                 function: position,
-                display: display.to_string(),
+                display: Arc::clone(&display),
                 name_span: function.name_span,
             };
             self.add_function(location, function);
@@ -171,7 +172,11 @@ impl CrateIndex {
         };
         let order = (sig.location.file, sig.location.function);
         if function.has_self || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. }) {
-            let methods = self.methods_by_name.entry(function.name.clone()).or_default();
+            // Most names are there already: no key to allocate then.
+            if !self.methods_by_name.contains_key(&function.name) {
+                self.methods_by_name.insert(function.name.clone(), MethodPaths::default());
+            }
+            let methods = self.methods_by_name.get_mut(&function.name).expect("inserted above");
             let at = methods.order.partition_point(|earlier| *earlier < order);
             methods.order.insert(at, order);
             methods.paths.insert(at, function.path.clone());
