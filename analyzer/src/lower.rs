@@ -314,7 +314,16 @@ impl<'a> ItemLowerer<'a> {
         });
         let base = self_ty.path_str().map(str::to_string).unwrap_or_else(|| format!("{}::<impl>", env.base));
         let in_test = env.in_test;
-        for item in &imp.items {
+        let passed_through: Vec<syn::ImplItem> = imp
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Macro(m) => crate::macro_items::impl_items_in_macro(m),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        for item in imp.items.iter().chain(&passed_through) {
             if let syn::ImplItem::Fn(f) = item {
                 let path = format!("{base}::{}", f.sig.ident.unraw());
                 let owner = FnOwner::Impl { self_ty: self_ty.clone(), trait_path: trait_path.clone() };

@@ -13,19 +13,32 @@ use syn::{MacroDelimiter, Token};
 /// The items an item-level macro invocation passes through, if its body reads as items.
 /// `lazy_static!`/`thread_local!` are read elsewhere (their bodies are not items).
 pub fn items_in_macro(m: &syn::ItemMacro) -> Option<Vec<syn::Item>> {
-    if m.ident.is_some() || !matches!(m.mac.delimiter, MacroDelimiter::Brace(_)) {
+    if m.ident.is_some() {
         return None;
     }
-    let name = m.mac.path.segments.last()?.ident.to_string();
-    if matches!(name.as_str(), "macro_rules" | "lazy_static" | "thread_local") {
-        return None;
-    }
+    let name = passing_macro_name(&m.mac)?;
     let tokens = m.mac.tokens.clone();
     let items = if name == "cfg_if" { cfg_if_items.parse2(tokens) } else { plain_items.parse2(tokens) };
     items.ok().filter(|items| !items.is_empty())
 }
 
-fn plain_items(input: ParseStream) -> syn::Result<Vec<syn::Item>> {
+/// The same inside an `impl` block: `impl Conn { cfg_tls! { pub async fn upgrade(..) } }`.
+pub fn impl_items_in_macro(m: &syn::ImplItemMacro) -> Option<Vec<syn::ImplItem>> {
+    passing_macro_name(&m.mac)?;
+    plain_items.parse2(m.mac.tokens.clone()).ok().filter(|items: &Vec<syn::ImplItem>| !items.is_empty())
+}
+
+/// The name of a brace-delimited macro that may pass items through (not one whose body is
+/// known to be something else).
+fn passing_macro_name(mac: &syn::Macro) -> Option<String> {
+    if !matches!(mac.delimiter, MacroDelimiter::Brace(_)) {
+        return None;
+    }
+    let name = mac.path.segments.last()?.ident.to_string();
+    (!matches!(name.as_str(), "macro_rules" | "lazy_static" | "thread_local")).then_some(name)
+}
+
+fn plain_items<T: syn::parse::Parse>(input: ParseStream) -> syn::Result<Vec<T>> {
     let mut items = Vec::new();
     while !input.is_empty() {
         items.push(input.parse()?);
@@ -80,6 +93,24 @@ mod tests {
                 .unwrap(),
             ["a", "b", "c"]
         );
+    }
+
+    #[test]
+    fn impl_blocks_pass_their_methods_through() {
+        let file = syn::parse_file(
+            "impl Conn { cfg_tls! { pub async fn upgrade(&self) {} fn b() {} } opaque!(x); }",
+        )
+        .expect("test source parses");
+        let syn::Item::Impl(imp) = &file.items[0] else { panic!("not an impl") };
+        let macros: Vec<_> = imp
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::ImplItem::Macro(m) => Some(impl_items_in_macro(m).map(|items| items.len())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(macros, [Some(2), None]);
     }
 
     #[test]
