@@ -56,7 +56,7 @@ pub struct CrateIndex {
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
     reexport_names: FastSet<String>,
-    /// Modules' glob `use`s (`use self::imp::*;`): the target modules of each module, in
+    /// Modules' pub glob `use`s (`pub use self::imp::*;`): the target modules of each module, in
     /// file order; and the crates that have any (only their paths are looked through them).
     glob_reexports: FastMap<String, Vec<InFile<String>>>,
     glob_crates: FastSet<String>,
