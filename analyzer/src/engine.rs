@@ -315,7 +315,7 @@ struct Rounds {
     /// Items demanded by a path the index does not know yet: a re-export parsed later may
     /// lead elsewhere.
     unknown_items: Vec<Demand>,
-    /// Item demands reached through a glob re-export: not followed through another.
+    /// Item demands reached through a glob re-export: never kept as unknown items.
     reached_through_globs: FastSet<Demand>,
     /// The parsed files defining a function, by each key naming it (see
     /// [`selection::keys_naming`]): where a demanded function is looked for.
@@ -399,12 +399,11 @@ impl Rounds {
             self.reexports_followed = self.index.reexport_count();
             let index = &self.index;
             // Each unknown item is followed once: what it leads to is a demand of its own.
-            let reached_through_globs = &self.reached_through_globs;
             let steps: Vec<((Vec<Demand>, bool), bool)> = self
                 .unknown_items
                 .par_iter()
                 .map(|d| {
-                    let next = d.follow_reexport(index, !reached_through_globs.contains(d));
+                    let next = d.follow_reexport(index);
                     let known = next.0.is_empty() && d.is_known(index);
                     (next, known)
                 })
@@ -427,8 +426,9 @@ impl Rounds {
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         let index = &self.index;
-        // A place a glob may lead is demanded once: most lead nowhere, and following them
-        // again each round was a sizeable share of the run.
+        // A place a glob may lead is demanded once and never followed on: most lead nowhere
+        // (following them again each round was a sizeable share of the run), and mutual globs
+        // would make paths grow. One glob deep, as `CrateIndex::canonical` follows them.
         let through_globs = &self.reached_through_globs;
         let unknown = fresh_demands
             .par_iter()

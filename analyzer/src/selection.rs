@@ -307,10 +307,8 @@ impl Demand {
 
     /// For an item demanded by a path that a re-export parsed since leads elsewhere: the
     /// demands for where it leads, and whether they were reached through a glob re-export
-    /// (each place it may lead). Empty once the index has the item. With `through_globs`
-    /// off (for a demand itself reached through one), globs are not followed: one glob deep,
-    /// as [`CrateIndex::canonical`] follows them, and mutual globs cannot make paths grow.
-    pub fn follow_reexport(&self, index: &CrateIndex, through_globs: bool) -> (Vec<Demand>, bool) {
+    /// (each place it may lead). Empty once the index has the item.
+    pub fn follow_reexport(&self, index: &CrateIndex) -> (Vec<Demand>, bool) {
         let Demand::Item { path, is_type } = self else { return (Vec::new(), false) };
         if self.is_known(index) {
             return (Vec::new(), false);
@@ -318,10 +316,8 @@ impl Demand {
         let canonical = index.canonical(path);
         let (targets, via_glob) = if canonical != path.as_str() {
             (vec![canonical.into_owned()], false)
-        } else if through_globs {
-            (index.glob_candidates(path), true)
         } else {
-            (Vec::new(), false)
+            (index.glob_candidates(path), true)
         };
         (targets.into_iter().map(|path| Demand::Item { path, is_type: *is_type }).collect(), via_glob)
     }

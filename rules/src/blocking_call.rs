@@ -31,8 +31,10 @@ name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::outp
 rayon's parallel iterators (`par_iter()`, `par_sort()` ... where rayon's traits are imported:
 the thread waits for rayon's pool).
 
-Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found,
-a crate's own `mod time { pub fn sleep() }` is not) and methods by the receiver's declared type:
+Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found, also
+through the crate's own re-exports, glob ones included, and inside item macros that pass their
+items through such as `cfg_if!`; a crate's own `mod time { pub fn sleep() }` is not) and
+methods by the receiver's declared type:
 a user type's own `read_to_string()` or `recv()` is never reported. A trait method called by
 its path (`Read::read_to_string(&mut file, &mut s)`) is matched as the method call would be.",
         why_is_this_bad: "\

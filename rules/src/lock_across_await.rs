@@ -4,7 +4,7 @@ use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::{GuardOrigin, HeldGuard};
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{guards_across_awaits, with_guard_labels};
+use crate::util::{guard_finding, guards_across_awaits};
 
 pub struct LockAcrossAwait;
 
@@ -77,15 +77,8 @@ impl Rule for LockAcrossAwait {
 
 /// A type from the configuration's `guard-types`.
 fn report_configured(guard: &HeldGuard) -> Finding {
-    let mut finding = with_guard_labels(
-        Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name)),
-        guard,
-        "value",
-    );
-    for await_span in &guard.awaits {
-        finding = finding.label(*await_span, "still alive at this await");
-    }
-    finding
+    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    guard_finding(guard, message, "value", "still alive at this await")
         .note(format!(
             "`{}` is listed in the configuration's `guard-types`: it must not live across `.await`",
             guard.type_name
@@ -94,14 +87,8 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard) -> Finding {
-    let mut finding = with_guard_labels(
-        Finding::new(guard.span, format!("a `{}` is held across an `.await`", guard.type_name)),
-        guard,
-        "guard",
-    );
-    for await_span in &guard.awaits {
-        finding = finding.label(*await_span, "the lock is still held at this await");
-    }
+    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {
         GuardOrigin::Binding(_) => {
             "drop the guard before the `.await`: end its scope with a block `{ .. }` or call `drop(guard)`, \
@@ -121,15 +108,8 @@ fn report(guard: &HeldGuard) -> Finding {
 /// note would be wrong; what goes wrong is every other access to that shard.
 fn report_shard_lock(guard: &HeldGuard) -> Finding {
     let what = format!("DashMap `{}`", guard.type_name);
-    let mut finding = with_guard_labels(
-        Finding::new(guard.span, format!("a {what} is held across an `.await`")),
-        guard,
-        "reference",
-    );
-    for await_span in &guard.awaits {
-        finding = finding.label(*await_span, "the shard is still locked at this await");
-    }
-    finding
+    let message = format!("a {what} is held across an `.await`");
+    guard_finding(guard, message, "reference", "the shard is still locked at this await")
         .note(format!(
             "a {what} holds a lock on the shard its entry lives in: while it lives, every task \
              that touches that shard (`get`, `insert`, `remove`, `entry`) blocks its executor thread \

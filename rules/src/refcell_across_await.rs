@@ -4,7 +4,7 @@ use async_lint_analyzer::catalog::GuardKind;
 use async_lint_analyzer::guards::HeldGuard;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
-use crate::util::{guards_across_awaits, with_guard_labels};
+use crate::util::{guard_finding, guards_across_awaits};
 
 pub struct RefcellAcrossAwait;
 
@@ -54,18 +54,8 @@ impl Rule for RefcellAcrossAwait {
 }
 
 fn report(borrow: &HeldGuard) -> Finding {
-    let mut finding = with_guard_labels(
-        Finding::new(
-            borrow.span,
-            format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name),
-        ),
-        borrow,
-        "borrow",
-    );
-    for await_span in &borrow.awaits {
-        finding = finding.label(*await_span, "the cell is still borrowed at this await");
-    }
-    finding
+    let message = format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name);
+    guard_finding(borrow, message, "borrow", "the cell is still borrowed at this await")
         .note("any other borrow of the cell while this future is suspended panics with a `BorrowError`")
         .help("end the borrow before the `.await` (a block or `drop`), clone the value out, or keep state shared across awaits in a `tokio::sync::Mutex`")
 }

@@ -41,8 +41,9 @@ pub fn guards_across_awaits(cx: &RuleContext<'_>, kinds: &[GuardKind]) -> Vec<He
     out
 }
 
-/// A held guard's labels: how long it lives, and each binding it was moved into.
-pub fn with_guard_labels(finding: Finding, guard: &HeldGuard, what: &str) -> Finding {
+/// A held guard's finding: `message` at where it is taken, with labels on how long it lives,
+/// each binding it was moved into, and each await it is alive at (`at_await`).
+pub fn guard_finding(guard: &HeldGuard, message: String, what: &str, at_await: &str) -> Finding {
     let primary = match guard.origin {
         GuardOrigin::Binding(_) if !guard.rebindings.is_empty() => format!("this {what} is taken here"),
         GuardOrigin::Binding(_) => format!("this {what} lives until the end of its block"),
@@ -50,10 +51,13 @@ pub fn with_guard_labels(finding: Finding, guard: &HeldGuard, what: &str) -> Fin
             format!("this temporary {what} lives until the end of the enclosing statement or scrutinee")
         }
     };
-    let mut finding = finding.primary_label(primary);
+    let mut finding = Finding::new(guard.span, message).primary_label(primary);
     for rebinding in &guard.rebindings {
         finding = finding
             .label(*rebinding, format!("the {what} moves here, and lives until the end of this block"));
+    }
+    for await_span in &guard.awaits {
+        finding = finding.label(*await_span, at_await);
     }
     finding
 }
