@@ -22,10 +22,10 @@ use crate::fast_hash::{FastMap, FastSet};
 use crate::hir::FileHir;
 use crate::index::CrateIndex;
 use crate::lower::{lower_file, lower_skeleton, DeferredBody, LateBody, PendingBodies};
-use crate::parse::{parse_skeleton, parse_source, read_source, ParseFailure};
-use crate::prescan::{self, Scan};
+use crate::parse::{parse_lazily, parse_skeleton, parse_source, read_source, ParseFailure};
+use crate::prescan::{self, AsyncApiEvidence, RootFile, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
-use crate::selection::{self, Demand, Examine, FnKey, Lexicon};
+use crate::selection::{self, Demand, Examine, FnKey, FutureCallees, Lexicon};
 use crate::semantics::Semantics;
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
@@ -115,8 +115,13 @@ struct Lowered {
     hir: Option<FileHir>,
     failure: Option<ParseFailure>,
     suppressions: Suppressions,
-    /// A file parsed for its definitions: the functions whose bodies are not lowered yet.
+    /// The functions whose bodies are not lowered yet (in a root or a file parsed for its
+    /// definitions).
     pending: Option<PendingBodies>,
+    /// Parsed for its definitions only: no rule reports here.
+    for_definitions: bool,
+    /// A root's identifiers, until the roots' future callers are found.
+    root_file: Option<RootFile>,
 }
 
 /// Analyses `files` (which should be sorted by path for stable output).
@@ -215,11 +220,12 @@ fn load_files(
         let all = files
             .par_iter()
             .with_max_len(1)
-            .map(|file| load(file, read_source(&file.path), options, false))
+            .map(|file| load(file, read_source(&file.path), options, ParseMode::Whole))
             .collect();
         return (all, FastSet::default(), None);
     }
-    let (scans, mut texts) = prescan_files(files, options.catalog);
+    let evidence = options.catalog.async_api_evidence();
+    let (scans, mut texts) = prescan_files(files, &evidence);
     let modules: Vec<String> = files.iter().map(SourceFile::module_path).collect();
     let lexicon = Lexicon::new(&scans, &modules);
     let roles =
@@ -241,7 +247,7 @@ fn load_files(
     while !wanted.is_empty() || !rounds.new_keys.is_empty() {
         wanted.sort_unstable();
         wanted.dedup();
-        rounds.load(&wanted, &mut texts, files, options);
+        rounds.load(&wanted, &mut texts, files, options, &evidence);
         let demands = rounds.fresh_demands(&wanted, options.catalog, &lexicon);
         let mut next: Vec<usize> = demands.iter().flat_map(|demand| lexicon.candidates(demand)).collect();
         if !callers_found {
@@ -249,7 +255,13 @@ fn load_files(
             callers_found = true;
             let roots: Vec<(usize, &FileHir)> =
                 wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
-            for caller in lexicon.callers_of_futures(&roots, &rounds.index, options.catalog) {
+            let callees = lexicon.future_callees(&roots, &rounds.index, options.catalog);
+            let callers = callees.non_root_callers();
+            let root_bodies = rounds.root_bodies_calling(&callees, &wanted, &lexicon);
+            drop(callees);
+            let late_bodies = rounds.lower_bodies(root_bodies, options.catalog);
+            rounds.add_late_bodies(late_bodies);
+            for caller in callers {
                 rounds.roles[caller] = Role::Whole;
                 next.push(caller);
             }
@@ -264,14 +276,16 @@ fn load_files(
 
 /// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable
 /// file is reported, so it is a root too).
-fn prescan_files(files: &[SourceFile], catalog: &Catalog) -> (Vec<Option<Scan>>, Vec<Option<ReadResult>>) {
-    let evidence = catalog.async_api_evidence();
+fn prescan_files(
+    files: &[SourceFile],
+    evidence: &AsyncApiEvidence,
+) -> (Vec<Option<Scan>>, Vec<Option<ReadResult>>) {
     files
         .par_iter()
         .with_max_len(1)
         .map(|file| match read_source(&file.path) {
             Ok(text) => {
-                let scan = prescan::scan(&text, &evidence);
+                let scan = prescan::scan(&text, evidence);
                 let keep = scan.root.then_some(Ok(text));
                 (Some(scan), keep)
             }
@@ -334,6 +348,7 @@ impl Rounds {
         texts: &mut [Option<ReadResult>],
         files: &[SourceFile],
         options: &EngineOptions<'_>,
+        evidence: &AsyncApiEvidence,
     ) {
         let mut reads: Vec<(usize, Option<ReadResult>)> =
             wanted.iter().map(|&i| (i, texts[i].take())).collect();
@@ -346,7 +361,12 @@ impl Rounds {
             .with_max_len(1)
             .map(|(i, read)| {
                 let read = read.unwrap_or_else(|| read_source(&files[i].path));
-                (i, load(&files[i], read, options, roles[i] == Role::Dependency))
+                let mode = match roles[i] {
+                    Role::Root => ParseMode::Lazily(evidence),
+                    Role::Whole => ParseMode::Whole,
+                    Role::Dependency => ParseMode::Skeleton,
+                };
+                (i, load(&files[i], read, options, mode))
             })
             .collect();
         batch.sort_unstable_by_key(|(i, _)| *i);
@@ -472,6 +492,46 @@ impl Rounds {
                 work.push((i, demanded));
             }
         }
+        self.lower_bodies(work, catalog)
+    }
+
+    /// The sync functions of the roots (`roots`) whose deferred bodies may call one of
+    /// `callees`: they may drop its future, so rules look into them.
+    fn root_bodies_calling(
+        &mut self,
+        callees: &FutureCallees<'_, '_>,
+        roots: &[usize],
+        lexicon: &Lexicon<'_>,
+    ) -> Vec<(usize, Vec<DeferredBody>)> {
+        let mut work = Vec::new();
+        for &i in roots {
+            let Some(lowered) = &mut self.lowered[i] else { continue };
+            let Some(root_file) = lowered.root_file.take() else { continue };
+            let Some(pending) = &mut lowered.pending else { continue };
+            let krate = lexicon.crate_of(i);
+            let lines = &lowered.lines;
+            let (calling, rest): (Vec<DeferredBody>, Vec<DeferredBody>) =
+                std::mem::take(&mut pending.bodies).into_iter().partition(|body| {
+                    callees.is_called(
+                        &prescan::calls_in(body.text(lines)),
+                        |name| root_file.mentions(name),
+                        krate,
+                    )
+                });
+            pending.bodies = rest;
+            if !calling.is_empty() {
+                work.push((i, calling));
+            }
+        }
+        work
+    }
+
+    /// Parses and lowers, in parallel, deferred bodies of parsed files.
+    fn lower_bodies(
+        &self,
+        work: Vec<(usize, Vec<DeferredBody>)>,
+        catalog: &Catalog,
+    ) -> Vec<(usize, Vec<LateResult>)> {
         let lowered = &self.lowered;
         work.into_par_iter()
             .with_max_len(1)
@@ -506,11 +566,6 @@ impl Rounds {
 }
 
 impl Lowered {
-    /// Parsed as a skeleton, for its definitions (see [`Role::Dependency`]).
-    fn is_for_definitions(&self) -> bool {
-        self.pending.is_some()
-    }
-
     /// Parses and lowers one deferred body of this file.
     fn lower_late(&self, body: &DeferredBody, catalog: &Catalog) -> Result<LateBody, ParseFailure> {
         let (Some(hir), Some(pending)) = (&self.hir, &self.pending) else {
@@ -527,17 +582,30 @@ impl Lowered {
             failure: None,
             suppressions: Suppressions::default(),
             pending: None,
+            for_definitions: false,
+            root_file: None,
         }
     }
 }
 
-/// Reads, parses and lowers one file; with `skeleton`, only for its definitions (see
-/// [`parse_skeleton`]).
+/// How much of a file to parse at once.
+#[derive(Clone, Copy)]
+enum ParseMode<'e> {
+    /// Every body.
+    Whole,
+    /// A root: the bodies that may hold code a rule reports on by itself (see
+    /// [`RootFile::needs_body`]); the others when demanded.
+    Lazily(&'e AsyncApiEvidence),
+    /// Only its definitions (see [`parse_skeleton`]); bodies when demanded.
+    Skeleton,
+}
+
+/// Reads, parses and lowers one file, as much of it as `mode` says.
 fn load(
     file: &SourceFile,
     read: Result<String, ParseFailure>,
     options: &EngineOptions<'_>,
-    skeleton: bool,
+    mode: ParseMode<'_>,
 ) -> Lowered {
     let text = match read {
         Ok(text) => text,
@@ -545,10 +613,14 @@ fn load(
     };
     let (catalog, include_tests) = (options.catalog, options.include_tests);
     let suppressions = Suppressions::parse(&text);
-    let parsed =
-        if skeleton { parse_skeleton(&text) } else { parse_source(&text).map(|file| (file, Vec::new())) };
+    let root_file = matches!(mode, ParseMode::Lazily(_)).then(|| RootFile::lex(&text));
+    let parsed = match (mode, &root_file) {
+        (ParseMode::Lazily(evidence), Some(root)) => parse_lazily(&text, |f| root.needs_body(f, evidence)),
+        (ParseMode::Skeleton, _) => parse_skeleton(&text),
+        _ => parse_source(&text).map(|file| (file, Vec::new())),
+    };
     let (hir, pending, failure) = match parsed {
-        Ok((syntax, blanked)) if skeleton => {
+        Ok((syntax, blanked)) if !matches!(mode, ParseMode::Whole) => {
             let (hir, pending) = lower_skeleton(&syntax, file, catalog, include_tests, &blanked);
             (Some(hir), Some(pending), None)
         }
@@ -558,7 +630,15 @@ fn load(
     // Spans were turned into positions during lowering; free proc-macro2's per-thread
     // source map so memory stays flat over thousands of files.
     proc_macro2::extra::invalidate_current_thread_spans();
-    Lowered { lines: LineIndex::new(Arc::from(text)), hir, failure, suppressions, pending }
+    Lowered {
+        lines: LineIndex::new(Arc::from(text)),
+        hir,
+        failure,
+        suppressions,
+        pending,
+        for_definitions: matches!(mode, ParseMode::Skeleton),
+        root_file,
+    }
 }
 
 fn check_file(
@@ -581,7 +661,7 @@ fn check_file(
     }
     // A file parsed for its definitions has no async code (it is not a root): no rule reports
     // there, and most of its bodies were never lowered.
-    let Some(hir) = lowered.hir.as_ref().filter(|_| !lowered.is_for_definitions()) else { return out };
+    let Some(hir) = lowered.hir.as_ref().filter(|_| !lowered.for_definitions) else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
     let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines, options: &options.rule_options };
     for rule in rules {

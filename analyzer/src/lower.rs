@@ -84,6 +84,13 @@ pub struct DeferredBody {
     self_ty: Option<Ty>,
 }
 
+impl DeferredBody {
+    /// Its function's text, from the signature to the body's `}`.
+    pub fn text<'t>(&self, lines: &'t LineIndex) -> &'t str {
+        &lines.text()[lines.offset(self.start)..lines.offset(self.end)]
+    }
+}
+
 /// A deferred function's parameters and body, and the `#[allow]`ed statements in it.
 pub struct LateBody {
     pub params: Vec<LocalId>,

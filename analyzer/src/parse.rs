@@ -59,6 +59,25 @@ pub fn parse_skeleton(text: &str) -> Result<(syn::File, Vec<Pos>), ParseFailure>
     parse_layout(text, Layout::scan(text, true))
 }
 
+/// A function whose body [`parse_lazily`] may blank: the text of its item up to the body
+/// (attributes, qualifiers, signature), its name, and its body.
+pub struct FunctionText<'t> {
+    pub header: &'t str,
+    pub name: &'t str,
+    pub body: &'t str,
+}
+
+/// Parses a file like [`parse_skeleton`], but blanks only the bodies `needed` says no to:
+/// the rest are parsed with the file. Returns, sorted, the position of each blanked body's `{`.
+pub fn parse_lazily(
+    text: &str,
+    needed: impl Fn(&FunctionText<'_>) -> bool,
+) -> Result<(syn::File, Vec<Pos>), ParseFailure> {
+    let mut layout = Layout::scan(text, true);
+    layout.bodies.retain(|found| !needed(&found.text_in(text)));
+    parse_layout(text, layout)
+}
+
 fn parse_layout(text: &str, layout: Layout) -> Result<(syn::File, Vec<Pos>), ParseFailure> {
     if let Some((depth_pos, depth)) = layout.excessive_nesting {
         return Err(ParseFailure {
@@ -68,7 +87,7 @@ fn parse_layout(text: &str, layout: Layout) -> Result<(syn::File, Vec<Pos>), Par
             span: Span { start: depth_pos, end: depth_pos },
         });
     }
-    let blanked_bodies = positions_of(text, layout.bodies.iter().map(|body| body.start - 1));
+    let blanked_bodies = positions_of(text, layout.bodies.iter().map(|body| body.inside.start - 1));
     let ranges = layout.blanked_ranges();
     let without_blanks;
     let text = if ranges.is_empty() {
@@ -115,9 +134,8 @@ struct Layout {
     excessive_nesting: Option<(Pos, usize)>,
     /// Byte ranges of doc comments (`///`, `//!`, `/** */`, `/*! */`).
     doc_comments: Vec<Range<usize>>,
-    /// With bodies wanted: the insides (between the braces) of the function bodies that can
-    /// be blanked, in order.
-    bodies: Vec<Range<usize>>,
+    /// With bodies wanted: the function bodies that can be blanked, in order.
+    bodies: Vec<FoundBody>,
     /// With bodies wanted: the values of `const` and `static` items (between `=` and `;`),
     /// outside function bodies, in order.
     initializers: Vec<Range<usize>>,
@@ -185,10 +203,11 @@ impl Layout {
                     i + 1
                 }
                 b';' if find_bodies => {
-                    if !initializers.is_reading_value() {
-                        bodies.semicolon();
-                    }
+                    // A `;` ending a value ends its item too.
                     initializers.semicolon(i, depth);
+                    if !initializers.is_reading_value() {
+                        bodies.semicolon(i);
+                    }
                     i + 1
                 }
                 b'=' | b'<' | b'>' if find_bodies => {
@@ -198,15 +217,17 @@ impl Layout {
                 }
                 c if find_bodies && (c.is_ascii_alphabetic() || c == b'_') => {
                     let end = i + bytes[i..].iter().take_while(|b| lex::is_ident_byte(**b)).count();
-                    // `r#fn` is a name, not a keyword.
-                    let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
-                    let word = if raw { &text[i - 2..end] } else { &text[i..end] };
-                    let (before, after) = (byte_before(bytes, i), byte_after(bytes, end));
-                    if bodies.is_outside_bodies() {
-                        initializers.ident(word, before, after, depth);
-                    }
-                    if !initializers.is_reading_value() {
-                        bodies.ident(word, before, after);
+                    // `r#fn` is a name, not a keyword (and its `r` no word of its own).
+                    if !word_is_raw_prefix(bytes, i, end) {
+                        let raw = i >= 2 && &bytes[i - 2..i] == b"r#";
+                        let word = if raw { &text[i - 2..end] } else { &text[i..end] };
+                        let (before, after) = (byte_before(bytes, i), byte_after(bytes, end));
+                        if bodies.is_outside_bodies() {
+                            initializers.ident(word, before, after, depth);
+                        }
+                        if !initializers.is_reading_value() {
+                            bodies.ident(word, i..end, before, after);
+                        }
                     }
                     end
                 }
@@ -227,7 +248,7 @@ impl Layout {
     /// The ranges to blank, in order: the bodies and initializers, and the doc comments
     /// outside them.
     fn blanked_ranges(&self) -> Vec<Blank> {
-        let bodies = self.bodies.iter().map(|range| Blank { range: range.clone(), zero: false });
+        let bodies = self.bodies.iter().map(|body| Blank { range: body.inside.clone(), zero: false });
         let values = self.initializers.iter().map(|range| Blank { range: range.clone(), zero: true });
         let mut code: Vec<Blank> = bodies.chain(values).collect();
         code.sort_by_key(|blank| blank.range.start);
@@ -254,10 +275,35 @@ impl Layout {
 #[derive(Default)]
 struct BodyFinder {
     signature: Signature,
+    /// Where the item being read starts: after the last `;`, `{` or `}` outside any body and
+    /// signature (its attributes and qualifiers come first).
+    item_start: usize,
+    /// The name after the last `fn`.
+    name: Range<usize>,
     /// The body being read: where its inside starts, the depth outside it, and whether it
     /// may define items.
     current: Option<(usize, usize, bool)>,
-    found: Vec<Range<usize>>,
+    found: Vec<FoundBody>,
+}
+
+/// A function body that can be blanked.
+struct FoundBody {
+    /// Where its item starts (see [`BodyFinder::item_start`]).
+    item_start: usize,
+    /// The function's name.
+    name: Range<usize>,
+    /// Between its braces.
+    inside: Range<usize>,
+}
+
+impl FoundBody {
+    fn text_in<'t>(&self, text: &'t str) -> FunctionText<'t> {
+        FunctionText {
+            header: &text[self.item_start..self.inside.start - 1],
+            name: &text[self.name.clone()],
+            body: &text[self.inside.clone()],
+        }
+    }
 }
 
 #[derive(Clone, Copy, Default, PartialEq)]
@@ -303,6 +349,14 @@ fn may_start_item(word: &str, before: u8, after: u8) -> bool {
     }
 }
 
+/// Whether the word `bytes[start..end]` is the `r` of a raw identifier (`r#type`).
+fn word_is_raw_prefix(bytes: &[u8], start: usize, end: usize) -> bool {
+    end == start + 1
+        && bytes[start] == b'r'
+        && bytes.get(end) == Some(&b'#')
+        && bytes.get(end + 1).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+}
+
 /// The nearest byte before `at` that is not whitespace (0 at the start).
 fn byte_before(bytes: &[u8], at: usize) -> u8 {
     bytes[..at].iter().rev().find(|b| !b.is_ascii_whitespace()).copied().unwrap_or(0)
@@ -318,7 +372,7 @@ impl BodyFinder {
         self.current.is_none()
     }
 
-    fn ident(&mut self, word: &str, before: u8, after: u8) {
+    fn ident(&mut self, word: &str, at: Range<usize>, before: u8, after: u8) {
         if let Some((_, _, defines_items)) = &mut self.current {
             *defines_items |= may_start_item(word, before, after);
             return;
@@ -326,7 +380,10 @@ impl BodyFinder {
         self.signature = match self.signature {
             Signature::None if word == "fn" => Signature::AfterFn,
             Signature::None => Signature::None,
-            Signature::AfterFn => Signature::Open(0),
+            Signature::AfterFn => {
+                self.name = at;
+                Signature::Open(0)
+            }
             Signature::Open(open) => Signature::Open(open),
         };
     }
@@ -340,6 +397,10 @@ impl BodyFinder {
                 self.current = Some((offset + 1, depth, false));
                 Signature::None
             }
+            (Signature::None, b'{') => {
+                self.item_start = offset + 1;
+                Signature::None
+            }
             (Signature::Open(open), b'(' | b'[') => Signature::Open(open + 1),
             (Signature::Open(open), _) => Signature::Open(open),
             _ => Signature::None,
@@ -350,9 +411,11 @@ impl BodyFinder {
         if let Some((start, outside, defines_items)) = self.current {
             if depth == outside && byte == b'}' {
                 if !defines_items {
-                    self.found.push(start..offset);
+                    let name = self.name.clone();
+                    self.found.push(FoundBody { item_start: self.item_start, name, inside: start..offset });
                 }
                 self.current = None;
+                self.item_start = offset + 1;
             }
             return;
         }
@@ -360,11 +423,17 @@ impl BodyFinder {
             Signature::Open(open) if open > 0 && byte != b'}' => Signature::Open(open - 1),
             _ => Signature::None,
         };
+        if byte == b'}' && self.signature == Signature::None {
+            self.item_start = offset + 1;
+        }
     }
 
-    fn semicolon(&mut self) {
+    fn semicolon(&mut self, offset: usize) {
         if matches!(self.signature, Signature::Open(0) | Signature::AfterFn) {
             self.signature = Signature::None;
+        }
+        if self.current.is_none() && self.signature == Signature::None {
+            self.item_start = offset + 1;
         }
     }
 }
@@ -565,7 +634,45 @@ mod tests {
 
     /// The insides of the bodies `parse_skeleton` blanks.
     fn blanked_bodies(text: &str) -> Vec<&str> {
-        Layout::scan(text, true).bodies.into_iter().map(|range| text[range].trim()).collect()
+        Layout::scan(text, true).bodies.into_iter().map(|body| text[body.inside].trim()).collect()
+    }
+
+    #[test]
+    fn each_body_comes_with_its_item_header_and_name() {
+        let text = "use x::y;\n#[tokio::main]\npub async fn main() { a() }\nimpl S {\n    /// doc\n    \
+                    fn r#poll(&self, b: [u8; 2]) -> impl Future<Output = ()> { b() }\n}\n\
+                    const C: u8 = 1; fn last() {}";
+        let layout = Layout::scan(text, true);
+        let found: Vec<(&str, &str, &str)> = layout
+            .bodies
+            .iter()
+            .map(|body| body.text_in(text))
+            .map(|f| (f.header.trim(), f.name, f.body.trim()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("#[tokio::main]\npub async fn main()", "main", "a()"),
+                ("/// doc\n    fn r#poll(&self, b: [u8; 2]) -> impl Future<Output = ()>", "poll", "b()"),
+                ("fn last()", "last", ""),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_lazy_parse_blanks_only_the_bodies_not_needed() {
+        let text = "async fn a() { x() }\nfn b() { y() }\n";
+        let (file, blanked) = parse_lazily(text, |f| f.header.contains("async")).unwrap();
+        assert_eq!(blanked, [Pos { line: 2, column: 7 }]);
+        let bodies: Vec<usize> = file
+            .items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Fn(f) => f.block.stmts.len(),
+                _ => panic!("not a fn"),
+            })
+            .collect();
+        assert_eq!(bodies, [1, 0]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::context::POLLED_TRAITS;
 use crate::lex::{
     is_ident_byte, skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
 };
-use crate::parse::MAX_NESTING;
+use crate::parse::{FunctionText, MAX_NESTING};
 
 /// What the pre-scan learns about one file.
 #[derive(Debug, Default, Clone)]
@@ -154,6 +154,99 @@ impl<'t> Header<'t> {
 
 /// Scans a file.
 pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
+    // Stopping at the first `async`: a root is parsed whatever else it says.
+    let Some(Lexed { scan: mut out, defines_poll, mentions_spawn, unparsable, pub_glob, .. }) =
+        lex(text, true)
+    else {
+        return Scan::root();
+    };
+    // A `poll*` method is async code in an impl of a polled trait (`Stream`, `AsyncRead`); a
+    // spawn starts a task when it is an async runtime's.
+    let polls = defines_poll && POLLED_TRAITS.iter().any(|t| out.mentions(t));
+    let spawns = mentions_spawn && evidence.spawn_crates.iter().any(|c| out.mentions(c));
+    // A file that cannot be parsed is a root, so that its syntax error is reported.
+    out.root =
+        unparsable || polls || spawns || mentions_async_api(&out, |ident| out.mentions(ident), evidence);
+    if out.root {
+        return Scan::root();
+    }
+    out.reexports_glob = pub_glob;
+    // The scans of unparsed files live through the selection: no spare capacity (the
+    // identifiers alone were collected with every repetition).
+    out.idents.shrink_to_fit();
+    for list in [&mut out.fn_defs, &mut out.path_calls] {
+        list.sort_unstable();
+        list.dedup();
+        list.shrink_to_fit();
+    }
+    for list in [&mut out.method_calls, &mut out.reexported, &mut out.type_defs] {
+        list.sort_unstable();
+        list.dedup();
+        list.shrink_to_fit();
+    }
+    out
+}
+
+impl Scan {
+    fn root() -> Scan {
+        Scan { root: true, ..Scan::default() }
+    }
+}
+
+/// What the pre-scan knows of a root file: every identifier it mentions. A root is parsed,
+/// but only the bodies of its functions that may hold code a rule reports on by itself (see
+/// [`RootFile::needs_body`]); the others wait until some function demands them, as in files
+/// parsed for their definitions.
+pub struct RootFile {
+    idents: Vec<Name>,
+}
+
+impl RootFile {
+    pub fn lex(text: &str) -> RootFile {
+        RootFile { idents: lex(text, false).map(|lexed| lexed.scan.idents).unwrap_or_default() }
+    }
+
+    pub fn mentions(&self, name: Name) -> bool {
+        self.idents.binary_search(&name).is_ok()
+    }
+
+    /// Whether a function of this file may hold code a rule reports on by itself, so its
+    /// body is parsed with the file: an `async fn` or one returning a future, a `poll*`
+    /// method, or a body with async code (`async`, `.await`, a future type), a spawn, or a
+    /// call of an external async API the file names (a sync body can drop its future). A
+    /// call of a workspace future is found once the roots are parsed (see
+    /// `Lexicon::future_callees`).
+    pub fn needs_body(&self, function: &FunctionText<'_>, evidence: &AsyncApiEvidence) -> bool {
+        if function.name.starts_with("poll") || lex(function.header, true).is_none() {
+            return true;
+        }
+        let Some(body) = lex(function.body, true) else { return true };
+        body.mentions_spawn
+            || mentions_async_api(&body.scan, |ident| self.mentions(ident_hash(ident)), evidence)
+    }
+}
+
+/// The calls a function's text makes (`path_calls` and `method_calls`, see [`Scan`]).
+pub fn calls_in(text: &str) -> Scan {
+    lex(text, false).map(|lexed| lexed.scan).unwrap_or_default()
+}
+
+/// What one lexing pass finds.
+struct Lexed {
+    /// Identifiers (sorted and deduplicated), definitions, re-exports and calls.
+    scan: Scan,
+    /// Defines a `poll*` function; mentions a `spawn*` name.
+    defines_poll: bool,
+    mentions_spawn: bool,
+    /// Delimiters that do not balance or nest too deep.
+    unparsable: bool,
+    /// A `pub use` ends in `*`.
+    pub_glob: bool,
+}
+
+/// Lexes `text`. With `stop_at_root_ident`, gives up (`None`) at the first identifier that
+/// makes a file a root by itself (see [`is_root_ident`]).
+fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
     let bytes = text.as_bytes();
     let mut out = Scan::default();
     let mut cursor = Cursor::default();
@@ -215,9 +308,8 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
                     i += 1;
                 }
                 let ident = &text[start..i];
-                if is_root_ident(ident) {
-                    // Parsed whatever else it says: nothing more to learn here.
-                    return Scan { root: true, ..Scan::default() };
+                if stop_at_root_ident && is_root_ident(ident) {
+                    return None;
                 }
                 let slot = &mut recent[(hash as usize) & 0xff];
                 if *slot != hash {
@@ -236,31 +328,13 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     }
     out.idents.sort_unstable();
     out.idents.dedup();
-    // A `poll*` method is async code in an impl of a polled trait (`Stream`, `AsyncRead`); a
-    // spawn starts a task when it is an async runtime's.
-    let polls = cursor.defines_poll && POLLED_TRAITS.iter().any(|t| out.mentions(t));
-    let spawns = cursor.mentions_spawn && evidence.spawn_crates.iter().any(|c| out.mentions(c));
-    // A file that cannot be parsed is a root, so that its syntax error is reported.
-    let unparsable = !balanced || !closers.is_empty() || too_deep;
-    out.root = unparsable || polls || spawns || mentions_async_api(&out, evidence);
-    if out.root {
-        return Scan { root: true, ..Scan::default() };
-    }
-    out.reexports_glob = cursor.pub_glob;
-    // The scans of unparsed files live through the selection: no spare capacity (the
-    // identifiers alone were collected with every repetition).
-    out.idents.shrink_to_fit();
-    for list in [&mut out.fn_defs, &mut out.path_calls] {
-        list.sort_unstable();
-        list.dedup();
-        list.shrink_to_fit();
-    }
-    for list in [&mut out.method_calls, &mut out.reexported, &mut out.type_defs] {
-        list.sort_unstable();
-        list.dedup();
-        list.shrink_to_fit();
-    }
-    out
+    Some(Lexed {
+        scan: out,
+        defines_poll: cursor.defines_poll,
+        mentions_spawn: cursor.mentions_spawn,
+        unparsable: !balanced || !closers.is_empty() || too_deep,
+        pub_glob: cursor.pub_glob,
+    })
 }
 
 /// Records what `ident` (with its hash) tells, given the tokens before it and the byte after.
@@ -344,14 +418,21 @@ impl<'t> Cursor<'t> {
     }
 }
 
-fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
-    let mentions = |ident: &Option<String>| ident.as_ref().is_none_or(|i| out.mentions(i));
-    let calls = |name: &str| out.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
-    evidence.functions.iter().any(|(krate, ty, name)| out.mentions(krate) && mentions(ty) && calls(name))
-        || evidence.methods.iter().any(|(krate, ty, method)| {
-            out.mentions(krate) && out.mentions(ty) && out.method_calls.contains(&ident_hash(method))
-        })
-        || evidence.modules.iter().any(|module| module.iter().all(|segment| out.mentions(segment)))
+/// Whether the calls of `calls`, in a file that `mentions` names, may reach an external
+/// async API: its crate (and type) are named, and its name is called.
+fn mentions_async_api(calls: &Scan, mentions: impl Fn(&str) -> bool, evidence: &AsyncApiEvidence) -> bool {
+    let mentions_type = |ident: &Option<String>| ident.as_ref().is_none_or(|i| mentions(i));
+    let calls_path = |name: &str| calls.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
+    let calls_method = |name: &str| calls.method_calls.contains(&ident_hash(name));
+    evidence
+        .functions
+        .iter()
+        .any(|(krate, ty, name)| mentions(krate) && mentions_type(ty) && calls_path(name))
+        || evidence
+            .methods
+            .iter()
+            .any(|(krate, ty, method)| mentions(krate) && mentions(ty) && calls_method(method))
+        || evidence.modules.iter().any(|module| module.iter().all(|segment| mentions(segment)))
 }
 
 fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
@@ -405,6 +486,34 @@ mod tests {
         assert!(scan("fn f() { tokio::fs::remove_file(p); }", &e).root);
         assert!(!scan("// async in a comment\nfn f() { let s = \"await\"; let r = r#\"async\"#; }", &e).root);
         assert!(!scan("fn f<'a>(x: &'a str) -> char { 'c' }", &e).root);
+    }
+
+    #[test]
+    fn a_root_parses_the_bodies_a_rule_may_report_in_by_themselves() {
+        let e = evidence();
+        let file = RootFile::lex("use tokio::sync::Sender; use tokio::time::sleep; async fn g() {}");
+        let needs = |header, name, body| file.needs_body(&FunctionText { header, name, body }, &e);
+        assert!(needs("pub async fn", "f", "x()"));
+        assert!(needs("#[tokio::main]\nasync fn", "main", ""));
+        assert!(needs("fn f() -> impl Future<Output = ()>", "f", "ready(())"));
+        assert!(needs("fn poll_next(self: Pin<&mut Self>)", "poll_next", "Poll::Pending"));
+        assert!(needs("fn f()", "f", "let x = async { 1 };"));
+        assert!(needs("fn f()", "f", "ex.spawn(task()).detach();"));
+        // The file names tokio: a sync body may drop the future of its API.
+        assert!(needs("fn f()", "f", "sleep(d);"));
+        assert!(needs("fn f(tx: Sender<u8>)", "f", "tx.send(1);"));
+        assert!(!needs("fn f()", "f", "helper(1); x.method(2)"));
+        assert!(!needs("/// async\nfn f()", "f", "// async\nlet s = \"await\";"));
+        let std_only = RootFile::lex("use std::sync::mpsc::Sender; async fn g() {}");
+        let send = FunctionText { header: "fn f(tx: Sender<u8>)", name: "f", body: "tx.send(1);" };
+        assert!(!std_only.needs_body(&send, &e));
+    }
+
+    #[test]
+    fn calls_in_a_body_are_found() {
+        let calls = calls_in("fn f() { Repo::open(); helper(); x.close(); }");
+        assert_eq!(sorted(&calls.path_calls), sorted(&[method("Repo", "open"), free("helper")]));
+        assert_eq!(calls.method_calls, names(&["close"]));
     }
 
     #[test]

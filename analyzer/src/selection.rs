@@ -103,6 +103,11 @@ impl<'s> Lexicon<'s> {
         lexicon
     }
 
+    /// The crate of file `file`.
+    pub fn crate_of(&self, file: usize) -> &'s str {
+        self.crates[file]
+    }
+
     fn is_workspace_crate(&self, name: &str) -> bool {
         self.workspace_crates.contains(name)
     }
@@ -158,58 +163,87 @@ impl<'s> Lexicon<'s> {
         out
     }
 
-    /// Files that are not roots but call a workspace function returning a future (found in
-    /// the parsed `roots`): they may drop it. A path call names the function (and its type,
-    /// `Repo::open(`); a method call reaches a future by name only when no method of that name
-    /// is sync (see `Semantics::crate_method`).
-    pub fn callers_of_futures(
-        &self,
+    /// The workspace functions returning a future, found in the parsed `roots`: code calling
+    /// one may drop the future.
+    pub fn future_callees<'r>(
+        &'r self,
         roots: &[(usize, &FileHir)],
         index: &CrateIndex,
         catalog: &Catalog,
-    ) -> Vec<usize> {
-        // Each future-returning function, with the crates defining it.
-        let mut future_fns: FastMap<FnDef, Vec<&str>> = FastMap::default();
-        // Future-returning methods by name, with their types.
-        let mut future_methods: FastMap<Name, Vec<(Name, &str)>> = FastMap::default();
-        let mut sync_names: FastSet<Name> = FastSet::default();
+    ) -> FutureCallees<'r, 's> {
+        let mut callees = FutureCallees {
+            lexicon: self,
+            functions: FastMap::default(),
+            methods: FastMap::default(),
+            names: FastSet::default(),
+            sync_names: FastSet::default(),
+        };
         for (file, hir) in roots {
             let sem = Semantics::new(catalog, index, hir);
             for function in &hir.functions {
                 let name = ident_hash(&function.name);
                 if sem.function_returns_future(function) {
                     let owner = owner_name(function).map(ident_hash);
-                    future_fns.entry((owner, name)).or_default().push(self.crates[*file]);
+                    callees.names.insert(name);
+                    callees.functions.entry((owner, name)).or_default().push(self.crates[*file]);
                     if let Some(owner) = owner {
-                        future_methods.entry(name).or_default().push((owner, self.crates[*file]));
+                        callees.methods.entry(name).or_default().push((owner, self.crates[*file]));
                     }
                 } else {
-                    sync_names.insert(name);
+                    callees.sync_names.insert(name);
                 }
             }
         }
-        let future_names: FastSet<Name> = future_fns.keys().map(|&(_, name)| name).collect();
-        let future_only = |name: &Name| {
-            future_names.contains(name) && !sync_names.contains(name) && !self.method_files.contains_key(name)
-        };
-        (0..self.scans.len())
+        callees
+    }
+}
+
+/// The workspace functions returning a future (see [`Lexicon::future_callees`]).
+pub struct FutureCallees<'r, 's> {
+    lexicon: &'r Lexicon<'s>,
+    /// Each one, with the crates defining it.
+    functions: FastMap<FnDef, Vec<&'s str>>,
+    /// The methods among them by name, with their types.
+    methods: FastMap<Name, Vec<(Name, &'s str)>>,
+    /// Their names, and those of the roots' other functions.
+    names: FastSet<Name>,
+    sync_names: FastSet<Name>,
+}
+
+impl FutureCallees<'_, '_> {
+    /// Files that are not roots but call one (by their pre-scans): they may drop its future.
+    pub fn non_root_callers(&self) -> Vec<usize> {
+        let scans = self.lexicon.scans;
+        (0..scans.len())
             .filter(|&file| {
-                let Some(scan) = self.scans[file].as_ref().filter(|scan| !scan.root) else { return false };
-                // Another crate's function is reached only through a path naming that crate.
-                let reaches = |krate: &&str| *krate == self.crates[file] || scan.mentions(krate);
-                let calls_future = scan
-                    .path_calls
-                    .iter()
-                    .any(|call| future_fns.get(call).is_some_and(|c| c.iter().any(reaches)));
-                // A method call reaches a future by the receiver's type, which the file names
-                // (`conn: Connection` ... `self.conn.close()`), or by a name all methods share.
-                let typed_future = |name: &Name| {
-                    let owners = future_methods.get(name).map(Vec::as_slice).unwrap_or(&[]);
-                    owners.iter().any(|(owner, krate)| scan.mentions_name(*owner) && reaches(krate))
-                };
-                calls_future || scan.method_calls.iter().any(|m| typed_future(m) || future_only(m))
+                let Some(scan) = scans[file].as_ref().filter(|scan| !scan.root) else { return false };
+                self.is_called(scan, |name| scan.mentions_name(name), self.lexicon.crates[file])
             })
             .collect()
+    }
+
+    /// Whether the calls of `calls` (from [`crate::prescan`]), in a file of crate `krate` that
+    /// `mentions` names, may call one. A path call names the function (and its type,
+    /// `Repo::open(`); a method call reaches a future by the receiver's type, which the file
+    /// names (`conn: Connection` ... `self.conn.close()`), or by a name no sync method has
+    /// (see `Semantics::crate_method`).
+    pub fn is_called(&self, calls: &Scan, mentions: impl Fn(Name) -> bool, krate: &str) -> bool {
+        // Another crate's function is reached only through a path naming that crate.
+        let reaches = |owner_crate: &&str| *owner_crate == krate || mentions(ident_hash(owner_crate));
+        let calls_future = calls
+            .path_calls
+            .iter()
+            .any(|call| self.functions.get(call).is_some_and(|c| c.iter().any(reaches)));
+        let typed_future = |name: &Name| {
+            let owners = self.methods.get(name).map(Vec::as_slice).unwrap_or(&[]);
+            owners.iter().any(|(owner, owner_crate)| mentions(*owner) && reaches(owner_crate))
+        };
+        let future_only = |name: &Name| {
+            self.names.contains(name)
+                && !self.sync_names.contains(name)
+                && !self.lexicon.method_files.contains_key(name)
+        };
+        calls_future || calls.method_calls.iter().any(|m| typed_future(m) || future_only(m))
     }
 }
 
@@ -251,12 +285,16 @@ pub fn is_demanded(function: &Function, keys: &FastSet<FnKey>) -> bool {
 }
 
 /// The keys a demand may name `function` by: a free function by its name; a method by its
-/// type or trait and name, and by its name alone.
+/// type or trait and name, and by its name alone (the only way to name a method of a type
+/// that does not resolve, such as an `impl` in a file that is `include!`d elsewhere).
 pub fn keys_naming(function: &Function) -> [Option<FnKey>; 2] {
     let name = ident_hash(&function.name);
-    match owner_name(function).map(ident_hash) {
-        Some(owner) => [Some(FnKey::Method { owner, name }), Some(FnKey::AnyMethod(name))],
-        None => [Some(FnKey::Free(name)), None],
+    match &function.owner {
+        FnOwner::Free | FnOwner::Nested => [Some(FnKey::Free(name)), None],
+        FnOwner::Impl { .. } | FnOwner::Trait { .. } => {
+            let typed = owner_name(function).map(|owner| FnKey::Method { owner: ident_hash(owner), name });
+            [typed, Some(FnKey::AnyMethod(name))]
+        }
     }
 }
 
@@ -307,15 +345,16 @@ impl Demand {
 
     /// For an item demanded by a path that a re-export parsed since leads elsewhere: the
     /// demands for where it leads, and whether they were reached through a glob re-export
-    /// (each place it may lead). Empty once the index has the item.
+    /// (each place it may lead). Where a named re-export leads is demanded even when the index
+    /// has the item already: its body may not be lowered yet. Empty once the index has the
+    /// item under this path.
     pub fn follow_reexport(&self, index: &CrateIndex) -> (Vec<Demand>, bool) {
         let Demand::Item { path, is_type } = self else { return (Vec::new(), false) };
-        if self.is_known(index) {
-            return (Vec::new(), false);
-        }
         let canonical = index.canonical(path);
         let (targets, via_glob) = if canonical != path.as_str() {
             (vec![canonical.into_owned()], false)
+        } else if self.is_known(index) {
+            return (Vec::new(), false);
         } else {
             (index.glob_candidates(path), true)
         };
@@ -479,6 +518,33 @@ mod tests {
         assert!(is_module_prefix("app", "app::db"));
         assert!(!is_module_prefix("app::d", "app::db"));
         assert!(!is_module_prefix("app::db::pool", "app::db"));
+    }
+
+    #[test]
+    fn a_method_of_a_type_that_does_not_resolve_is_named_by_its_name() {
+        // `include!("generated.rs")` puts this impl in a module that imports its type; alone,
+        // the file cannot name it.
+        let source = crate::source::SourceFile {
+            path: "generated.rs".into(),
+            display: "generated.rs".into(),
+            edition: crate::source::Edition::E2021,
+            krate: crate::source::CrateId { name: "app".into(), root: ".".into() },
+            module: vec!["generated".into()],
+            is_test_target: false,
+            tokio_time: false,
+        };
+        let text =
+            "impl Channel { fn receive(&self) {} }\nimpl crate::Known { fn send(&self) {} }\nfn free() {}";
+        let hir =
+            crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &Catalog::builtin(), false);
+        let keys: Vec<[Option<FnKey>; 2]> = hir.functions.iter().map(keys_naming).collect();
+        let (receive, send, free) = (ident_hash("receive"), ident_hash("send"), ident_hash("free"));
+        assert_eq!(keys[0], [None, Some(FnKey::AnyMethod(receive))]);
+        assert_eq!(
+            keys[1],
+            [Some(FnKey::Method { owner: ident_hash("Known"), name: send }), Some(FnKey::AnyMethod(send))]
+        );
+        assert_eq!(keys[2], [Some(FnKey::Free(free)), None]);
     }
 
     #[test]
