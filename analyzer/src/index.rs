@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use crate::fast_hash::{FastMap, FastSet};
 
@@ -56,16 +56,18 @@ pub struct CrateIndex {
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
     reexport_names: FastSet<String>,
+    /// The crates of the re-exported names: only their paths can lead anywhere (a `std::`
+    /// path, asked for most often, never does).
+    reexport_crates: FastSet<String>,
     /// Modules' pub glob `use`s (`pub use self::imp::*;`): the target modules of each module, in
     /// file order; and the crates that have any (only their paths are looked through them).
     glob_reexports: FastMap<String, Vec<InFile<String>>>,
     glob_crates: FastSet<String>,
     /// The crates of the files added: a path into any other crate is outside the workspace.
     crates: FastSet<String>,
-    /// Where each path of a crate with glob re-exports leads through them (`None`: nowhere
-    /// else), as found so far: rules ask for the same paths over and over. Cleared whenever
-    /// a file is added.
-    glob_cache: RwLock<FastMap<String, Option<String>>>,
+    /// Changes (to a value no other index had) whenever a file is added: what
+    /// [`CrateIndex::canonical`] remembers is only valid for one generation.
+    generation: u64,
     /// Which sync functions block, filled in once the index exists (see `callgraph`).
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
@@ -74,6 +76,21 @@ pub struct CrateIndex {
     offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
     unparsed_method_names: FastSet<crate::prescan::Name>,
+}
+
+/// Gives each change of any index a generation of its own (see [`CrateIndex::canonical`]).
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// What one thread remembers of [`CrateIndex::canonical`]'s answers: where each path leads
+/// (`None`: nowhere else), for one index generation.
+#[derive(Default)]
+struct CanonicalMemo {
+    generation: u64,
+    paths: FastMap<Box<str>, Option<Arc<str>>>,
+}
+
+thread_local! {
+    static CANONICAL_MEMO: std::cell::RefCell<CanonicalMemo> = std::cell::RefCell::default();
 }
 
 /// A value, with the file that defined it.
@@ -118,9 +135,7 @@ impl CrateIndex {
 
     /// Adds one lowered file.
     pub fn add_file(&mut self, file: usize, hir: &FileHir, display: &str) {
-        if let Ok(cache) = self.glob_cache.get_mut() {
-            cache.clear();
-        }
+        self.generation = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         for def in &hir.structs {
             insert_in_file_order(&mut self.structs, &def.path, file, || def.fields.clone());
         }
@@ -136,6 +151,9 @@ impl CrateIndex {
             if alias != target {
                 let name = alias.rsplit("::").next().unwrap_or(alias);
                 self.reexport_names.insert(name.to_string());
+                if !self.reexport_crates.contains(crate_of(alias)) {
+                    self.reexport_crates.insert(crate_of(alias).to_string());
+                }
                 insert_in_file_order(&mut self.reexports, alias, file, || target.clone());
             }
         }
@@ -270,20 +288,44 @@ impl CrateIndex {
     /// The defining path of an item reached through `use` re-exports (a few hops at most),
     /// named ones first; a path that still names nothing the index knows is looked for
     /// through the glob re-exports of the modules on it.
+    ///
+    /// Rules and the selection ask for the same paths over and over, so each thread remembers
+    /// the answers for the index's current generation (a cache shared between threads cost
+    /// more in contention than it saved).
     pub fn canonical<'p>(&self, path: &'p str) -> Cow<'p, str> {
-        let named = self.follow_named_reexports(Cow::Borrowed(path));
-        if !self.glob_crates.contains(crate_of(&named)) {
-            return named;
+        if self.reexport_crates.is_empty() && self.glob_crates.is_empty() {
+            return Cow::Borrowed(path);
         }
-        let cached = self.glob_cache.read().ok().and_then(|cache| cache.get(named.as_ref()).cloned());
-        let through_globs = cached.unwrap_or_else(|| {
-            let found = if self.knows(&named) { None } else { self.through_glob_reexports(&named) };
-            if let Ok(mut cache) = self.glob_cache.write() {
-                cache.insert(named.to_string(), found.clone());
+        let remembered = CANONICAL_MEMO.with_borrow_mut(|memo| {
+            if memo.generation != self.generation {
+                memo.generation = self.generation;
+                memo.paths.clear();
             }
-            found
+            match memo.paths.get(path) {
+                Some(found) => found.clone(),
+                None => {
+                    let found = self.canonical_uncached(path);
+                    memo.paths.insert(path.into(), found.clone());
+                    found
+                }
+            }
         });
-        through_globs.map_or(named, Cow::Owned)
+        remembered.map_or(Cow::Borrowed(path), |found| Cow::Owned(found.to_string()))
+    }
+
+    /// Where `path` leads, if anywhere else (see [`CrateIndex::canonical`]).
+    fn canonical_uncached(&self, path: &str) -> Option<Arc<str>> {
+        let named = self.follow_named_reexports(Cow::Borrowed(path));
+        let through_globs = if !self.glob_crates.contains(crate_of(&named)) || self.knows(&named) {
+            None
+        } else {
+            self.through_glob_reexports(&named)
+        };
+        match (through_globs, named) {
+            (Some(found), _) => Some(Arc::from(found)),
+            (None, Cow::Owned(named)) => Some(Arc::from(named)),
+            (None, Cow::Borrowed(_)) => None,
+        }
     }
 
     fn follow_named_reexports<'p>(&self, mut current: Cow<'p, str>) -> Cow<'p, str> {
@@ -341,7 +383,7 @@ impl CrateIndex {
 
     /// Rewrites the longest prefix of `path` that is a re-exported name.
     fn reexport_step(&self, path: &str) -> Option<String> {
-        if self.reexports.is_empty() {
+        if !self.reexport_crates.contains(crate_of(path)) {
             return None;
         }
         let mut end = path.len();
