@@ -248,23 +248,26 @@ fn load_files(
         wanted.sort_unstable();
         wanted.dedup();
         rounds.load(&wanted, &mut texts, files, options, &evidence);
-        let demands = rounds.fresh_demands(&wanted, options.catalog, &lexicon);
-        let mut next: Vec<usize> = demands.iter().flat_map(|demand| lexicon.candidates(demand)).collect();
+        let mut callers = Vec::new();
         if !callers_found {
-            // Sync code dropping a future the roots define is reported too: examined whole.
+            // Sync code dropping a future the roots define is reported too: in other files,
+            // parsed whole; in the roots, the bodies calling one, which are examined with
+            // their async code.
             callers_found = true;
             let roots: Vec<(usize, &FileHir)> =
                 wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
             let callees = lexicon.future_callees(&roots, &rounds.index, options.catalog);
-            let callers = callees.non_root_callers();
+            callers = callees.non_root_callers();
             let root_bodies = rounds.root_bodies_calling(&callees, &wanted, &lexicon);
             drop(callees);
             let late_bodies = rounds.lower_bodies(root_bodies, options.catalog);
             rounds.add_late_bodies(late_bodies);
-            for caller in callers {
-                rounds.roles[caller] = Role::Whole;
-                next.push(caller);
-            }
+        }
+        let demands = rounds.fresh_demands(&wanted, options.catalog, &lexicon);
+        let mut next: Vec<usize> = demands.iter().flat_map(|demand| lexicon.candidates(demand)).collect();
+        for caller in callers {
+            rounds.roles[caller] = Role::Whole;
+            next.push(caller);
         }
         next.retain(|&i| rounds.lowered[i].is_none());
         wanted = next;
@@ -402,7 +405,9 @@ impl Rounds {
         for &i in fresh {
             let Some(hir) = self.hir(i) else { continue };
             let examine = match self.roles[i] {
-                Role::Root => Examine::AsyncAndDemanded(&self.keys),
+                // Its bodies parsed with it are the ones rules may report in (see
+                // `RootFile::needs_body`).
+                Role::Root => Examine::All,
                 Role::Whole => Examine::All,
                 Role::Dependency => Examine::Demanded(&self.keys),
             };

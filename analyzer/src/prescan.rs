@@ -213,16 +213,32 @@ impl RootFile {
     /// Whether a function of this file may hold code a rule reports on by itself, so its
     /// body is parsed with the file: an `async fn` or one returning a future, a `poll*`
     /// method, or a body with async code (`async`, `.await`, a future type), a spawn, or a
-    /// call of an external async API the file names (a sync body can drop its future). A
-    /// call of a workspace future is found once the roots are parsed (see
+    /// call that may be of an external async API (a sync body can drop its future). A call
+    /// of a workspace future is found once the roots are parsed (see
     /// `Lexicon::future_callees`).
     pub fn needs_body(&self, function: &FunctionText<'_>, evidence: &AsyncApiEvidence) -> bool {
         if function.name.starts_with("poll") || lex(function.header, true).is_none() {
             return true;
         }
         let Some(body) = lex(function.body, true) else { return true };
-        body.mentions_spawn
-            || mentions_async_api(&body.scan, |ident| self.mentions(ident_hash(ident)), evidence)
+        body.mentions_spawn || self.may_call_async_api(&body.scan, evidence)
+    }
+
+    /// Whether a body (`calls`) calls a function or method with the name of an external async
+    /// API, or names a module of async functions this file imports from (`fs::write(..)`
+    /// with `use tokio::fs;`). Unlike a file's pre-scan, the API's crate and type need not
+    /// be named: the receiver's type often comes from elsewhere (`tx: Tx` with
+    /// `type Tx = tokio::sync::mpsc::Sender<Msg>;` in another file), and few sync bodies call
+    /// such names at all.
+    fn may_call_async_api(&self, calls: &Scan, evidence: &AsyncApiEvidence) -> bool {
+        let calls_path = |name: &str| calls.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
+        let calls_method = |name: &str| calls.method_calls.contains(&ident_hash(name));
+        let in_file = |segment: &String| self.mentions(ident_hash(segment));
+        evidence.functions.iter().any(|(_, _, name)| calls_path(name))
+            || evidence.methods.iter().any(|(_, _, method)| calls_method(method))
+            || evidence.modules.iter().any(|module| {
+                module.last().is_some_and(|last| calls.mentions(last)) && module.iter().all(in_file)
+            })
     }
 }
 
@@ -504,9 +520,15 @@ mod tests {
         assert!(needs("fn f(tx: Sender<u8>)", "f", "tx.send(1);"));
         assert!(!needs("fn f()", "f", "helper(1); x.method(2)"));
         assert!(!needs("/// async\nfn f()", "f", "// async\nlet s = \"await\";"));
-        let std_only = RootFile::lex("use std::sync::mpsc::Sender; async fn g() {}");
-        let send = FunctionText { header: "fn f(tx: Sender<u8>)", name: "f", body: "tx.send(1);" };
-        assert!(!std_only.needs_body(&send, &e));
+        // The receiver's type may be an alias declared elsewhere: the name is enough.
+        let aliased = RootFile::lex("use crate::types::Tx; async fn g() {}");
+        let send = FunctionText { header: "fn f(tx: Tx)", name: "f", body: "tx.send(1);" };
+        assert!(aliased.needs_body(&send, &e));
+        let plain = FunctionText { header: "fn f(tx: Tx)", name: "f", body: "tx.push(1); fs::read(p);" };
+        assert!(!aliased.needs_body(&plain, &e));
+        // A module of async functions counts where the file imports it.
+        let tokio_fs = RootFile::lex("use tokio::fs; async fn g() {}");
+        assert!(tokio_fs.needs_body(&plain, &e));
     }
 
     #[test]
