@@ -298,8 +298,9 @@ struct FoundBody {
 
 impl FoundBody {
     fn text_in<'t>(&self, text: &'t str) -> FunctionText<'t> {
+        let open_brace = self.inside.start - 1;
         FunctionText {
-            header: &text[self.item_start..self.inside.start - 1],
+            header: &text[self.item_start.min(open_brace)..open_brace],
             name: &text[self.name.clone()],
             body: &text[self.inside.clone()],
         }
