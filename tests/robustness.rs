@@ -29,6 +29,9 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
             ("deep_parens.rs", &deep_parens),
             ("deep_blocks.rs", &deep_blocks),
             ("empty.rs", ""),
+            // Balanced, with no async code, but not Rust: still reported without `--parse-all`.
+            ("prose.rs", "This file is notes, not code.\n"),
+            ("template.rs", "{{#each methods}}\npub fn {{name}}() {}\n{{/each}}\n"),
         ],
     );
     std::fs::write(dir.join("latin1.rs"), b"async fn f() { let s = \"caf\xe9\"; }\n").unwrap();
@@ -54,7 +57,9 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
         expect("huge.rs", "syntax_error"),
         expect("latin1.rs", "syntax_error"),
         expect("missing.rs", "syntax_error"),
+        expect("prose.rs", "syntax_error"),
         expect("self.rs", "syntax_error"),
+        expect("template.rs", "syntax_error"),
     ] {
         assert!(found.contains(&item), "{item:?} missing from {found:?}");
     }

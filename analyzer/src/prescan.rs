@@ -254,7 +254,7 @@ struct Lexed {
     /// Defines a `poll*` function; mentions a `spawn*` name.
     defines_poll: bool,
     mentions_spawn: bool,
-    /// Delimiters that do not balance or nest too deep.
+    /// Delimiters that do not balance or nest too deep, or a top level that is not items.
     unparsable: bool,
     /// A `pub use` ends in `*`.
     pub_glob: bool,
@@ -269,6 +269,7 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
     let mut closers: Vec<u8> = Vec::new();
     let mut balanced = true;
     let mut too_deep = false;
+    let mut top = TopLevel { expects: Expect::Item, broken: false };
     // Most identifiers repeat (`self`, `fn`, a local): a direct-mapped cache of recent hashes
     // keeps most repetitions out of the list to sort. Slot `k` holds hashes whose low byte is
     // `k`, so its starting value (low byte `!k`) matches none.
@@ -296,14 +297,17 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
                 continue;
             }
             b'"' => {
+                top.token_at(closers.len(), b);
                 i = skip_string(bytes, i + 1);
                 continue;
             }
             b'r' | b'b' if starts_raw_string(bytes, i) => {
+                top.token_at(closers.len(), b'"');
                 i = skip_raw_string(bytes, i);
                 continue;
             }
             b'\'' => {
+                top.token_at(closers.len(), b);
                 i = skip_char_or_lifetime(bytes, i);
                 continue;
             }
@@ -332,12 +336,20 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
                     *slot = hash;
                     out.idents.push(hash);
                 }
-                record_ident(&mut out, &mut cursor, (ident, hash), next_non_space(bytes, i));
+                let next = next_non_space(bytes, i);
+                if closers.is_empty() {
+                    top.ident(ident, next);
+                }
+                record_ident(&mut out, &mut cursor, (ident, hash), next);
                 continue;
             }
             _ => {}
         }
         if !b.is_ascii_whitespace() {
+            // An opener was just pushed; a closer that matched was just popped.
+            let depth_before =
+                if matches!(b, b'(' | b'[' | b'{') { closers.len() - 1 } else { closers.len() };
+            top.token_at(depth_before, b);
             cursor.punct(b, i.checked_sub(1).map(|p| bytes[p]).unwrap_or(0));
         }
         i += 1;
@@ -348,9 +360,88 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
         scan: out,
         defines_poll: cursor.defines_poll,
         mentions_spawn: cursor.mentions_spawn,
-        unparsable: !balanced || !closers.is_empty() || too_deep,
+        unparsable: !balanced || !closers.is_empty() || too_deep || top.broken,
         pub_glob: cursor.pub_glob,
     })
+}
+
+/// Whether a file's top level reads as items: at the start and after a `;` must come an
+/// attribute, a keyword that starts an item, or a macro call (`name! {..}`, `::path::name!(..)`).
+/// After a `}` back at the top level, an expression may go on too (`const N: u8 = if a { 1 }
+/// else { 2 };`, `Type<{ N }, 2>`), so there only a word that is neither is wrong. Text that
+/// is not Rust (prose, a template, an expression meant for `include!`) fails at its first
+/// word, so its file is parsed and the syntax error reported, as for unbalanced delimiters.
+/// Only a start: a file that passes may still not parse.
+struct TopLevel {
+    expects: Expect,
+    broken: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Expect {
+    /// An item must start here.
+    Item,
+    /// An item, or the rest of an expression.
+    ItemOrMore,
+    /// Inside an item: anything.
+    Anything,
+}
+
+/// Words that start an item (with its visibility and qualifiers).
+const ITEM_STARTS: &[&str] = &[
+    "pub",
+    "use",
+    "fn",
+    "struct",
+    "enum",
+    "union",
+    "trait",
+    "impl",
+    "mod",
+    "const",
+    "static",
+    "type",
+    "extern",
+    "unsafe",
+    "async",
+    "macro_rules",
+    "macro",
+    "auto",
+    "default",
+    "safe",
+];
+
+impl TopLevel {
+    /// An identifier at the top level, and the byte after it.
+    fn ident(&mut self, ident: &str, next: Option<u8>) {
+        let starts_item = ITEM_STARTS.contains(&ident) || matches!(next, Some(b'!' | b':'));
+        let goes_on = matches!(ident, "else" | "as");
+        self.broken |= match self.expects {
+            Expect::Item => !starts_item,
+            Expect::ItemOrMore => !(starts_item || goes_on),
+            Expect::Anything => false,
+        };
+        self.expects = Expect::Anything;
+    }
+
+    /// Any other token starting at bracket depth `depth` (for a closing bracket, the depth
+    /// it closes to).
+    fn token_at(&mut self, depth: usize, byte: u8) {
+        if depth != 0 {
+            return;
+        }
+        self.expects = match (byte, self.expects) {
+            (b';', _) => Expect::Item,
+            (b'}', _) => Expect::ItemOrMore,
+            // Attributes (`#[..]`, `#![..]`) and `::` before a macro's path leave it as it is.
+            (b'#' | b'!' | b'[' | b']' | b':', expects) => expects,
+            (_, Expect::Item) => {
+                self.broken = true;
+                Expect::Anything
+            }
+            _ => Expect::Anything,
+        };
+    }
 }
 
 /// Records what `ident` (with its hash) tells, given the tokens before it and the byte after.
@@ -536,6 +627,28 @@ mod tests {
         let calls = calls_in("fn f() { Repo::open(); helper(); x.close(); }");
         assert_eq!(sorted(&calls.path_calls), sorted(&[method("Repo", "open"), free("helper")]));
         assert_eq!(calls.method_calls, names(&["close"]));
+    }
+
+    #[test]
+    fn files_whose_top_level_is_not_items_are_roots_so_their_errors_are_reported() {
+        let e = evidence();
+        for not_rust in [
+            "this is not rust at all",
+            "fn f() {}\nfnn g() {}",
+            "&[1, 2, 3]",
+            "{{#each methods}} fn {{name}}() {} {{/each}}",
+            "\"text\"",
+            "fn f() {}\nlet x = 1;",
+        ] {
+            assert!(scan(not_rust, &e).root, "{not_rust}");
+        }
+        let items = "#![allow(dead_code)]\n//! doc\n#[derive(Debug)]\npub(crate) struct A { x: [u8; 2] }\n\
+                     const C: A = A { x: [0; 2] };\nmacro_rules! m { () => {} }\nm! {}\ncrate::m!();\n\
+                     unsafe impl Send for A {}\nextern crate core;\nimpl A { fn f(&self) -> u8 { 1 } }\n\
+                     static S: &[u8] = &[1];\ntype T = A;\nuse std::io;\nmod inner { fn g() { let x = 1; } }\n\
+                     const N: u8 = if cfg!(x) { 1 } else { 2 };\ntype V = W<{ N }, 2>;\n::pin_project_lite::pin_project! {}\n\
+                     const D: u64 = Date { d: 1 }\n.to_days()\n.0;";
+        assert!(!scan(items, &e).root);
     }
 
     #[test]
