@@ -32,6 +32,8 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
             // Balanced, with no async code, but not Rust: still reported without `--parse-all`.
             ("prose.rs", "This file is notes, not code.\n"),
             ("template.rs", "{{#each methods}}\npub fn {{name}}() {}\n{{/each}}\n"),
+            // The error is in a sync body no rule needs: still found, and the file's only finding.
+            ("sync_error.rs", "async fn a() { std::thread::sleep(d); }\nfn helper() { let = 5; }\n"),
         ],
     );
     std::fs::write(dir.join("latin1.rs"), b"async fn f() { let s = \"caf\xe9\"; }\n").unwrap();
@@ -59,10 +61,13 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
         expect("missing.rs", "syntax_error"),
         expect("prose.rs", "syntax_error"),
         expect("self.rs", "syntax_error"),
+        expect("sync_error.rs", "syntax_error"),
         expect("template.rs", "syntax_error"),
     ] {
         assert!(found.contains(&item), "{item:?} missing from {found:?}");
     }
+    let in_sync_error: Vec<_> = found.iter().filter(|(file, _)| file == "sync_error.rs").collect();
+    assert_eq!(in_sync_error.len(), 1, "{found:?}");
     assert!(!found.iter().any(|(f, _)| f == "empty.rs"), "an empty file is fine");
     let messages: Vec<String> =
         json_lines(&run.stdout).iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();

@@ -272,6 +272,7 @@ fn load_files(
         next.retain(|&i| rounds.lowered[i].is_none());
         wanted = next;
     }
+    rounds.check_unlowered_root_bodies();
     let unparsed_method_names = lexicon.unparsed_method_names(|i| rounds.lowered[i].is_some());
     let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
     (lowered, unparsed_method_names, Some(rounds.index))
@@ -531,6 +532,33 @@ impl Rounds {
         work
     }
 
+    /// Parses, in parallel, the bodies of the roots that were never lowered, for their syntax
+    /// errors only: a file rules report on has its syntax error reported, as when it was
+    /// parsed whole. (Files parsed for their definitions are only checked where they are
+    /// parsed, like files not parsed at all.)
+    fn check_unlowered_root_bodies(&mut self) {
+        let roles = &self.roles;
+        let failures: Vec<(usize, ParseFailure)> = self
+            .lowered
+            .par_iter()
+            .enumerate()
+            .with_max_len(1)
+            .filter(|(i, _)| roles[*i] == Role::Root)
+            .filter_map(|(i, lowered)| {
+                let lowered = lowered.as_ref()?;
+                let pending = lowered.pending.as_ref()?;
+                let failure = pending.bodies.iter().find_map(|body| body.check_syntax(&lowered.lines).err());
+                proc_macro2::extra::invalidate_current_thread_spans();
+                Some((i, failure?))
+            })
+            .collect();
+        for (i, failure) in failures {
+            if let Some(lowered) = &mut self.lowered[i] {
+                lowered.failure.get_or_insert(failure);
+            }
+        }
+    }
+
     /// Parses and lowers, in parallel, deferred bodies of parsed files.
     fn lower_bodies(
         &self,
@@ -665,8 +693,10 @@ fn check_file(
         }
     }
     // A file parsed for its definitions has no async code (it is not a root): no rule reports
-    // there, and most of its bodies were never lowered.
-    let Some(hir) = lowered.hir.as_ref().filter(|_| !lowered.for_definitions) else { return out };
+    // there, and most of its bodies were never lowered. A file with a syntax error (found in
+    // a body parsed later) gets that one finding, as when it is parsed whole.
+    let reported = !lowered.for_definitions && lowered.failure.is_none();
+    let Some(hir) = lowered.hir.as_ref().filter(|_| reported) else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
     let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines, options: &options.rule_options };
     for rule in rules {

@@ -89,6 +89,12 @@ impl DeferredBody {
     pub fn text<'t>(&self, lines: &'t LineIndex) -> &'t str {
         &lines.text()[lines.offset(self.start)..lines.offset(self.end)]
     }
+
+    /// Parses it only to find a syntax error, for a body no rule needs.
+    pub fn check_syntax(&self, lines: &LineIndex) -> Result<(), ParseFailure> {
+        let range = lines.offset(self.start)..lines.offset(self.end);
+        parse_function(lines.text(), range, self.start).map(drop)
+    }
 }
 
 /// A deferred function's parameters and body, and the `#[allow]`ed statements in it.
