@@ -695,8 +695,8 @@ fn check_file(
     // A file parsed for its definitions has no async code (it is not a root): no rule reports
     // there, and most of its bodies were never lowered. A file with a syntax error (found in
     // a body parsed later) gets that one finding, as when it is parsed whole.
-    let reported = !lowered.for_definitions && lowered.failure.is_none();
-    let Some(hir) = lowered.hir.as_ref().filter(|_| reported) else { return out };
+    let rules_look_here = !lowered.for_definitions && lowered.failure.is_none();
+    let Some(hir) = lowered.hir.as_ref().filter(|_| rules_look_here) else { return out };
     let sem = Semantics::new(options.catalog, index, hir);
     let cx = RuleContext { file, hir, sem: &sem, lines: &lowered.lines, options: &options.rule_options };
     for rule in rules {

@@ -56,9 +56,6 @@ pub struct CrateIndex {
     /// The last segments of the re-exported names: a path prefix can only be one of them if
     /// its last segment is here, which is cheaper to ask than the whole prefix.
     reexport_names: FastSet<String>,
-    /// The crates of the re-exported names: only their paths can lead anywhere (a `std::`
-    /// path, asked for most often, never does).
-    reexport_crates: FastSet<String>,
     /// Modules' pub glob `use`s (`pub use self::imp::*;`): the target modules of each module, in
     /// file order; and the crates that have any (only their paths are looked through them).
     glob_reexports: FastMap<String, Vec<InFile<String>>>,
@@ -151,9 +148,6 @@ impl CrateIndex {
             if alias != target {
                 let name = alias.rsplit("::").next().unwrap_or(alias);
                 self.reexport_names.insert(name.to_string());
-                if !self.reexport_crates.contains(crate_of(alias)) {
-                    self.reexport_crates.insert(crate_of(alias).to_string());
-                }
                 insert_in_file_order(&mut self.reexports, alias, file, || target.clone());
             }
         }
@@ -293,7 +287,7 @@ impl CrateIndex {
     /// the answers for the index's current generation (a cache shared between threads cost
     /// more in contention than it saved).
     pub fn canonical<'p>(&self, path: &'p str) -> Cow<'p, str> {
-        if self.reexport_crates.is_empty() && self.glob_crates.is_empty() {
+        if self.reexports.is_empty() && self.glob_reexports.is_empty() {
             return Cow::Borrowed(path);
         }
         let remembered = CANONICAL_MEMO.with_borrow_mut(|memo| {
@@ -383,7 +377,7 @@ impl CrateIndex {
 
     /// Rewrites the longest prefix of `path` that is a re-exported name.
     fn reexport_step(&self, path: &str) -> Option<String> {
-        if !self.reexport_crates.contains(crate_of(path)) {
+        if self.reexports.is_empty() {
             return None;
         }
         let mut end = path.len();
@@ -418,21 +412,7 @@ fn last_separator(path: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::Catalog;
-    use crate::source::{CrateId, Edition, SourceFile};
-
-    fn lower_in(module: &str, text: &str) -> FileHir {
-        let source = SourceFile {
-            path: format!("{module}.rs").into(),
-            display: format!("{module}.rs"),
-            edition: Edition::E2021,
-            krate: CrateId { name: "app".into(), root: ".".into() },
-            module: vec![module.into()],
-            is_test_target: false,
-            tokio_time: false,
-        };
-        crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &Catalog::builtin(), false)
-    }
+    use crate::lower::lower_module_for_test as lower_in;
 
     #[test]
     fn paths_lead_through_glob_reexports() {
@@ -468,19 +448,7 @@ mod tests {
             "pub struct Conn { handle: u64 } pub static LIMIT: std::sync::RwLock<u8> = x(); pub async fn open() {}\n\
              impl Conn { pub fn read(&self) {} }",
         ];
-        let source = SourceFile {
-            path: "sys.rs".into(),
-            display: "sys.rs".into(),
-            edition: Edition::E2021,
-            krate: CrateId { name: "app".into(), root: ".".into() },
-            module: vec!["sys".into()],
-            is_test_target: false,
-            tokio_time: false,
-        };
-        let catalog = Catalog::builtin();
-        let lower =
-            |text: &str| crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &catalog, false);
-        texts.iter().map(|text| lower(text)).collect()
+        texts.iter().map(|text| lower_in("sys", text)).collect()
     }
 
     #[test]

@@ -34,6 +34,22 @@ pub fn lower_file(
     lower_skeleton(syntax, source, knowledge, include_tests, &[]).0
 }
 
+/// Lowers `text` as the whole of module `module` of crate `app` (a test's one-file workspace).
+#[cfg(test)]
+pub(crate) fn lower_module_for_test(module: &str, text: &str) -> FileHir {
+    let source = SourceFile {
+        path: format!("{module}.rs").into(),
+        display: format!("{module}.rs"),
+        edition: crate::source::Edition::E2021,
+        krate: crate::source::CrateId { name: "app".into(), root: ".".into() },
+        module: vec![module.into()],
+        is_test_target: false,
+        tokio_time: false,
+    };
+    let syntax = syn::parse_file(text).expect("test input parses");
+    lower_file(&syntax, &source, &crate::catalog::Catalog::builtin(), false)
+}
+
 /// Lowers a file parsed with [`crate::parse::parse_skeleton`]: the functions whose body's `{`
 /// is at one of `blanked` (sorted) get no body yet. Each is returned as a [`DeferredBody`],
 /// for [`PendingBodies::parse_and_lower`] once its body is needed.

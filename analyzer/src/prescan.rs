@@ -165,8 +165,7 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     let polls = defines_poll && POLLED_TRAITS.iter().any(|t| out.mentions(t));
     let spawns = mentions_spawn && evidence.spawn_crates.iter().any(|c| out.mentions(c));
     // A file that cannot be parsed is a root, so that its syntax error is reported.
-    out.root =
-        unparsable || polls || spawns || mentions_async_api(&out, |ident| out.mentions(ident), evidence);
+    out.root = unparsable || polls || spawns || mentions_async_api(&out, evidence);
     if out.root {
         return Scan::root();
     }
@@ -525,21 +524,14 @@ impl<'t> Cursor<'t> {
     }
 }
 
-/// Whether the calls of `calls`, in a file that `mentions` names, may reach an external
-/// async API: its crate (and type) are named, and its name is called.
-fn mentions_async_api(calls: &Scan, mentions: impl Fn(&str) -> bool, evidence: &AsyncApiEvidence) -> bool {
-    let mentions_type = |ident: &Option<String>| ident.as_ref().is_none_or(|i| mentions(i));
-    let calls_path = |name: &str| calls.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
-    let calls_method = |name: &str| calls.method_calls.contains(&ident_hash(name));
-    evidence
-        .functions
-        .iter()
-        .any(|(krate, ty, name)| mentions(krate) && mentions_type(ty) && calls_path(name))
-        || evidence
-            .methods
-            .iter()
-            .any(|(krate, ty, method)| mentions(krate) && mentions(ty) && calls_method(method))
-        || evidence.modules.iter().any(|module| module.iter().all(|segment| mentions(segment)))
+fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
+    let mentions = |ident: &Option<String>| ident.as_ref().is_none_or(|i| out.mentions(i));
+    let calls = |name: &str| out.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
+    evidence.functions.iter().any(|(krate, ty, name)| out.mentions(krate) && mentions(ty) && calls(name))
+        || evidence.methods.iter().any(|(krate, ty, method)| {
+            out.mentions(krate) && out.mentions(ty) && out.method_calls.contains(&ident_hash(method))
+        })
+        || evidence.modules.iter().any(|module| module.iter().all(|segment| out.mentions(segment)))
 }
 
 fn next_non_space(bytes: &[u8], mut i: usize) -> Option<u8> {
@@ -606,7 +598,7 @@ mod tests {
         assert!(needs("fn poll_next(self: Pin<&mut Self>)", "poll_next", "Poll::Pending"));
         assert!(needs("fn f()", "f", "let x = async { 1 };"));
         assert!(needs("fn f()", "f", "ex.spawn(task()).detach();"));
-        // The file names tokio: a sync body may drop the future of its API.
+        // A sync body calling an async API's name may drop its future.
         assert!(needs("fn f()", "f", "sleep(d);"));
         assert!(needs("fn f(tx: Sender<u8>)", "f", "tx.send(1);"));
         assert!(!needs("fn f()", "f", "helper(1); x.method(2)"));

@@ -205,8 +205,9 @@ pub struct FutureCallees<'r, 's> {
     functions: FastMap<FnDef, Vec<&'s str>>,
     /// The methods among them by name, with their types.
     methods: FastMap<Name, Vec<(Name, &'s str)>>,
-    /// Their names, and those of the roots' other functions.
+    /// Their names.
     names: FastSet<Name>,
+    /// The names of the roots' other functions.
     sync_names: FastSet<Name>,
 }
 
@@ -524,19 +525,9 @@ mod tests {
     fn a_method_of_a_type_that_does_not_resolve_is_named_by_its_name() {
         // `include!("generated.rs")` puts this impl in a module that imports its type; alone,
         // the file cannot name it.
-        let source = crate::source::SourceFile {
-            path: "generated.rs".into(),
-            display: "generated.rs".into(),
-            edition: crate::source::Edition::E2021,
-            krate: crate::source::CrateId { name: "app".into(), root: ".".into() },
-            module: vec!["generated".into()],
-            is_test_target: false,
-            tokio_time: false,
-        };
         let text =
             "impl Channel { fn receive(&self) {} }\nimpl crate::Known { fn send(&self) {} }\nfn free() {}";
-        let hir =
-            crate::lower::lower_file(&syn::parse_file(text).unwrap(), &source, &Catalog::builtin(), false);
+        let hir = crate::lower::lower_module_for_test("generated", text);
         let keys: Vec<[Option<FnKey>; 2]> = hir.functions.iter().map(keys_naming).collect();
         let (receive, send, free) = (ident_hash("receive"), ident_hash("send"), ident_hash("free"));
         assert_eq!(keys[0], [None, Some(FnKey::AnyMethod(receive))]);
