@@ -4,7 +4,8 @@
 //! An abstract interpreter walks the body in evaluation order with the set of live guards:
 //! - a `let` binding of a guard type lives to the end of its block, unless moved (`drop(g)`,
 //!   passed by value, returned, captured by a `move` closure or async block); shadowing does
-//!   not end it, and the `_` pattern binds nothing;
+//!   not end it, the `_` pattern binds nothing, and a tuple or struct literal bound by `let`
+//!   takes over a guard moved into it;
 //! - a temporary guard (`m.lock().unwrap().push(x)`, `*m.lock().unwrap()`) lives to the end of
 //!   its statement, except in an `if`/`while` condition (dropped before the body), an
 //!   `if let`/`while let` scrutinee (through the then-block / each iteration; in edition 2021 and
@@ -72,6 +73,14 @@ const CONSUMING_METHODS: &[&str] = &[
 ];
 
 type Live = BTreeSet<usize>;
+
+/// A guard a tuple or struct literal holds (see `Interpreter::held_in_aggregate`).
+enum Held {
+    /// Moved in from the local holding it.
+    Moved(usize),
+    /// Taken inside the literal: `State { g: m.lock().unwrap() }`.
+    Taken(GuardKind, String),
+}
 
 /// Analyses one async body: an async fn's body (with its parameters), or an async block or
 /// closure body.
@@ -339,6 +348,14 @@ impl Interpreter<'_, '_> {
                     let guard = self.guard_of_local(init).expect("checked by the guard");
                     self.rebind(*local, guard, live);
                 }
+                // `let held = (g, 1);` or `State { g: m.lock().unwrap() }`: the tuple or struct
+                // now holds the guard, alive as long as its binding.
+                (Pat::Binding { local, .. }, Some(init)) if self.held_in_aggregate(init).is_some() => {
+                    match self.held_in_aggregate(init).expect("checked by the guard") {
+                        Held::Moved(guard) => self.rebind(*local, guard, live),
+                        Held::Taken(kind, name) => self.bind(*local, kind, name, live),
+                    }
+                }
                 // A plain binding takes the initializer's guard, typed or recognised by shape.
                 (Pat::Binding { local, .. }, Some(init)) => {
                     let declared = self.guard_type(&self.sem.local_ty(self.body, *local));
@@ -522,6 +539,19 @@ impl Interpreter<'_, '_> {
         if let Some(decls) = self.decls.last_mut() {
             decls.push(guard);
         }
+    }
+
+    /// A guard a tuple or struct literal takes: moved in from a local, or taken right there.
+    fn held_in_aggregate(&self, id: ExprId) -> Option<Held> {
+        let items = match self.body.kind(id) {
+            ExprKind::Tuple(items) => items,
+            ExprKind::Struct { fields, .. } => fields,
+            _ => return None,
+        };
+        items.iter().find_map(|&item| match self.guard_of_local(item) {
+            Some(guard) => Some(Held::Moved(guard)),
+            None => self.guard_of_expr(item).map(|(kind, name)| Held::Taken(kind, name)),
+        })
     }
 
     /// The guard a local holds, when `id` is that local.
