@@ -553,6 +553,43 @@ pub(crate) fn lower_type(resolver: &Resolver, ty: &syn::Type) -> Ty {
     }
 }
 
+/// The trait bounds of a function's type parameters, inline and in its `where` clause:
+/// `fn f<S: Store>(s: &S)` calls `s.put()` as `Store::put`, as with `s: &impl Store`.
+fn generic_bounds(resolver: &Resolver, generics: &syn::Generics) -> Vec<(syn::Ident, Vec<Ty>)> {
+    let mut out: Vec<(syn::Ident, Vec<Ty>)> = generics
+        .type_params()
+        .map(|param| (param.ident.clone(), lower_bounds(resolver, &param.bounds)))
+        .collect();
+    let predicates = generics.where_clause.iter().flat_map(|clause| &clause.predicates);
+    for predicate in predicates {
+        let syn::WherePredicate::Type(predicate) = predicate else { continue };
+        let syn::Type::Path(bounded) = &predicate.bounded_ty else { continue };
+        let Some(ident) = bounded.path.get_ident() else { continue };
+        if let Some((_, bounds)) = out.iter_mut().find(|(param, _)| param == ident) {
+            bounds.extend(lower_bounds(resolver, &predicate.bounds));
+        }
+    }
+    out.retain(|(_, bounds)| !bounds.is_empty());
+    out
+}
+
+/// The type of a parameter written as a bounded type parameter, through references (`s: S`,
+/// `s: &S`, `s: &mut S`); `None` for any other type.
+fn bounded_param_type(ty: &syn::Type, generics: &[(syn::Ident, Vec<Ty>)]) -> Option<Ty> {
+    match ty {
+        syn::Type::Reference(r) => {
+            bounded_param_type(&r.elem, generics).map(|inner| Ty::Ref(Box::new(inner)))
+        }
+        syn::Type::Paren(p) => bounded_param_type(&p.elem, generics),
+        syn::Type::Path(p) if p.qself.is_none() => {
+            let ident = p.path.get_ident()?;
+            let (_, bounds) = generics.iter().find(|(param, _)| param == ident)?;
+            Some(Ty::Bounds(bounds.clone()))
+        }
+        _ => None,
+    }
+}
+
 fn lower_bounds(resolver: &Resolver, bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Vec<Ty> {
     bounds
         .iter()
@@ -733,6 +770,7 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn params(&mut self, sig: &syn::Signature) -> Vec<LocalId> {
+        let generics = generic_bounds(&self.resolver(), &sig.generics);
         let mut params = Vec::new();
         for input in &sig.inputs {
             match input {
@@ -747,7 +785,8 @@ impl<'a> BodyLowerer<'a> {
                     ));
                 }
                 syn::FnArg::Typed(t) => {
-                    let ty = lower_type(&self.resolver(), &t.ty);
+                    let ty = bounded_param_type(&t.ty, &generics)
+                        .unwrap_or_else(|| lower_type(&self.resolver(), &t.ty));
                     let pat = self.pat(&t.pat, &OriginBase::Param(ty.clone()), &mut Vec::new(), Some(ty));
                     params.extend(pat.bindings());
                 }
