@@ -45,9 +45,10 @@ fn start(pool: Pool) {
     });
 }",
         known_limits: "\
-The task's output is read from the async block's syntax and from workspace signatures; a
-future from an external crate whose output is a `Result` is not known. A handle stored and
-dropped later is not followed.",
+The task's output is read from the async block's syntax, from workspace signatures and from
+the catalog's external futures (reqwest's requests, tokio's `fs` functions); any other
+external future whose output is a `Result` is not known. A handle stored and dropped later is
+not followed.",
     },
 };
 
@@ -126,7 +127,10 @@ fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evi
             return Some(Evidence { span: body.span(tail), reason: "the task ends in a `Result`".into() });
         }
         if let ExprKind::Await(awaited) = body.kind(tail) {
-            if sem.future_call_output(body, *awaited).is_some_and(|ty| ty.is_result()) {
+            // A workspace future's declared output, else the awaited type (an external
+            // future the catalog knows, such as reqwest's `send()`).
+            let output = sem.future_call_output(body, *awaited).unwrap_or_else(|| sem.ty_of(body, tail));
+            if output.is_result() {
                 return Some(Evidence {
                     span: body.span(tail),
                     reason: "the task returns this `Result`".into(),
