@@ -55,8 +55,9 @@ async fn record(state: &std::sync::Mutex<Vec<u32>>, value: u32) {
 Lock receivers are recognised from declared types (fields, parameters, `let` annotations,
 statics including `LazyLock`/`OnceLock`/`lazy_static!`/`once_cell`, constructors such as
 `Arc::new(Mutex::new(..))`). Where the receiver's type is unknown, only `.lock().unwrap()`
-(and `.expect`, `?`, `.unwrap_or_else`) is taken as a std lock. A guard stored in a struct or
-collection and kept across an await is not followed.",
+(and `.expect`, `?`, `.unwrap_or_else`) is taken as a std lock. A guard moved into a tuple or
+struct literal bound by `let` is followed; one pushed into a collection or assigned to a field
+of an existing value is not.",
     },
 };
 
