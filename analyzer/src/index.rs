@@ -198,7 +198,8 @@ impl CrateIndex {
         sigs.insert(at, sig);
     }
 
-    /// The declared type of a struct's field.
+    /// The declared type of a struct's field, with placeholders for the struct's type
+    /// parameters (see [`Ty::instantiate`]).
     pub fn field_type(&self, struct_path: &str, field: &str) -> Option<&Ty> {
         self.structs
             .get(self.canonical(struct_path).as_ref())?

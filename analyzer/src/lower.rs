@@ -13,7 +13,7 @@ use syn::Token;
 
 use crate::hir::*;
 use crate::parse::{parse_function, ParseFailure};
-use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, Unraw};
+use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, TypeParams, Unraw};
 use crate::source::{LineIndex, Pos, SourceFile, Span};
 use crate::syntax_span;
 use crate::ty::Ty;
@@ -98,6 +98,8 @@ pub struct DeferredBody {
     end: Pos,
     env: ItemEnv,
     self_ty: Option<Ty>,
+    /// The bounded type parameters of its `impl` block.
+    impl_params: TypeParams,
 }
 
 impl DeferredBody {
@@ -139,6 +141,7 @@ impl PendingBodies {
             deferred.self_ty.clone(),
             path.to_string(),
         );
+        body.type_params = function_type_params(&body.resolver(), &deferred.impl_params, &item.sig.generics);
         let params = body.params(&item.sig);
         let root = body.block(&item.block, false);
         // A blanked body defines no items (see `parse_skeleton`), so `body.nested` is empty.
@@ -184,6 +187,7 @@ impl<'a> ItemLowerer<'a> {
             blocks: &env.blocks,
             self_ty,
             knowledge: self.knowledge,
+            type_params: &NO_TYPE_PARAMS,
         }
     }
 
@@ -201,7 +205,8 @@ impl<'a> ItemLowerer<'a> {
                 let test = env.in_test || has_test_attr(&f.attrs);
                 let allowed = [env.allowed.clone(), allowed_lints(&f.attrs)].concat();
                 self.current_attrs_entry_point = is_entry_point(&f.attrs);
-                self.function(env, &f.sig, Some(&f.block), owner, path, None, test, allowed);
+                let free = InImpl { self_ty: None, params: &NO_TYPE_PARAMS };
+                self.function(env, &f.sig, Some(&f.block), owner, path, free, test, allowed);
                 self.current_attrs_entry_point = false;
             }
             syn::Item::Impl(imp) => self.impl_block(env, imp),
@@ -226,7 +231,8 @@ impl<'a> ItemLowerer<'a> {
             }
             syn::Item::Struct(s) => {
                 let path = format!("{}::{}", env.base, s.ident.unraw());
-                let resolver = self.resolver(env, Some(&path));
+                let placeholders = struct_type_params(&s.generics);
+                let resolver = Resolver { type_params: &placeholders, ..self.resolver(env, Some(&path)) };
                 let fields = s
                     .fields
                     .iter()
@@ -335,7 +341,8 @@ impl<'a> ItemLowerer<'a> {
     }
 
     fn impl_block(&mut self, env: &ItemEnv, imp: &syn::ItemImpl) {
-        let resolver = self.resolver(env, None);
+        let impl_params = bounded_type_params(&self.resolver(env, None), &imp.generics);
+        let resolver = Resolver { type_params: &impl_params, ..self.resolver(env, None) };
         let self_ty = lower_type(&resolver, &imp.self_ty);
         let trait_path = imp.trait_.as_ref().and_then(|(_, path, _)| {
             let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
@@ -359,7 +366,8 @@ impl<'a> ItemLowerer<'a> {
                 let test = in_test || has_test_attr(&f.attrs);
                 let allowed =
                     [env.allowed.clone(), allowed_lints(&imp.attrs), allowed_lints(&f.attrs)].concat();
-                self.function(env, &f.sig, Some(&f.block), owner, path, Some(self_ty.clone()), test, allowed);
+                let in_impl = InImpl { self_ty: Some(self_ty.clone()), params: &impl_params };
+                self.function(env, &f.sig, Some(&f.block), owner, path, in_impl, test, allowed);
             }
         }
     }
@@ -374,16 +382,8 @@ impl<'a> ItemLowerer<'a> {
                 let self_ty = Ty::simple(trait_path.clone());
                 let allowed =
                     [env.allowed.clone(), allowed_lints(&t.attrs), allowed_lints(&f.attrs)].concat();
-                self.function(
-                    env,
-                    &f.sig,
-                    f.default.as_ref(),
-                    owner,
-                    path,
-                    Some(self_ty),
-                    env.in_test,
-                    allowed,
-                );
+                let in_trait = InImpl { self_ty: Some(self_ty), params: &NO_TYPE_PARAMS };
+                self.function(env, &f.sig, f.default.as_ref(), owner, path, in_trait, env.in_test, allowed);
             }
         }
     }
@@ -395,7 +395,7 @@ impl<'a> ItemLowerer<'a> {
         env: &ItemEnv,
         sig: &syn::Signature,
         block: &syn::Block,
-        self_ty: &Option<Ty>,
+        in_impl: &InImpl<'_>,
     ) -> bool {
         let open = Span::from_pm2(block.brace_token.span.open()).start;
         if self.blanked.binary_search(&open).is_err() {
@@ -410,7 +410,8 @@ impl<'a> ItemLowerer<'a> {
             start: Span::from_pm2(first_token).start,
             end: Span::from_pm2(block.brace_token.span.close()).end,
             env: env.clone(),
-            self_ty: self_ty.clone(),
+            self_ty: in_impl.self_ty.clone(),
+            impl_params: in_impl.params.clone(),
         });
         true
     }
@@ -423,15 +424,16 @@ impl<'a> ItemLowerer<'a> {
         block: Option<&syn::Block>,
         owner: FnOwner,
         path: String,
-        self_ty: Option<Ty>,
+        in_impl: InImpl<'_>,
         is_test: bool,
         allowed: Vec<String>,
     ) {
         if is_test && !self.include_tests {
             return;
         }
-        let deferred = block.is_some_and(|block| self.defer_if_blanked(env, sig, block, &self_ty));
-        let mut body = BodyLowerer::new(self.tree, self.knowledge, env, self_ty, path.clone());
+        let deferred = block.is_some_and(|block| self.defer_if_blanked(env, sig, block, &in_impl));
+        let mut body = BodyLowerer::new(self.tree, self.knowledge, env, in_impl.self_ty, path.clone());
+        body.type_params = function_type_params(&body.resolver(), in_impl.params, &sig.generics);
         let params = if deferred { Vec::new() } else { body.params(sig) };
         let returns = match &sig.output {
             syn::ReturnType::Default => None,
@@ -553,41 +555,60 @@ pub(crate) fn lower_type(resolver: &Resolver, ty: &syn::Type) -> Ty {
     }
 }
 
-/// The trait bounds of a function's type parameters, inline and in its `where` clause:
-/// `fn f<S: Store>(s: &S)` calls `s.put()` as `Store::put`, as with `s: &impl Store`.
-fn generic_bounds(resolver: &Resolver, generics: &syn::Generics) -> Vec<(syn::Ident, Vec<Ty>)> {
-    let mut out: Vec<(syn::Ident, Vec<Ty>)> = generics
+/// No type parameters in scope.
+static NO_TYPE_PARAMS: TypeParams = Vec::new();
+
+/// What a function's signature is lowered with: its `impl` (or trait) block's self type and
+/// bounded type parameters.
+struct InImpl<'p> {
+    self_ty: Option<Ty>,
+    params: &'p TypeParams,
+}
+
+/// The bounded type parameters of an `impl` or function, inline and in its `where` clause,
+/// each standing for its bounds: in `fn f<S: Store>(s: &S)`, `s.put()` is `Store::put`, as
+/// with `s: &impl Store`. Unbounded parameters stay unknown.
+fn bounded_type_params(resolver: &Resolver, generics: &syn::Generics) -> TypeParams {
+    let mut out: Vec<(String, Vec<Ty>)> = generics
         .type_params()
-        .map(|param| (param.ident.clone(), lower_bounds(resolver, &param.bounds)))
+        .map(|param| (param.ident.unraw(), lower_bounds(resolver, &param.bounds)))
         .collect();
     let predicates = generics.where_clause.iter().flat_map(|clause| &clause.predicates);
     for predicate in predicates {
         let syn::WherePredicate::Type(predicate) = predicate else { continue };
         let syn::Type::Path(bounded) = &predicate.bounded_ty else { continue };
         let Some(ident) = bounded.path.get_ident() else { continue };
-        if let Some((_, bounds)) = out.iter_mut().find(|(param, _)| param == ident) {
+        let name = ident.unraw();
+        if let Some((_, bounds)) = out.iter_mut().find(|(param, _)| *param == name) {
             bounds.extend(lower_bounds(resolver, &predicate.bounds));
         }
     }
-    out.retain(|(_, bounds)| !bounds.is_empty());
-    out
+    out.into_iter()
+        .filter(|(_, bounds)| !bounds.is_empty())
+        .map(|(name, bounds)| (name, Ty::Bounds(bounds)))
+        .collect()
 }
 
-/// The type of a parameter written as a bounded type parameter, through references (`s: S`,
-/// `s: &S`, `s: &mut S`); `None` for any other type.
-fn bounded_param_type(ty: &syn::Type, generics: &[(syn::Ident, Vec<Ty>)]) -> Option<Ty> {
-    match ty {
-        syn::Type::Reference(r) => {
-            bounded_param_type(&r.elem, generics).map(|inner| Ty::Ref(Box::new(inner)))
-        }
-        syn::Type::Paren(p) => bounded_param_type(&p.elem, generics),
-        syn::Type::Path(p) if p.qself.is_none() => {
-            let ident = p.path.get_ident()?;
-            let (_, bounds) = generics.iter().find(|(param, _)| param == ident)?;
-            Some(Ty::Bounds(bounds.clone()))
-        }
-        _ => None,
-    }
+/// The type parameters a function's signature and body see: its `impl` block's, then its own
+/// (which shadow them).
+fn function_type_params(
+    resolver: &Resolver,
+    impl_params: &TypeParams,
+    generics: &syn::Generics,
+) -> TypeParams {
+    let mut params = impl_params.clone();
+    params.extend(bounded_type_params(resolver, generics));
+    params
+}
+
+/// A struct's type parameters as placeholders in its field types: the `i`-th is `$i`
+/// (see [`crate::semantics`], which puts the argument in its place where a field is read).
+fn struct_type_params(generics: &syn::Generics) -> TypeParams {
+    generics
+        .type_params()
+        .enumerate()
+        .map(|(i, param)| (param.ident.unraw(), Ty::simple(format!("${i}"))))
+        .collect()
 }
 
 fn lower_bounds(resolver: &Resolver, bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> Vec<Ty> {
@@ -601,6 +622,13 @@ fn lower_bounds(resolver: &Resolver, bounds: &Punctuated<syn::TypeParamBound, To
 }
 
 fn lower_type_path(resolver: &Resolver, path: &syn::Path) -> Ty {
+    if let Some(ident) = path.get_ident() {
+        let name = ident.unraw();
+        // The innermost parameter of that name: a function's own shadow its `impl` block's.
+        if let Some((_, ty)) = resolver.type_params.iter().rev().find(|(param, _)| *param == name) {
+            return ty.clone();
+        }
+    }
     let segments: Vec<String> = path.segments.iter().map(|s| s.ident.unraw()).collect();
     let Some(resolved) = resolver.resolve(&segments, path.leading_colon.is_some()) else {
         return Ty::Unknown;
@@ -685,6 +713,8 @@ struct BodyLowerer<'a> {
     /// Statements with `#[allow(..)]` attributes.
     allowed_regions: Vec<(Span, Vec<String>)>,
     depth: u32,
+    /// The bounded type parameters of the function and its `impl` block.
+    type_params: TypeParams,
 }
 
 impl<'a> BodyLowerer<'a> {
@@ -709,6 +739,7 @@ impl<'a> BodyLowerer<'a> {
             nested: Vec::new(),
             allowed_regions: Vec::new(),
             depth: 0,
+            type_params: TypeParams::new(),
         }
     }
 
@@ -719,6 +750,7 @@ impl<'a> BodyLowerer<'a> {
             blocks: &self.blocks,
             self_ty: self.self_path.as_deref(),
             knowledge: self.knowledge,
+            type_params: &self.type_params,
         }
     }
 
@@ -770,7 +802,6 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn params(&mut self, sig: &syn::Signature) -> Vec<LocalId> {
-        let generics = generic_bounds(&self.resolver(), &sig.generics);
         let mut params = Vec::new();
         for input in &sig.inputs {
             match input {
@@ -785,8 +816,7 @@ impl<'a> BodyLowerer<'a> {
                     ));
                 }
                 syn::FnArg::Typed(t) => {
-                    let ty = bounded_param_type(&t.ty, &generics)
-                        .unwrap_or_else(|| lower_type(&self.resolver(), &t.ty));
+                    let ty = lower_type(&self.resolver(), &t.ty);
                     let pat = self.pat(&t.pat, &OriginBase::Param(ty.clone()), &mut Vec::new(), Some(ty));
                     params.extend(pat.bindings());
                 }

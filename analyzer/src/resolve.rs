@@ -8,6 +8,7 @@
 //! attributes, re-exports inside external crates beyond the catalog's aliases, and crate
 //! renames in Cargo.toml.
 
+use crate::ty::Ty;
 use std::collections::HashMap;
 
 /// How a name was brought into a scope.
@@ -275,7 +276,15 @@ pub struct Resolver<'a> {
     pub blocks: &'a BlockScopes,
     pub self_ty: Option<&'a str>,
     pub knowledge: &'a dyn PathKnowledge,
+    /// The type parameters in scope that stand for a known type (see [`TypeParams`]).
+    pub type_params: &'a TypeParams,
 }
+
+/// Type parameters in scope, by name, with the type each stands for: a bounded parameter of a
+/// function or `impl` stands for its bounds (`S: Store` as `impl Store`), a struct's `i`-th
+/// parameter in its field types for the placeholder `$i`, replaced by the argument where
+/// the field is read.
+pub type TypeParams = Vec<(String, Ty)>;
 
 const MAX_DEPTH: u8 = 12;
 
@@ -492,6 +501,7 @@ mod tests {
             blocks: &blocks,
             self_ty: None,
             knowledge: &NoKnowledge,
+            type_params: &Vec::new(),
         };
         assert_eq!(resolver.resolve(&["unknown_name".to_string()], false), None);
         assert_eq!(resolver.resolve(&["f".to_string()], false).as_deref(), Some("k::m0::f"));

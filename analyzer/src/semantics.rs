@@ -582,7 +582,7 @@ impl<'a> Semantics<'a> {
     fn tuple_struct_field(&self, ty: &Ty, index: usize) -> Ty {
         let Ty::Path { path, args } = ty else { return Ty::Unknown };
         if let Some(field) = self.index.field_type(path, &index.to_string()) {
-            return field.clone();
+            return field.instantiate(args);
         }
         if self.index.is_local_type(path) {
             return Ty::Unknown;
@@ -603,9 +603,9 @@ impl<'a> Semantics<'a> {
                         return item.clone();
                     }
                 }
-                (Ty::Path { path, .. }, _) => {
+                (Ty::Path { path, args }, _) => {
                     if let Some(field) = self.index.field_type(path, name) {
-                        return field.clone();
+                        return field.instantiate(args);
                     }
                 }
                 _ => {}

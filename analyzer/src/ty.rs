@@ -82,6 +82,28 @@ impl Ty {
         matches!(self.path_str(), Some("std::result::Result" | "std::option::Option" | "std::io::Result"))
     }
 
+    /// A struct's field type with the struct's type arguments (`args`) in place of its
+    /// parameters' placeholders (`$0`, `$1`, see `resolve::TypeParams`); a parameter with no
+    /// argument written is `Unknown`.
+    pub fn instantiate(&self, args: &[Ty]) -> Ty {
+        match self {
+            Ty::Path { path, args: own } => {
+                match path.strip_prefix('$').and_then(|i| i.parse::<usize>().ok()) {
+                    Some(i) => args.get(i).cloned().unwrap_or(Ty::Unknown),
+                    None => Ty::Path {
+                        path: path.clone(),
+                        args: own.iter().map(|a| a.instantiate(args)).collect(),
+                    },
+                }
+            }
+            Ty::Ref(inner) => Ty::Ref(Box::new(inner.instantiate(args))),
+            Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| t.instantiate(args)).collect()),
+            Ty::Slice(inner) => Ty::Slice(Box::new(inner.instantiate(args))),
+            Ty::Bounds(bounds) => Ty::Bounds(bounds.iter().map(|t| t.instantiate(args)).collect()),
+            Ty::Unknown => Ty::Unknown,
+        }
+    }
+
     /// Whether the declared type says the value is a `Result` (the output of a fallible task).
     pub fn is_result(&self) -> bool {
         match self.path_str() {
