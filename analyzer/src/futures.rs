@@ -33,13 +33,20 @@ pub struct SpawnCall {
 const FUTURE_COMBINATORS: &[&str] =
     &["boxed", "boxed_local", "fuse", "map", "then", "inspect", "shared", "catch_unwind", "instrument"];
 
+/// Functions that wrap a future into another future that does the same work when polled.
+const WRAPPERS_OF_FUTURES: &[&str] = &["std::boxed::Box::pin"];
+
 impl<'a> Semantics<'a> {
     /// Why `expr` evaluates to a future, if it does.
     pub fn future_source(&self, body: &Body, expr: ExprId) -> Option<FutureSource<'a>> {
         match body.kind(expr) {
             ExprKind::Async { .. } => Some(FutureSource::AsyncBlock),
-            ExprKind::Call { callee, .. } => {
+            ExprKind::Call { callee, args } => {
                 let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+                if WRAPPERS_OF_FUTURES.contains(&path.as_str()) {
+                    // `Box::pin(fut)` is the same future, pinned on the heap.
+                    return self.future_source(body, *args.first()?);
+                }
                 if self.catalog.is_async_function(path) {
                     return Some(FutureSource::External(path.clone()));
                 }

@@ -30,8 +30,10 @@ files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn
 `BoxFuture` or `LocalBoxFuture`, an async block, or a catalogued external async API
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
 `reqwest`, `sqlx` queries, `futures::future::join_all`, `next()`/`send()` on `futures`
-channels, `async-channel` and `flume` async sends and receives ...). Method calls are resolved by the receiver's type where it is
-known; otherwise by name, when every workspace method of that name is async. Futures passed to
+channels, `async-channel` and `flume` async sends and receives ...), also wrapped by
+`Box::pin` or a `FutureExt` combinator (`.boxed()`, `.map(..)`). Method calls are resolved by
+the receiver's type where it is known (a bounded type parameter counts as its bounds);
+otherwise by name, when every workspace method of that name is async. Futures passed to
 `spawn`, `join_all`, a `JoinSet` or `FuturesUnordered`, returned, or awaited later are not
 reported.",
         why_is_this_bad: "\
