@@ -502,9 +502,15 @@ impl Catalog {
             .map(|(_, probe, _)| *probe)
     }
 
-    /// Whether a type is a smart pointer or guard that auto-derefs to its first argument.
+    /// Whether a type is a smart pointer, guard or extractor that auto-derefs to its first
+    /// argument.
     pub fn derefs_to_first_arg(&self, path: &str) -> bool {
-        tables::DEREF_WRAPPERS.contains(&path)
+        tables::DEREF_WRAPPERS.contains(&path) || self.is_extractor(path)
+    }
+
+    /// Whether a type is a web framework extractor: its field `.0` is its first argument.
+    pub fn is_extractor(&self, path: &str) -> bool {
+        tables::EXTRACTOR_WRAPPERS.contains(&path)
     }
 }
 

@@ -611,7 +611,15 @@ impl<'a> Semantics<'a> {
                 _ => {}
             }
         }
-        // `state.0` on another crate's wrapper (axum's `State<T>`), where auto-deref ends.
+        // `state.0` on an extractor, which derefs on to what it holds.
+        if position == Some(0) {
+            if let Some(extractor) =
+                chain.iter().find(|t| t.path_str().is_some_and(|p| self.catalog.is_extractor(p)))
+            {
+                return extractor.first_arg();
+            }
+        }
+        // `state.0` on another crate's wrapper, where auto-deref ends.
         match (chain.last(), position) {
             (Some(ty), Some(i)) => self.tuple_struct_field(ty, i),
             _ => Ty::Unknown,

@@ -397,7 +397,28 @@ pub const DEREF_WRAPPERS: &[&str] = &[
     "parking_lot::ReentrantMutexGuard",
     "spin::MutexGuard",
     "tokio::sync::MutexGuard",
+    "tokio::sync::OwnedMutexGuard",
+    "tokio::sync::RwLockReadGuard",
+    "tokio::sync::RwLockWriteGuard",
     "std::mem::ManuallyDrop",
+    "actix_web::web::Data",
+    "actix_web::web::ReqData",
+];
+
+/// Web framework extractors: tuple structs (`State(state)`, `state.0`) that also auto-deref to
+/// their one generic argument (`state.db` reads `AppState::db`).
+pub const EXTRACTOR_WRAPPERS: &[&str] = &[
+    "axum::extract::State",
+    "axum::Extension",
+    "axum::extract::Extension",
+    "axum::Json",
+    "axum::extract::Json",
+    "axum::extract::Path",
+    "axum::extract::Query",
+    "actix_web::web::Json",
+    "actix_web::web::Path",
+    "actix_web::web::Query",
+    "actix_web::web::Form",
 ];
 
 /// Return types of well-known constructors and methods (`Type.method` for methods).
