@@ -141,10 +141,22 @@ pub const BLOCKING: &[BlockingEntry] = &[
         targets: &[
             "std::sync::mpsc::Receiver.recv", "std::sync::mpsc::Receiver.recv_timeout",
             "std::sync::mpsc::Receiver.iter", "for std::sync::mpsc::Receiver",
-            "std::sync::mpsc::SyncSender.send",
         ],
         hazard: Blocks,
-        replacement: "use a `tokio::sync::mpsc` channel and `.{name}(..).await`",
+        replacement: "use a `tokio::sync::mpsc` channel and `rx.recv().await` (in `tokio::time::timeout` for a deadline)",
+    },
+    BlockingEntry {
+        targets: &["std::sync::mpsc::SyncSender.send"],
+        hazard: Blocks,
+        replacement: "use a `tokio::sync::mpsc` channel and `tx.send(..).await`",
+    },
+    BlockingEntry {
+        targets: &[
+            "flume::Receiver.recv", "flume::Receiver.recv_timeout", "flume::Receiver.recv_deadline",
+            "flume::Receiver.iter", "for flume::Receiver",
+        ],
+        hazard: Blocks,
+        replacement: "use flume's async API: `rx.recv_async().await` (or `rx.stream()`)",
     },
     BlockingEntry {
         targets: &[
@@ -569,6 +581,8 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("tokio::sync::watch::channel", "(tokio::sync::watch::Sender, tokio::sync::watch::Receiver)"),
     ("crossbeam_channel::unbounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
     ("crossbeam_channel::bounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
+    ("flume::unbounded", "(flume::Sender, flume::Receiver)"),
+    ("flume::bounded", "(flume::Sender, flume::Receiver)"),
     ("reqwest::blocking::Client::new", "reqwest::blocking::Client"),
     ("reqwest::blocking::Client::builder", "reqwest::blocking::ClientBuilder"),
     ("reqwest::blocking::ClientBuilder::new", "reqwest::blocking::ClientBuilder"),
