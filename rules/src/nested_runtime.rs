@@ -304,10 +304,16 @@ fn report_drop(site: &RuntimeDrop) -> Finding {
 }
 
 fn report(site: &NestedBlockOn) -> Finding {
+    // tokio's own `block_on`s check for a runtime on the thread; other executors just block.
+    let note = if site.api.starts_with("tokio") {
+        "inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\""
+    } else {
+        "the worker thread waits for the inner future; if that future needs the outer runtime (its timers, sockets or channels), it never completes and the program deadlocks"
+    };
     Finding::new(site.span, format!("`{}` runs a nested executor inside an async context", site.api))
         .primary_label("blocks this executor thread until the inner future completes")
         .label(site.origin.span(), site.origin.describe())
-        .note("inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\"; on other executors it can deadlock")
+        .note(note)
         .help("`.await` the future instead; from sync code called by async code, use `tokio::task::block_in_place` or `spawn_blocking`")
 }
 

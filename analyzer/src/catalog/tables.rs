@@ -302,6 +302,9 @@ pub const EXECUTORS: &[&str] = &[
     "tokio::runtime::Handle.block_on",
     "tokio::task::LocalSet.block_on",
     "futures::executor::LocalPool.run_until",
+    "futures::executor::LocalPool.run",
+    "futures::executor::block_on_stream",
+    "tokio_test::block_on",
     "*.block_on",
 ];
 
