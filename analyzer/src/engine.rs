@@ -258,6 +258,8 @@ fn load_files(
                 wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
             let callees = lexicon.future_callees(&roots, &rounds.index, options.catalog);
             callers = callees.non_root_callers();
+            let aliases = async_alias_names(&lexicon, &rounds.index, &evidence);
+            callers.extend(lexicon.alias_users(&aliases, &evidence.method_names()));
             let root_bodies = rounds.root_bodies_calling(&callees, &wanted, &lexicon);
             drop(callees);
             let late_bodies = rounds.lower_bodies(root_bodies, options.catalog);
@@ -276,6 +278,26 @@ fn load_files(
     let unparsed_method_names = lexicon.unparsed_method_names(|i| rounds.lowered[i].is_some());
     let lowered = rounds.lowered.into_iter().map(|l| l.unwrap_or_else(Lowered::not_selected)).collect();
     (lowered, unparsed_method_names, Some(rounds.index))
+}
+
+/// The names of the `type` aliases of async API types (`type EventTx = Sender<Event>;`):
+/// from the pre-scans of the files that are not roots, and from the roots parsed.
+fn async_alias_names(
+    lexicon: &Lexicon<'_>,
+    index: &CrateIndex,
+    evidence: &AsyncApiEvidence,
+) -> FastSet<prescan::Name> {
+    let is_async_api_type = |path: &str| {
+        evidence.methods.iter().any(|(krate, ty, _)| {
+            path.strip_prefix(krate.as_str())
+                .is_some_and(|rest| rest.starts_with("::") && rest.ends_with(&format!("::{ty}")))
+        })
+    };
+    let in_roots = index
+        .aliases()
+        .filter(|(_, target)| target.mentions_path(&is_async_api_type))
+        .map(|(path, _)| prescan::ident_hash(path.rsplit("::").next().unwrap_or(path)));
+    lexicon.async_aliases().chain(in_roots).collect()
 }
 
 /// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable

@@ -239,6 +239,11 @@ impl CrateIndex {
         self.aliases.get(self.canonical(path).as_ref()).map(|a| &a.value)
     }
 
+    /// Every `type` alias: its path and target.
+    pub fn aliases(&self) -> impl Iterator<Item = (&str, &Ty)> {
+        self.aliases.iter().map(|(path, target)| (path.as_str(), &target.value))
+    }
+
     /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
     pub fn is_local_type(&self, path: &str) -> bool {
         self.local_types.contains(self.canonical(path).as_ref())

@@ -36,6 +36,10 @@ pub struct Scan {
     pub path_calls: Vec<FnDef>,
     /// Names called as methods: `.NAME(`.
     pub method_calls: Vec<Name>,
+    /// `type` aliases of an async API's type (`type EventTx = Sender<Event>;` in a file that
+    /// names `tokio`): a file using one may call that type's async methods without naming
+    /// the API itself.
+    pub async_aliases: Vec<Name>,
 }
 
 impl Scan {
@@ -70,6 +74,13 @@ pub struct AsyncApiEvidence {
     pub modules: Vec<Vec<String>>,
     /// Crates whose `spawn*` functions and methods start tasks: `tokio`, `smol`.
     pub spawn_crates: Vec<String>,
+}
+
+impl AsyncApiEvidence {
+    /// The names of the async APIs' methods, hashed.
+    pub fn method_names(&self) -> crate::fast_hash::FastSet<Name> {
+        self.methods.iter().map(|(_, _, method)| ident_hash(method)).collect()
+    }
 }
 
 /// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
@@ -119,6 +130,10 @@ struct Cursor<'t> {
     mentions_spawn: bool,
     /// The last non-identifier byte seen before the current identifier (`.` for methods).
     punct_before: u8,
+    /// `type NAME = ..;` items: the name, and the identifiers after it.
+    aliases: Vec<(Name, Vec<Name>)>,
+    /// Inside a `type` item, until its `;`.
+    in_alias: bool,
 }
 
 /// An `impl`/`trait` header being read: its self type is the last identifier outside angle
@@ -155,7 +170,7 @@ impl<'t> Header<'t> {
 /// Scans a file.
 pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
     // Stopping at the first `async`: a root is parsed whatever else it says.
-    let Some(Lexed { scan: mut out, defines_poll, mentions_spawn, unparsable, pub_glob, .. }) =
+    let Some(Lexed { scan: mut out, defines_poll, mentions_spawn, unparsable, pub_glob, aliases }) =
         lex(text, true)
     else {
         return Scan::root();
@@ -170,6 +185,7 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
         return Scan::root();
     }
     out.reexports_glob = pub_glob;
+    out.async_aliases = async_aliases(&out, &aliases, evidence);
     // The scans of unparsed files live through the selection: no spare capacity (the
     // identifiers alone were collected with every repetition).
     out.idents.shrink_to_fit();
@@ -257,6 +273,8 @@ struct Lexed {
     unparsable: bool,
     /// A `pub use` ends in `*`.
     pub_glob: bool,
+    /// `type` items: each name, and the identifiers after it.
+    aliases: Vec<(Name, Vec<Name>)>,
 }
 
 /// Lexes `text`. With `stop_at_root_ident`, gives up (`None`) at the first identifier that
@@ -361,6 +379,7 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
         mentions_spawn: cursor.mentions_spawn,
         unparsable: !balanced || !closers.is_empty() || too_deep || top.broken,
         pub_glob: cursor.pub_glob,
+        aliases: cursor.aliases,
     })
 }
 
@@ -452,6 +471,11 @@ fn record_ident<'t>(
 ) {
     let [_, before, last] = cursor.previous;
     cursor.mentions_spawn |= ident.starts_with("spawn");
+    if cursor.in_alias {
+        if let Some((_, target)) = cursor.aliases.last_mut() {
+            target.push(hash);
+        }
+    }
     if let Some(header) = &mut cursor.header {
         header.ident(ident);
     } else if ident == "trait" || (ident == "impl" && cursor.at_item_start()) {
@@ -462,6 +486,10 @@ fn record_ident<'t>(
         cursor.defines_poll |= ident.starts_with("poll");
     } else if matches!(last, "struct" | "enum" | "union" | "trait" | "type") {
         out.type_defs.push(hash);
+        if last == "type" {
+            cursor.aliases.push((hash, Vec::new()));
+            cursor.in_alias = true;
+        }
     } else if next == Some(b'(') {
         if cursor.punct_before == b'.' {
             out.method_calls.push(hash);
@@ -517,11 +545,21 @@ impl<'t> Cursor<'t> {
             b';' => {
                 self.in_pub_use = false;
                 self.header = None;
+                self.in_alias = false;
             }
             _ => {}
         }
         self.punct_before = byte;
     }
+}
+
+/// The `type` aliases whose target names a type with async methods, of a crate the file
+/// names.
+fn async_aliases(out: &Scan, aliases: &[(Name, Vec<Name>)], evidence: &AsyncApiEvidence) -> Vec<Name> {
+    let names_async_type = |target: &[Name]| {
+        evidence.methods.iter().any(|(krate, ty, _)| out.mentions(krate) && target.contains(&ident_hash(ty)))
+    };
+    aliases.iter().filter(|(_, target)| names_async_type(target)).map(|(name, _)| *name).collect()
 }
 
 fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
@@ -555,6 +593,20 @@ mod tests {
             modules: vec![vec!["tokio".into(), "fs".into()]],
             spawn_crates: vec!["tokio".into(), "smol".into()],
         }
+    }
+
+    #[test]
+    fn aliases_of_async_api_types_are_noticed() {
+        let e = evidence();
+        let aliases = |text| scan(text, &e).async_aliases;
+        assert_eq!(aliases("use tokio::sync::mpsc::Sender; pub type Tx = Sender<u8>;"), names(&["Tx"]));
+        assert_eq!(
+            aliases("pub type Tx = tokio::sync::mpsc::Sender<u8>; type R<T> = Result<T, E>;"),
+            names(&["Tx"])
+        );
+        // Another crate's `Sender`, or an alias of something else.
+        assert!(aliases("use std::sync::mpsc::Sender; pub type Tx = Sender<u8>;").is_empty());
+        assert!(aliases("use tokio::sync::mpsc::Sender; type Id = u64; fn f(s: Sender<u8>) {}").is_empty());
     }
 
     #[test]

@@ -163,6 +163,29 @@ impl<'s> Lexicon<'s> {
         out
     }
 
+    /// The files that are not roots but name one of `aliases` (of async API types) and call a
+    /// method named like one of `methods` (the async APIs' methods): `self.tx.send(..)` with
+    /// `tx: EventTx` may drop tokio's future though the file never names tokio.
+    pub fn alias_users(&self, aliases: &FastSet<Name>, methods: &FastSet<Name>) -> Vec<usize> {
+        let uses = |scan: &Scan| {
+            aliases.iter().any(|&alias| scan.mentions_name(alias))
+                && scan.method_calls.iter().any(|call| methods.contains(call))
+        };
+        if aliases.is_empty() {
+            return Vec::new();
+        }
+        let scans = self.scans.iter().enumerate();
+        scans
+            .filter_map(|(file, scan)| scan.as_ref().filter(|scan| !scan.root && uses(scan)).map(|_| file))
+            .collect()
+    }
+
+    /// The aliases of async API types that files which are not roots define (see
+    /// [`Scan::async_aliases`]).
+    pub fn async_aliases(&self) -> impl Iterator<Item = Name> + '_ {
+        self.scans.iter().flatten().flat_map(|scan| scan.async_aliases.iter().copied())
+    }
+
     /// The workspace functions returning a future, found in the parsed `roots`: code calling
     /// one may drop the future.
     pub fn future_callees<'r>(
