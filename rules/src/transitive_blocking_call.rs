@@ -50,8 +50,10 @@ async fn handler() {
     let config = tokio::task::spawn_blocking(load_config).await.unwrap();
 }",
         known_limits: "\
-Calls through function pointers, closures stored in fields, and trait objects are not
-followed. A blocking call inside a helper guarded by a runtime check (`if in_runtime { .. }`)
+Calls through function pointers and closures stored in fields are not followed, nor calls of
+a trait's method on a trait object or a bounded type parameter (`s: &dyn Storage`,
+`s: &S` with `S: Storage`): the implementation that runs is not known, and a trait's own
+default body is followed only when the receiver's type is that trait. A blocking call inside a helper guarded by a runtime check (`if in_runtime { .. }`)
 is reported as if it always ran.",
     },
 };
