@@ -25,10 +25,11 @@ use crate::lower::{lower_file, lower_skeleton, DeferredBody, LateBody, PendingBo
 use crate::parse::{parse_lazily, parse_skeleton, parse_source, read_source, ParseFailure};
 use crate::prescan::{self, AsyncApiEvidence, RootFile, Scan};
 use crate::rule::{Rule, RuleContext, RuleOptions, SYNTAX_ERROR};
-use crate::selection::{self, Demand, Examine, FnKey, FutureCallees, Lexicon};
+use crate::selection::{self, AsyncAlias, Demand, Examine, FnKey, FutureCallees, Lexicon};
 use crate::semantics::Semantics;
 use crate::source::{LineIndex, SourceFile};
 use crate::suppress::Suppressions;
+use crate::ty::Ty;
 
 /// Each worker thread's stack: deep but legal nesting must not overflow it.
 const WORKER_STACK_BYTES: usize = 256 << 20;
@@ -258,8 +259,9 @@ fn load_files(
                 wanted.iter().filter_map(|&i| Some((i, rounds.hir(i)?))).collect();
             let callees = lexicon.future_callees(&roots, &rounds.index, options.catalog);
             callers = callees.non_root_callers();
-            let aliases = async_alias_names(&lexicon, &rounds.index, &evidence);
-            callers.extend(lexicon.alias_users(&aliases, &evidence.method_names()));
+            let aliases: Vec<AsyncAlias<'_>> =
+                lexicon.async_aliases().chain(root_async_aliases(&rounds.index, options.catalog)).collect();
+            callers.extend(lexicon.alias_users(&aliases));
             let root_bodies = rounds.root_bodies_calling(&callees, &wanted, &lexicon);
             drop(callees);
             let late_bodies = rounds.lower_bodies(root_bodies, options.catalog);
@@ -280,24 +282,33 @@ fn load_files(
     (lowered, unparsed_method_names, Some(rounds.index))
 }
 
-/// The names of the `type` aliases of async API types (`type EventTx = Sender<Event>;`):
-/// from the pre-scans of the files that are not roots, and from the roots parsed.
-fn async_alias_names(
-    lexicon: &Lexicon<'_>,
-    index: &CrateIndex,
-    evidence: &AsyncApiEvidence,
-) -> FastSet<prescan::Name> {
-    let is_async_api_type = |path: &str| {
-        evidence.methods.iter().any(|(krate, ty, _)| {
-            path.strip_prefix(krate.as_str())
-                .is_some_and(|rest| rest.starts_with("::") && rest.ends_with(&format!("::{ty}")))
-        })
-    };
-    let in_roots = index
-        .aliases()
-        .filter(|(_, target)| target.mentions_path(&is_async_api_type))
-        .map(|(path, _)| prescan::ident_hash(path.rsplit("::").next().unwrap_or(path)));
-    lexicon.async_aliases().chain(in_roots).collect()
+/// The `type` aliases of async API types the roots define (`type EventTx =
+/// Arc<Sender<Event>>;`): the alias's target, through references and smart pointers, is a
+/// type with catalogued async methods.
+fn root_async_aliases<'i>(index: &'i CrateIndex, catalog: &Catalog) -> Vec<AsyncAlias<'i>> {
+    let mut out = Vec::new();
+    for (path, target) in index.aliases() {
+        let Some(receiver) = pointee(target, catalog).path_str() else { continue };
+        let methods = catalog.async_methods_of(receiver);
+        if methods.is_empty() {
+            continue;
+        }
+        let krate = path.split("::").next().unwrap_or(path);
+        let name = prescan::ident_hash(path.rsplit("::").next().unwrap_or(path));
+        out.push(AsyncAlias { krate, name, methods: methods.into_iter().map(prescan::ident_hash).collect() });
+    }
+    out
+}
+
+/// The type a value of `ty` auto-derefs to through references and smart pointers.
+fn pointee<'t>(ty: &'t Ty, catalog: &Catalog) -> &'t Ty {
+    match ty {
+        Ty::Ref(inner) => pointee(inner, catalog),
+        Ty::Path { path, args } if catalog.derefs_to_first_arg(path) && !args.is_empty() => {
+            pointee(&args[0], catalog)
+        }
+        _ => ty,
+    }
 }
 
 /// Reads and pre-scans every file, in parallel; keeps the text of the roots (an unreadable

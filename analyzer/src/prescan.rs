@@ -37,9 +37,9 @@ pub struct Scan {
     /// Names called as methods: `.NAME(`.
     pub method_calls: Vec<Name>,
     /// `type` aliases of an async API's type (`type EventTx = Sender<Event>;` in a file that
-    /// names `tokio`): a file using one may call that type's async methods without naming
-    /// the API itself.
-    pub async_aliases: Vec<Name>,
+    /// names `tokio`), each with the names of that type's async methods: a file using one may
+    /// call them without naming the API itself.
+    pub async_aliases: Vec<(Name, Vec<Name>)>,
 }
 
 impl Scan {
@@ -74,13 +74,6 @@ pub struct AsyncApiEvidence {
     pub modules: Vec<Vec<String>>,
     /// Crates whose `spawn*` functions and methods start tasks: `tokio`, `smol`.
     pub spawn_crates: Vec<String>,
-}
-
-impl AsyncApiEvidence {
-    /// The names of the async APIs' methods, hashed.
-    pub fn method_names(&self) -> crate::fast_hash::FastSet<Name> {
-        self.methods.iter().map(|(_, _, method)| ident_hash(method)).collect()
-    }
 }
 
 /// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
@@ -554,12 +547,21 @@ impl<'t> Cursor<'t> {
 }
 
 /// The `type` aliases whose target names a type with async methods, of a crate the file
-/// names.
-fn async_aliases(out: &Scan, aliases: &[(Name, Vec<Name>)], evidence: &AsyncApiEvidence) -> Vec<Name> {
-    let names_async_type = |target: &[Name]| {
-        evidence.methods.iter().any(|(krate, ty, _)| out.mentions(krate) && target.contains(&ident_hash(ty)))
+/// names, with those methods' names.
+fn async_aliases(
+    out: &Scan,
+    aliases: &[(Name, Vec<Name>)],
+    evidence: &AsyncApiEvidence,
+) -> Vec<(Name, Vec<Name>)> {
+    let async_methods = |target: &[Name]| -> Vec<Name> {
+        let of_target = evidence
+            .methods
+            .iter()
+            .filter(|(krate, ty, _)| out.mentions(krate) && target.contains(&ident_hash(ty)));
+        of_target.map(|(_, _, method)| ident_hash(method)).collect()
     };
-    aliases.iter().filter(|(_, target)| names_async_type(target)).map(|(name, _)| *name).collect()
+    let with_methods = aliases.iter().map(|(name, target)| (*name, async_methods(target)));
+    with_methods.filter(|(_, methods)| !methods.is_empty()).collect()
 }
 
 fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
@@ -599,11 +601,9 @@ mod tests {
     fn aliases_of_async_api_types_are_noticed() {
         let e = evidence();
         let aliases = |text| scan(text, &e).async_aliases;
-        assert_eq!(aliases("use tokio::sync::mpsc::Sender; pub type Tx = Sender<u8>;"), names(&["Tx"]));
-        assert_eq!(
-            aliases("pub type Tx = tokio::sync::mpsc::Sender<u8>; type R<T> = Result<T, E>;"),
-            names(&["Tx"])
-        );
+        let tx = vec![(ident_hash("Tx"), names(&["send"]))];
+        assert_eq!(aliases("use tokio::sync::mpsc::Sender; pub type Tx = Sender<u8>;"), tx);
+        assert_eq!(aliases("pub type Tx = tokio::sync::mpsc::Sender<u8>; type R<T> = Result<T, E>;"), tx);
         // Another crate's `Sender`, or an alias of something else.
         assert!(aliases("use std::sync::mpsc::Sender; pub type Tx = Sender<u8>;").is_empty());
         assert!(aliases("use tokio::sync::mpsc::Sender; type Id = u64; fn f(s: Sender<u8>) {}").is_empty());

@@ -35,6 +35,13 @@ pub enum Demand {
     UniqueMethod { name: String },
 }
 
+/// A `type` alias of an async API's type: its crate, its name, and the type's async methods.
+pub struct AsyncAlias<'c> {
+    pub krate: &'c str,
+    pub name: Name,
+    pub methods: Vec<Name>,
+}
+
 /// The pre-scan's facts, indexed by name.
 pub struct Lexicon<'s> {
     scans: &'s [Option<Scan>],
@@ -163,27 +170,34 @@ impl<'s> Lexicon<'s> {
         out
     }
 
-    /// The files that are not roots but name one of `aliases` (of async API types) and call a
-    /// method named like one of `methods` (the async APIs' methods): `self.tx.send(..)` with
-    /// `tx: EventTx` may drop tokio's future though the file never names tokio.
-    pub fn alias_users(&self, aliases: &FastSet<Name>, methods: &FastSet<Name>) -> Vec<usize> {
-        let uses = |scan: &Scan| {
-            aliases.iter().any(|&alias| scan.mentions_name(alias))
-                && scan.method_calls.iter().any(|call| methods.contains(call))
+    /// The files that are not roots but, in the crate of one of `aliases`, name it and call
+    /// one of its async methods: `self.tx.send(..)` with `tx: EventTx` may drop tokio's
+    /// future though the file never names tokio.
+    pub fn alias_users(&self, aliases: &[AsyncAlias<'_>]) -> Vec<usize> {
+        let uses = |file: usize, scan: &Scan| {
+            aliases.iter().any(|alias| {
+                alias.krate == self.crates[file]
+                    && scan.mentions_name(alias.name)
+                    && scan.method_calls.iter().any(|call| alias.methods.contains(call))
+            })
         };
-        if aliases.is_empty() {
-            return Vec::new();
-        }
         let scans = self.scans.iter().enumerate();
         scans
-            .filter_map(|(file, scan)| scan.as_ref().filter(|scan| !scan.root && uses(scan)).map(|_| file))
+            .filter_map(|(file, scan)| scan.as_ref().filter(|s| !s.root && uses(file, s)).map(|_| file))
             .collect()
     }
 
     /// The aliases of async API types that files which are not roots define (see
     /// [`Scan::async_aliases`]).
-    pub fn async_aliases(&self) -> impl Iterator<Item = Name> + '_ {
-        self.scans.iter().flatten().flat_map(|scan| scan.async_aliases.iter().copied())
+    pub fn async_aliases(&self) -> impl Iterator<Item = AsyncAlias<'s>> + '_ {
+        let scans = self.scans.iter().enumerate().filter_map(|(file, scan)| Some((file, scan.as_ref()?)));
+        scans.flat_map(move |(file, scan)| {
+            scan.async_aliases.iter().map(move |(name, methods)| AsyncAlias {
+                krate: self.crates[file],
+                name: *name,
+                methods: methods.clone(),
+            })
+        })
     }
 
     /// The workspace functions returning a future, found in the parsed `roots`: code calling

@@ -104,16 +104,6 @@ impl Ty {
         }
     }
 
-    /// Whether this type, or one of its arguments, bounds or items, is a path `wanted` takes.
-    pub fn mentions_path(&self, wanted: &impl Fn(&str) -> bool) -> bool {
-        match self {
-            Ty::Path { path, args } => wanted(path) || args.iter().any(|a| a.mentions_path(wanted)),
-            Ty::Ref(inner) | Ty::Slice(inner) => inner.mentions_path(wanted),
-            Ty::Tuple(items) | Ty::Bounds(items) => items.iter().any(|t| t.mentions_path(wanted)),
-            Ty::Unknown => false,
-        }
-    }
-
     /// Whether the declared type says the value is a `Result` (the output of a fallible task).
     pub fn is_result(&self) -> bool {
         match self.path_str() {
