@@ -622,7 +622,7 @@ fn lower_bounds(resolver: &Resolver, bounds: &Punctuated<syn::TypeParamBound, To
 }
 
 fn lower_type_path(resolver: &Resolver, path: &syn::Path) -> Ty {
-    if let Some(ident) = path.get_ident() {
+    if let Some(ident) = path.get_ident().filter(|_| !resolver.type_params.is_empty()) {
         let name = ident.unraw();
         // The innermost parameter of that name: a function's own shadow its `impl` block's.
         if let Some((_, ty)) = resolver.type_params.iter().rev().find(|(param, _)| *param == name) {
