@@ -181,16 +181,54 @@ pub fn callee_span(body: &Body, call: ExprId) -> Span {
     }
 }
 
-/// Source text of a span on one line, shortened for `help:` lines.
+/// Source text of a span on one line, shortened for `help:` lines. A method chain written
+/// over several lines is joined (`client.post(url).send()`), without its line comments.
 pub fn snippet(lines: &LineIndex, span: Span) -> String {
-    let text = lines.slice(span);
-    let one_line = text.lines().next().unwrap_or("");
-    if one_line.len() < text.len() || one_line.chars().count() > 60 {
-        let head: String = one_line.chars().take(40).collect();
+    let joined = one_line(lines.slice(span));
+    if joined.chars().count() > 60 {
+        let head: String = joined.chars().take(40).collect();
         format!("{}..", head.trim_end())
     } else {
-        one_line.to_string()
+        joined
     }
+}
+
+/// The lines of `text` trimmed, cut at their line comments and joined: with nothing between
+/// them before a `.` or `?` that continues a chain, after an opening bracket or before a
+/// closing one, else with a space.
+fn one_line(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let code = without_line_comment(line).trim();
+        if code.is_empty() {
+            continue;
+        }
+        if code.starts_with([')', ']']) && out.ends_with(',') {
+            // A trailing comma before the closing bracket reads oddly on one line.
+            out.pop();
+        }
+        if !out.is_empty() && !code.starts_with(['.', '?', ')', ']']) && !out.ends_with(['(', '[']) {
+            out.push(' ');
+        }
+        out.push_str(code);
+    }
+    out
+}
+
+/// `line` up to a `//` that is not inside a string literal.
+fn without_line_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (at, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '/' if !in_string && line[at..].starts_with("//") => return &line[..at],
+            _ => {}
+        }
+    }
+    line
 }
 
 use async_lint_analyzer::hir::Function;
@@ -247,4 +285,17 @@ pub fn select_branches(
         found.extend(select.branches.iter().map(|branch| (branch.future, loop_span)));
     });
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_line;
+
+    #[test]
+    fn a_chain_over_several_lines_reads_as_one_without_comments() {
+        let chain = "client // the shared client\n        .post(\"http://x\")\n        .send()";
+        assert_eq!(one_line(chain), "client.post(\"http://x\").send()");
+        assert_eq!(one_line("tx.send(\"a // b\\\" c\") // sends"), "tx.send(\"a // b\\\" c\")");
+        assert_eq!(one_line("join(\n    a(),\n    b(),\n)"), "join(a(), b())");
+    }
 }
