@@ -252,6 +252,12 @@ impl Catalog {
         self.future_types.contains(path)
     }
 
+    /// Whether a function runs a closure on a blocking thread and hands back a `JoinHandle`
+    /// (`tokio::task::spawn_blocking`).
+    pub fn is_blocking_spawn(&self, path: &str) -> bool {
+        tables::BLOCKING_SPAWNS.contains(&path)
+    }
+
     /// What a spawn function does with its task when the handle is dropped.
     pub fn spawn_function(&self, path: &str) -> Option<SpawnKind> {
         self.spawns.get(&Key::Function(path.to_string())).copied()

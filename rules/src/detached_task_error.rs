@@ -23,8 +23,10 @@ Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
 `JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`, or a binding such as
 `let _worker = ..` that is never used) while the task's output is a
 `Result`: an async block that uses `?`, ends in `Ok(..)`/`Err(..)` or returns one, or ends by
-awaiting a workspace function returning `Result`; or a workspace future whose output is a
-`Result`. Tasks whose output is `()` are not reported.",
+awaiting a function or external future returning `Result`; or a future whose output is a
+`Result`. The same for `tokio::task::spawn_blocking` (and async-std's) with a closure that
+uses `?`, ends in `Ok(..)`/`Err(..)`, or ends in a value typed `Result` (`std::fs::write(..)`).
+Tasks whose output is `()` are not reported.",
         why_is_this_bad: "\
 Dropping a `JoinHandle` detaches the task. When the task fails, its `Err` is returned into the
 void: nothing logs it, nothing retries, nothing notices. This \"silent failure\" is behind many
@@ -93,18 +95,17 @@ fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
                 }
                 other => (other.handle_discard(true)?, None),
             };
-            let spawn = sem.spawn_call(body, expr)?;
-            if spawn.kind != SpawnKind::Detaching {
-                return None;
-            }
-            let evidence = result_evidence(sem, body, spawn.task?)?;
-            Some(Detached {
-                span: callee_span(body, expr),
-                api: spawn.api,
-                evidence,
-                dropped_at,
-                unused_binding,
-            })
+            let (api, evidence) = match sem.spawn_call(body, expr) {
+                Some(spawn) if spawn.kind == SpawnKind::Detaching => {
+                    (spawn.api, result_evidence(sem, body, spawn.task?)?)
+                }
+                Some(_) => return None,
+                None => {
+                    let (api, closure_body) = blocking_spawn(sem, body, expr)?;
+                    (api, closure_evidence(sem, body, closure_body)?)
+                }
+            };
+            Some(Detached { span: callee_span(body, expr), api, evidence, dropped_at, unused_binding })
         })
         .collect()
 }
@@ -148,6 +149,40 @@ fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evi
         }
         _ => None,
     })
+}
+
+/// `tokio::task::spawn_blocking(|| ..)`: the API, and the closure's body.
+fn blocking_spawn(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(String, ExprId)> {
+    let ExprKind::Call { callee, args } = body.kind(expr) else { return None };
+    let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+    if !sem.catalog.is_blocking_spawn(path) {
+        return None;
+    }
+    let ExprKind::Closure { body: closure_body, .. } = body.kind(*args.first()?) else { return None };
+    Some((path.clone(), *closure_body))
+}
+
+/// Why a closure run on a blocking thread returns a `Result`: its block says so as an async
+/// block's would (`?`, `Ok(..)`), or its value has a `Result` type (`std::fs::write(..)`).
+fn closure_evidence(sem: &Semantics<'_>, body: &Body, closure_body: ExprId) -> Option<Evidence> {
+    let value = match body.kind(closure_body) {
+        ExprKind::Block(block) => {
+            if let Some(evidence) = block_evidence(sem, body, closure_body) {
+                return Some(evidence);
+            }
+            block.tail?
+        }
+        _ if is_ok_or_err(body, closure_body) => {
+            return Some(Evidence {
+                span: body.span(closure_body),
+                reason: "the task returns a `Result`".into(),
+            });
+        }
+        _ => closure_body,
+    };
+    sem.ty_of(body, value)
+        .is_result()
+        .then(|| Evidence { span: body.span(value), reason: "the task returns this `Result`".into() })
 }
 
 fn is_ok_or_err(body: &Body, expr: ExprId) -> bool {

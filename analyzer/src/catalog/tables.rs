@@ -480,6 +480,13 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::path::PathBuf.as_path", "&std::path::Path"),
     ("std::path::Path.parent", "std::option::Option<&std::path::Path>"),
     ("std::path::PathBuf.parent", "std::option::Option<&std::path::Path>"),
+    ("std::fs::read", "std::io::Result<std::vec::Vec<u8>>"),
+    ("std::fs::read_to_string", "std::io::Result<std::string::String>"),
+    ("std::fs::write", "std::io::Result<()>"),
+    ("std::fs::copy", "std::io::Result<u64>"),
+    ("std::fs::rename", "std::io::Result<()>"),
+    ("std::fs::remove_file", "std::io::Result<()>"),
+    ("std::fs::create_dir_all", "std::io::Result<()>"),
     ("std::sync::mpsc::channel", "(std::sync::mpsc::Sender<$0>, std::sync::mpsc::Receiver<$0>)"),
     ("std::sync::mpsc::sync_channel", "(std::sync::mpsc::SyncSender, std::sync::mpsc::Receiver)"),
     ("std::sync::mpsc::Sender.clone", "$self"),
@@ -880,6 +887,10 @@ pub const DETACHING_SPAWNS: &[&str] = &[
     // actix's runtime spawns on tokio's local set and hands back tokio's `JoinHandle`.
     "actix_rt::spawn",
 ];
+
+/// Functions that run a closure on a blocking thread and return a `JoinHandle` for its
+/// value; dropping the handle detaches it.
+pub const BLOCKING_SPAWNS: &[&str] = &["tokio::task::spawn_blocking", "async_std::task::spawn_blocking"];
 
 /// Spawn functions whose task is cancelled when its handle is dropped (smol, async-executor,
 /// async-task): the task must be `.detach()`ed or kept.
