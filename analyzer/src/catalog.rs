@@ -233,7 +233,6 @@ impl Catalog {
             })
     }
 
-    /// Whether an external method returns a future on a receiver of this type.
     /// The catalogued async methods of a type: `send`, `reserve` ... of tokio's `Sender`.
     pub fn async_methods_of(&self, receiver: &str) -> Vec<&str> {
         let methods = self.async_apis.iter().filter_map(|key| match key {
@@ -243,6 +242,7 @@ impl Catalog {
         methods.collect()
     }
 
+    /// Whether an external method returns a future on a receiver of this type.
     pub fn is_async_method(&self, receiver: &str, method: &str) -> bool {
         self.async_apis.contains(&Key::Method { receiver: receiver.to_string(), method: method.to_string() })
     }
