@@ -22,11 +22,11 @@ Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
 `Runtime::spawn`, `LocalSet::spawn_local`, `async_std::task::spawn` and `actix_rt::spawn` calls whose
 `JoinHandle` is thrown away (a statement, `let _ =`, `drop(..)`, or a binding such as
 `let _worker = ..` that is never used) while the task's output is a
-`Result`: an async block that uses `?`, ends in `Ok(..)`/`Err(..)` or returns one, or ends by
-awaiting a function or external future returning `Result`; or a future whose output is a
-`Result`. The same for `tokio::task::spawn_blocking` (and async-std's) with a closure that
-uses `?`, ends in `Ok(..)`/`Err(..)`, or ends in a value typed `Result` (`std::fs::write(..)`).
-Tasks whose output is `()` are not reported.",
+`Result`: an async block that uses `?`, returns `Ok(..)`/`Err(..)`, or ends in a value typed
+`Result` (a call of a sync function returning one, or an awaited function or external
+future whose output is one); or a future whose output is a `Result`. The same for
+`tokio::task::spawn_blocking` (and async-std's) with a closure that does so
+(`spawn_blocking(move || std::fs::write(..))`). Tasks whose output is `()` are not reported.",
         why_is_this_bad: "\
 Dropping a `JoinHandle` detaches the task. When the task fails, its `Err` is returned into the
 void: nothing logs it, nothing retries, nothing notices. This \"silent failure\" is behind many
@@ -123,21 +123,8 @@ fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evi
 
 fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evidence> {
     let ExprKind::Block(inner) = body.kind(block) else { return None };
-    if let Some(tail) = inner.tail {
-        if is_ok_or_err(body, tail) {
-            return Some(Evidence { span: body.span(tail), reason: "the task ends in a `Result`".into() });
-        }
-        if let ExprKind::Await(awaited) = body.kind(tail) {
-            // A workspace future's declared output, else the awaited type (an external
-            // future the catalog knows, such as reqwest's `send()`).
-            let output = sem.future_call_output(body, *awaited).unwrap_or_else(|| sem.ty_of(body, tail));
-            if output.is_result() {
-                return Some(Evidence {
-                    span: body.span(tail),
-                    reason: "the task returns this `Result`".into(),
-                });
-            }
-        }
+    if let Some(evidence) = inner.tail.and_then(|tail| value_evidence(sem, body, tail)) {
+        return Some(evidence);
     }
     own_exprs(body, block).into_iter().find_map(|id| match body.kind(id) {
         ExprKind::Try(_) => Some(Evidence {
@@ -151,6 +138,24 @@ fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evi
     })
 }
 
+/// Whether the value a task ends with (a block's tail, a closure's expression) is a
+/// `Result`: `Ok(..)`/`Err(..)`, an awaited future whose output is one, or a value typed so.
+fn value_evidence(sem: &Semantics<'_>, body: &Body, value: ExprId) -> Option<Evidence> {
+    if is_ok_or_err(body, value) {
+        return Some(Evidence { span: body.span(value), reason: "the task ends in a `Result`".into() });
+    }
+    let ty = match body.kind(value) {
+        // A workspace future's declared output, else the awaited type (an external future
+        // the catalog knows, such as reqwest's `send()`).
+        ExprKind::Await(awaited) => {
+            sem.future_call_output(body, *awaited).unwrap_or_else(|| sem.ty_of(body, value))
+        }
+        _ => sem.ty_of(body, value),
+    };
+    ty.is_result()
+        .then(|| Evidence { span: body.span(value), reason: "the task returns this `Result`".into() })
+}
+
 /// `tokio::task::spawn_blocking(|| ..)`: the API, and the closure's body.
 fn blocking_spawn(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(String, ExprId)> {
     let ExprKind::Call { callee, args } = body.kind(expr) else { return None };
@@ -162,27 +167,13 @@ fn blocking_spawn(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(Str
     Some((path.clone(), *closure_body))
 }
 
-/// Why a closure run on a blocking thread returns a `Result`: its block says so as an async
-/// block's would (`?`, `Ok(..)`), or its value has a `Result` type (`std::fs::write(..)`).
+/// Why a closure run on a blocking thread returns a `Result`: as an async block's would
+/// (`?`, `Ok(..)`), or by its value's type (`std::fs::write(..)`).
 fn closure_evidence(sem: &Semantics<'_>, body: &Body, closure_body: ExprId) -> Option<Evidence> {
-    let value = match body.kind(closure_body) {
-        ExprKind::Block(block) => {
-            if let Some(evidence) = block_evidence(sem, body, closure_body) {
-                return Some(evidence);
-            }
-            block.tail?
-        }
-        _ if is_ok_or_err(body, closure_body) => {
-            return Some(Evidence {
-                span: body.span(closure_body),
-                reason: "the task returns a `Result`".into(),
-            });
-        }
-        _ => closure_body,
-    };
-    sem.ty_of(body, value)
-        .is_result()
-        .then(|| Evidence { span: body.span(value), reason: "the task returns this `Result`".into() })
+    match body.kind(closure_body) {
+        ExprKind::Block(_) => block_evidence(sem, body, closure_body),
+        _ => value_evidence(sem, body, closure_body),
+    }
 }
 
 fn is_ok_or_err(body: &Body, expr: ExprId) -> bool {

@@ -305,7 +305,7 @@ fn report_drop(site: &RuntimeDrop) -> Finding {
 
 fn report(site: &NestedBlockOn) -> Finding {
     // tokio's own `block_on`s check for a runtime on the thread; other executors just block.
-    let note = if site.api.starts_with("tokio") {
+    let note = if site.api.starts_with("tokio::") || site.api.starts_with("tokio_test::") {
         "inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\""
     } else {
         "the worker thread waits for the inner future; if that future needs the outer runtime (its timers, sockets or channels), it never completes and the program deadlocks"
