@@ -149,6 +149,15 @@ impl Catalog {
                 }
             }
         }
+        for (traits, implementors, methods) in tables::ASYNC_EXTENSIONS {
+            for receiver in traits.iter().chain(implementors.iter()) {
+                for method in methods.iter().flat_map(|method| expand_numeric(method)) {
+                    let key = Key::Method { receiver: receiver.to_string(), method };
+                    catalog.remember_key(&key);
+                    catalog.async_apis.insert(key);
+                }
+            }
+        }
         catalog.future_types.extend(tables::FUTURE_TYPES.iter().map(|p| p.to_string()));
         for (targets, kind) in [
             (tables::DETACHING_SPAWNS, SpawnKind::Detaching),
@@ -181,6 +190,7 @@ impl Catalog {
     /// What code calling a catalogued async API has to mention (see `prescan`).
     pub fn async_api_evidence(&self) -> crate::prescan::AsyncApiEvidence {
         let mut evidence = crate::prescan::AsyncApiEvidence::default();
+        let mut methods = Vec::new();
         for key in &self.async_apis {
             match key {
                 Key::Function(path) => {
@@ -191,9 +201,9 @@ impl Catalog {
                     evidence.functions.push((krate, owner.map(str::to_string), name));
                 }
                 Key::Method { receiver, method } => {
-                    let krate = receiver.split("::").next().unwrap_or(receiver).to_string();
+                    let krate = receiver.split("::").next().unwrap_or(receiver);
                     let ty = receiver.rsplit("::").next().unwrap_or(receiver);
-                    evidence.methods.push((krate, ty.to_string(), method.clone()));
+                    methods.push((krate, ty, method.as_str()));
                 }
             }
         }
@@ -210,7 +220,7 @@ impl Catalog {
         evidence.spawn_crates.sort();
         evidence.spawn_crates.dedup();
         evidence.functions.sort();
-        evidence.methods.sort();
+        evidence.set_methods(methods);
         evidence
     }
 
@@ -547,6 +557,20 @@ impl PathKnowledge for Catalog {
     fn is_known_path(&self, path: &str) -> bool {
         self.known_paths.contains(path)
     }
+}
+
+/// `read_{n}` -> `read_u8` .. `read_f64` and `read_u16_le` .. `read_f64_le`; any other name
+/// as it is.
+fn expand_numeric(method: &str) -> Vec<String> {
+    let Some(prefix) = method.strip_suffix("{n}") else { return vec![method.to_string()] };
+    let mut out = Vec::new();
+    for ty in tables::NUMERIC_IO_TYPES {
+        out.push(format!("{prefix}{ty}"));
+        if !matches!(*ty, "u8" | "i8") {
+            out.push(format!("{prefix}{ty}_le"));
+        }
+    }
+    out
 }
 
 /// `std::fs::File::open` -> function; `std::fs::File.read` -> method `read` on `std::fs::File`.

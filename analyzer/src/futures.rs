@@ -66,10 +66,14 @@ impl<'a> Semantics<'a> {
         }
         let receiver_ty = self.ty_of(body, receiver);
         for ty in self.deref_chain(&receiver_ty) {
-            if let Some(path) = ty.path_str() {
-                if self.catalog.is_async_method(path, method) {
-                    return Some(FutureSource::External(format!("{path}::{method}")));
-                }
+            // A type, or the traits bounding a type parameter or `impl`/`dyn` type (the
+            // extension traits of `W: AsyncWrite` give it `write_all`).
+            let paths: Vec<&str> = match &ty {
+                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
+                _ => ty.path_str().into_iter().collect(),
+            };
+            if let Some(path) = paths.into_iter().find(|path| self.catalog.is_async_method(path, method)) {
+                return Some(FutureSource::External(format!("{path}::{method}")));
             }
         }
         let sig = self.crate_method(body, receiver, method)?;

@@ -9,6 +9,8 @@
 //! after all: the names of the functions and types it defines, what it re-exports, the
 //! identifiers it mentions, and the names it calls.
 
+use std::collections::BTreeMap;
+
 use crate::context::POLLED_TRAITS;
 use crate::lex::{
     is_ident_byte, skip_block_comment, skip_char_or_lifetime, skip_raw_string, skip_string, starts_raw_string,
@@ -68,12 +70,46 @@ pub struct AsyncApiEvidence {
     /// Async functions: crate, type when it is an associated function, last segment:
     /// `("tokio", None, "sleep")`, `("tokio", Some("TcpStream"), "connect")`.
     pub functions: Vec<(String, Option<String>, String)>,
-    /// Async methods: crate, type name, method: `("tokio", "Sender", "send")`.
-    pub methods: Vec<(String, String, String)>,
+    /// Async methods by the type that has them (see [`Self::set_methods`]).
+    pub methods: Vec<TypeMethods>,
+    /// The name of every async method, sorted and deduplicated.
+    pub method_names: Vec<Name>,
     /// Modules whose functions are all async, by segment: `["tokio", "fs"]`.
     pub modules: Vec<Vec<String>>,
     /// Crates whose `spawn*` functions and methods start tasks: `tokio`, `smol`.
     pub spawn_crates: Vec<String>,
+}
+
+/// A type's async methods, as name hashes: crate, type name, methods (sorted):
+/// `tokio`, `Sender`, [`send`, `reserve`, ..].
+#[derive(Debug, Clone)]
+pub struct TypeMethods {
+    pub krate: Name,
+    pub ty: Name,
+    pub methods: Vec<Name>,
+}
+
+impl AsyncApiEvidence {
+    /// Sets the async methods from `(crate, type name, method)` triples. Hashed and grouped
+    /// once: the catalog has about a thousand (every tokio I/O type has `read_u32` ...), and
+    /// every file and root body is checked against them.
+    pub fn set_methods<'s>(&mut self, triples: impl IntoIterator<Item = (&'s str, &'s str, &'s str)>) {
+        let mut by_type: BTreeMap<(Name, Name), Vec<Name>> = BTreeMap::new();
+        for (krate, ty, method) in triples {
+            by_type.entry((ident_hash(krate), ident_hash(ty))).or_default().push(ident_hash(method));
+        }
+        self.methods = by_type
+            .into_iter()
+            .map(|((krate, ty), mut methods)| {
+                methods.sort_unstable();
+                methods.dedup();
+                TypeMethods { krate, ty, methods }
+            })
+            .collect();
+        self.method_names = self.methods.iter().flat_map(|of_type| of_type.methods.iter().copied()).collect();
+        self.method_names.sort_unstable();
+        self.method_names.dedup();
+    }
 }
 
 /// FNV-1a: identifiers are short, and this is all the hashing the pre-scan needs.
@@ -240,10 +276,9 @@ impl RootFile {
     /// such names at all.
     fn may_call_async_api(&self, calls: &Scan, evidence: &AsyncApiEvidence) -> bool {
         let calls_path = |name: &str| calls.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
-        let calls_method = |name: &str| calls.method_calls.contains(&ident_hash(name));
         let in_file = |segment: &String| self.mentions(ident_hash(segment));
         evidence.functions.iter().any(|(_, _, name)| calls_path(name))
-            || evidence.methods.iter().any(|(_, _, method)| calls_method(method))
+            || calls.method_calls.iter().any(|call| evidence.method_names.binary_search(call).is_ok())
             || evidence.modules.iter().any(|module| {
                 module.last().is_some_and(|last| calls.mentions(last)) && module.iter().all(in_file)
             })
@@ -557,8 +592,8 @@ fn async_aliases(
         let of_target = evidence
             .methods
             .iter()
-            .filter(|(krate, ty, _)| out.mentions(krate) && target.contains(&ident_hash(ty)));
-        of_target.map(|(_, _, method)| ident_hash(method)).collect()
+            .filter(|of_type| out.mentions_name(of_type.krate) && target.contains(&of_type.ty));
+        of_target.flat_map(|of_type| of_type.methods.iter().copied()).collect()
     };
     let with_methods = aliases.iter().map(|(name, target)| (*name, async_methods(target)));
     with_methods.filter(|(_, methods)| !methods.is_empty()).collect()
@@ -568,8 +603,10 @@ fn mentions_async_api(out: &Scan, evidence: &AsyncApiEvidence) -> bool {
     let mentions = |ident: &Option<String>| ident.as_ref().is_none_or(|i| out.mentions(i));
     let calls = |name: &str| out.path_calls.iter().any(|(_, call)| *call == ident_hash(name));
     evidence.functions.iter().any(|(krate, ty, name)| out.mentions(krate) && mentions(ty) && calls(name))
-        || evidence.methods.iter().any(|(krate, ty, method)| {
-            out.mentions(krate) && out.mentions(ty) && out.method_calls.contains(&ident_hash(method))
+        || evidence.methods.iter().any(|of_type| {
+            out.mentions_name(of_type.krate)
+                && out.mentions_name(of_type.ty)
+                && out.method_calls.iter().any(|call| of_type.methods.binary_search(call).is_ok())
         })
         || evidence.modules.iter().any(|module| module.iter().all(|segment| out.mentions(segment)))
 }
@@ -586,15 +623,17 @@ mod tests {
     use super::*;
 
     fn evidence() -> AsyncApiEvidence {
-        AsyncApiEvidence {
+        let mut evidence = AsyncApiEvidence {
             functions: vec![
                 ("tokio".into(), None, "sleep".into()),
                 ("tokio".into(), Some("TcpStream".into()), "connect".into()),
             ],
-            methods: vec![("tokio".into(), "Sender".into(), "send".into())],
             modules: vec![vec!["tokio".into(), "fs".into()]],
             spawn_crates: vec!["tokio".into(), "smol".into()],
-        }
+            ..AsyncApiEvidence::default()
+        };
+        evidence.set_methods([("tokio", "Sender", "send")]);
+        evidence
     }
 
     #[test]

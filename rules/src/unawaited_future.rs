@@ -29,8 +29,12 @@ A future is a call of a workspace `async fn` or method (inherent, trait or trait
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
 `BoxFuture` or `LocalBoxFuture`, an async block, or a catalogued external async API
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
-`reqwest`, `sqlx` queries, `futures::future::join_all`, `next()`/`send()` on `futures`
-channels, `async-channel` and `flume` async sends and receives ...), also wrapped by
+`reqwest`, `sqlx` queries, pools and transactions (`tx.commit()`), `futures::future::join_all`,
+`async-channel` and `flume` async sends and receives ...), the methods of I/O, sink and stream
+extension traits (`write_all`, `read_u32`, `read_line`, `flush`, `send`, `next` ...) on a
+receiver bounded by tokio's or `futures`' `AsyncRead`/`AsyncWrite`/`AsyncBufRead`, `Sink` or
+`Stream` (`W: AsyncWrite + Unpin`, `impl Stream`) or of a type implementing one (a tokio
+`TcpStream` or its halves, `BufReader`, `Framed`, a `futures` channel ...), also wrapped by
 `Box::pin` or a `FutureExt` combinator (`.boxed()`, `.map(..)`). Method calls are resolved by
 the receiver's type where it is known (a bounded type parameter counts as its bounds);
 otherwise by name, when every workspace method of that name is async. Futures passed to

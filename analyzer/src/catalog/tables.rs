@@ -691,6 +691,28 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("sqlx::query_as", "sqlx::query::QueryAs"),
     ("sqlx::query::Query.bind", "$self"),
     ("sqlx::query::QueryAs.bind", "$self"),
+    ("sqlx::query_scalar", "sqlx::query::QueryScalar"),
+    ("sqlx::query::QueryScalar.bind", "$self"),
+    ("sqlx::query::Query.map", "sqlx::query::Map"),
+    ("sqlx::query::Query.try_map", "sqlx::query::Map"),
+    ("sqlx::Pool.begin", "impl std::future::Future<std::result::Result<sqlx::Transaction>>"),
+    ("sqlx::Pool.acquire", "impl std::future::Future<std::result::Result<sqlx::pool::PoolConnection>>"),
+    ("tokio::io::BufReader::new", "tokio::io::BufReader"),
+    ("tokio::io::BufReader::with_capacity", "tokio::io::BufReader"),
+    ("tokio::io::BufWriter::new", "tokio::io::BufWriter"),
+    ("tokio::io::BufWriter::with_capacity", "tokio::io::BufWriter"),
+    ("tokio::io::BufStream::new", "tokio::io::BufStream"),
+    ("tokio::io::stdin", "tokio::io::Stdin"),
+    ("tokio::io::stdout", "tokio::io::Stdout"),
+    ("tokio::io::stderr", "tokio::io::Stderr"),
+    ("tokio::io::split", "(tokio::io::ReadHalf, tokio::io::WriteHalf)"),
+    ("tokio::net::TcpStream.into_split", "(tokio::net::tcp::OwnedReadHalf, tokio::net::tcp::OwnedWriteHalf)"),
+    ("tokio::net::TcpStream.split", "(tokio::net::tcp::ReadHalf, tokio::net::tcp::WriteHalf)"),
+    (
+        "tokio::net::UnixStream.into_split",
+        "(tokio::net::unix::OwnedReadHalf, tokio::net::unix::OwnedWriteHalf)",
+    ),
+    ("tokio::net::UnixStream.split", "(tokio::net::unix::ReadHalf, tokio::net::unix::WriteHalf)"),
     ("tokio::sync::Notify::new", "tokio::sync::Notify"),
     ("tokio::time::sleep", "tokio::time::Sleep"),
     ("tokio::time::sleep_until", "tokio::time::Sleep"),
@@ -732,6 +754,16 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("futures_core::future::Future", "std::future::Future"),
     ("futures::future::FutureExt", "futures::FutureExt"),
     ("smol::Task", "async_task::Task"),
+    // sqlx's pools are one generic type.
+    ("sqlx::PgPool", "sqlx::Pool"),
+    ("sqlx::postgres::PgPool", "sqlx::Pool"),
+    ("sqlx::SqlitePool", "sqlx::Pool"),
+    ("sqlx::sqlite::SqlitePool", "sqlx::Pool"),
+    ("sqlx::MySqlPool", "sqlx::Pool"),
+    ("sqlx::mysql::MySqlPool", "sqlx::Pool"),
+    ("sqlx::AnyPool", "sqlx::Pool"),
+    ("sqlx::any::AnyPool", "sqlx::Pool"),
+    ("sqlx::pool::Pool", "sqlx::Pool"),
     ("async_executor::Task", "async_task::Task"),
 ];
 
@@ -824,6 +856,21 @@ pub const ASYNC_APIS: &[&str] = &[
     "sqlx::query::QueryAs.fetch_one",
     "sqlx::query::QueryAs.fetch_all",
     "sqlx::query::QueryAs.fetch_optional",
+    "sqlx::query::QueryScalar.fetch_one",
+    "sqlx::query::QueryScalar.fetch_all",
+    "sqlx::query::QueryScalar.fetch_optional",
+    "sqlx::query::Map.fetch_one",
+    "sqlx::query::Map.fetch_all",
+    "sqlx::query::Map.fetch_optional",
+    "sqlx::Pool.begin",
+    "sqlx::Pool.acquire",
+    "sqlx::Pool.close",
+    "sqlx::Pool.execute",
+    "sqlx::Pool.fetch_one",
+    "sqlx::Pool.fetch_all",
+    "sqlx::Pool.fetch_optional",
+    "sqlx::Transaction.commit",
+    "sqlx::Transaction.rollback",
     "futures::future::join_all",
     "futures::future::try_join_all",
     "futures::future::select",
@@ -855,16 +902,152 @@ pub const ASYNC_APIS: &[&str] = &[
     "tokio::io::copy",
     "tokio::io::copy_bidirectional",
     "tokio_util::sync::CancellationToken.cancelled",
-    // futures' channels: `next` (StreamExt) and `send` (SinkExt) return futures.
-    "futures::channel::mpsc::Receiver.next",
-    "futures::channel::mpsc::UnboundedReceiver.next",
-    "futures::channel::mpsc::Sender.send",
-    "futures::channel::mpsc::UnboundedSender.send",
     "async_channel::Sender.send",
     "async_channel::Receiver.recv",
     "flume::Sender.send_async",
     "flume::Receiver.recv_async",
 ];
+
+/// Extension traits whose methods return futures: `(traits, implementors, methods)`. A
+/// receiver bounded by one of the traits (`W: AsyncWrite`, `impl AsyncWrite`, `dyn
+/// AsyncWrite`, or the extension trait itself) or of one of the implementing types has the
+/// methods, so `w.write_all(buf)` without `.await` is a future thrown away. A method named
+/// `read_{n}` or `write_{n}` expands to every numeric type of [`NUMERIC_IO_TYPES`] (and its
+/// `_le` variant).
+pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
+    (
+        &["tokio::io::AsyncRead", "tokio::io::AsyncReadExt"],
+        &[
+            "tokio::net::TcpStream",
+            "tokio::net::UnixStream",
+            "tokio::fs::File",
+            "tokio::io::Stdin",
+            "tokio::net::tcp::OwnedReadHalf",
+            "tokio::net::tcp::ReadHalf",
+            "tokio::net::unix::OwnedReadHalf",
+            "tokio::net::unix::ReadHalf",
+            "tokio::io::ReadHalf",
+            "tokio::io::BufReader",
+            "tokio::io::BufStream",
+            "tokio::io::DuplexStream",
+            "tokio::process::ChildStdout",
+            "tokio::process::ChildStderr",
+        ],
+        &["read", "read_buf", "read_exact", "read_to_end", "read_to_string", "read_{n}"],
+    ),
+    (
+        &["tokio::io::AsyncWrite", "tokio::io::AsyncWriteExt"],
+        &[
+            "tokio::net::TcpStream",
+            "tokio::net::UnixStream",
+            "tokio::fs::File",
+            "tokio::io::Stdout",
+            "tokio::io::Stderr",
+            "tokio::net::tcp::OwnedWriteHalf",
+            "tokio::net::tcp::WriteHalf",
+            "tokio::net::unix::OwnedWriteHalf",
+            "tokio::net::unix::WriteHalf",
+            "tokio::io::WriteHalf",
+            "tokio::io::BufWriter",
+            "tokio::io::BufStream",
+            "tokio::io::DuplexStream",
+            "tokio::process::ChildStdin",
+        ],
+        &[
+            "write",
+            "write_buf",
+            "write_all",
+            "write_all_buf",
+            "write_vectored",
+            "flush",
+            "shutdown",
+            "write_{n}",
+        ],
+    ),
+    (
+        &["tokio::io::AsyncBufRead", "tokio::io::AsyncBufReadExt"],
+        &["tokio::io::BufReader", "tokio::io::BufStream"],
+        &["read_line", "read_until", "fill_buf"],
+    ),
+    (
+        &["tokio::io::AsyncSeek", "tokio::io::AsyncSeekExt"],
+        &["tokio::fs::File"],
+        &["seek", "rewind", "stream_position"],
+    ),
+    (
+        &[
+            "futures::io::AsyncRead",
+            "futures::AsyncRead",
+            "futures::io::AsyncReadExt",
+            "futures::AsyncReadExt",
+        ],
+        &["async_std::net::TcpStream", "async_std::fs::File", "async_net::TcpStream", "smol::net::TcpStream"],
+        &["read", "read_exact", "read_to_end", "read_to_string", "read_vectored"],
+    ),
+    (
+        &[
+            "futures::io::AsyncWrite",
+            "futures::AsyncWrite",
+            "futures::io::AsyncWriteExt",
+            "futures::AsyncWriteExt",
+        ],
+        &["async_std::net::TcpStream", "async_std::fs::File", "async_net::TcpStream", "smol::net::TcpStream"],
+        &["write", "write_all", "write_vectored", "flush", "close"],
+    ),
+    (
+        &[
+            "futures::Sink",
+            "futures::sink::Sink",
+            "futures_sink::Sink",
+            "futures::SinkExt",
+            "futures::sink::SinkExt",
+        ],
+        &[
+            "futures::channel::mpsc::Sender",
+            "futures::channel::mpsc::UnboundedSender",
+            "futures::stream::SplitSink",
+            "tokio_util::codec::Framed",
+            "tokio_util::codec::FramedWrite",
+            "tokio_tungstenite::WebSocketStream",
+        ],
+        &["send", "feed", "flush", "close", "send_all"],
+    ),
+    (
+        &[
+            "futures::Stream",
+            "futures::stream::Stream",
+            "futures_core::Stream",
+            "futures_core::stream::Stream",
+            "futures::StreamExt",
+            "futures::stream::StreamExt",
+            "tokio_stream::Stream",
+            "tokio_stream::StreamExt",
+        ],
+        &[
+            "futures::channel::mpsc::Receiver",
+            "futures::channel::mpsc::UnboundedReceiver",
+            "futures::stream::SplitStream",
+            "tokio_util::codec::Framed",
+            "tokio_util::codec::FramedRead",
+            "tokio_tungstenite::WebSocketStream",
+        ],
+        &["next", "select_next_some"],
+    ),
+    (
+        &[
+            "futures::TryStream",
+            "futures::stream::TryStream",
+            "futures::TryStreamExt",
+            "futures::stream::TryStreamExt",
+        ],
+        &[],
+        &["try_next"],
+    ),
+];
+
+/// The numeric types of tokio's `read_u32`/`write_u32` family.
+pub const NUMERIC_IO_TYPES: &[&str] =
+    &["u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64", "u128", "i128", "f32", "f64"];
 
 /// Future types, besides `impl Future`/`dyn Future` (recognised through `Pin`/`Box`).
 pub const FUTURE_TYPES: &[&str] = &[
