@@ -91,6 +91,8 @@ pub struct Catalog {
     returns: HashMap<Key, ReturnTemplate>,
     known_paths: HashSet<String>,
     aliases: Vec<(String, String)>,
+    /// See [`Catalog::is_std_method_name`].
+    std_method_names: HashSet<String>,
 }
 
 /// A blocking method of a trait, found where the trait is imported.
@@ -178,6 +180,12 @@ impl Catalog {
         for path in tables::REFCELL_GUARDS {
             catalog.add_guard_type(path, GuardKind::RefCell);
         }
+        let std_blocking_methods = catalog.blocking_keys.keys().filter_map(|key| match key {
+            Key::Method { receiver, method } if receiver.starts_with("std::") => Some(method.clone()),
+            _ => None,
+        });
+        catalog.std_method_names = std_blocking_methods.collect();
+        catalog.std_method_names.extend(tables::STD_COMMON_METHODS.iter().map(|m| m.to_string()));
         catalog
     }
 
@@ -224,12 +232,11 @@ impl Catalog {
         evidence
     }
 
-    /// Whether a std type has a catalogued method of this name (`sync_all`, `recv`, `join`): a
-    /// call by that name on a value of unknown type may well be the std one.
+    /// Whether a std type has a method of this name: a catalogued one (`sync_all`, `recv`,
+    /// `join`) or an everyday one (`get`, `push`, `next`). A call by that name on a value of
+    /// unknown type may well be the std one.
     pub fn is_std_method_name(&self, method: &str) -> bool {
-        self.blocking_keys.keys().any(|key| {
-            matches!(key, Key::Method { receiver, method: name } if name == method && receiver.starts_with("std::"))
-        })
+        self.std_method_names.contains(method)
     }
 
     /// Whether an external function returns a future (`tokio::time::sleep`, `tokio::fs::read`).
@@ -667,6 +674,7 @@ fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
         },
         Ty::Ref(inner) => Ty::Ref(Box::new(instantiate(inner, args, receiver))),
         Ty::Tuple(items) => Ty::Tuple(items.iter().map(|t| instantiate(t, args, receiver)).collect()),
+        Ty::Bounds(bounds) => Ty::Bounds(bounds.iter().map(|t| instantiate(t, args, receiver)).collect()),
         other => other.clone(),
     }
 }

@@ -106,13 +106,14 @@ impl<'a> Semantics<'a> {
     }
 
     /// The workspace method a method call reaches, for the call graph: by the receiver's type
-    /// (also a trait bound), else by a name that only one workspace function has.
+    /// (also a trait bound), else by a name that only one workspace function has and no
+    /// everyday std method shares (see [`crate::catalog::Catalog::is_std_method_name`]).
     pub fn unique_crate_method(&self, body: &Body, receiver: ExprId, method: &str) -> Option<&'a FnSig> {
         let chain = self.deref_chain(&self.ty_of(body, receiver));
         if let Some(sig) = self.method_of_types(&chain, method) {
             return Some(sig);
         }
-        if chain.iter().any(|t| !t.is_opaque()) {
+        if chain.iter().any(|t| !t.is_opaque()) || self.catalog.is_std_method_name(method) {
             return None;
         }
         match self.index.methods_named(method)? {

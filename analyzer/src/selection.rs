@@ -492,10 +492,10 @@ impl Collector<'_, '_> {
             self.insert(Demand::Method { name: method.into(), owner, krate });
         }
         // An untyped receiver: the index resolves the call by a method name only one workspace
-        // method has. Roots are all parsed; one other definition must be, too. With more, the
+        // method has (and no everyday std method shares). Roots are all parsed; one other definition must be, too. With more, the
         // call is ambiguous whatever is parsed.
         let unparsed_definitions = self.lexicon.method_counts.get(&ident_hash(method)).copied().unwrap_or(0);
-        if paths.is_empty() && unparsed_definitions <= 1 {
+        if paths.is_empty() && unparsed_definitions <= 1 && !sem.catalog.is_std_method_name(method) {
             self.insert(Demand::UniqueMethod { name: method.into() });
         }
     }

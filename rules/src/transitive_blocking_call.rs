@@ -30,7 +30,8 @@ down to the blocking API, with locations: `load_config` (src/config.rs:4) ->
 
 Calls are resolved like everywhere else in async-lint: paths through `use` items, methods
 through the receiver's type (`self`, fields, parameters, locals, trait bounds) or a method
-name only one workspace function has. Ambiguous calls (a trait method with several impls on a
+name only one workspace function has and no everyday std method shares (an untyped
+`values.get(k)` is not taken for the crate's only `get`). Ambiguous calls (a trait method with several impls on a
 receiver of unknown type) are not followed. A function passed by name to an offloading API
 (`spawn_blocking(load_config)`) is not a call in async context.",
         why_is_this_bad: "\

@@ -37,7 +37,9 @@ receiver bounded by tokio's or `futures`' `AsyncRead`/`AsyncWrite`/`AsyncBufRead
 `TcpStream` or its halves, `BufReader`, `Framed`, a `futures` channel ...), also wrapped by
 `Box::pin` or a `FutureExt` combinator (`.boxed()`, `.map(..)`). Method calls are resolved by
 the receiver's type where it is known (a bounded type parameter counts as its bounds);
-otherwise by name, when every workspace method of that name is async. Futures passed to
+otherwise by name, when every workspace method of that name is async and no everyday std
+method shares it (`get`, `push`, `next`, `send` on an untyped value are most likely a
+collection's, an iterator's or a channel's). Futures passed to
 `spawn`, `join_all`, a `JoinSet` or `FuturesUnordered`, returned, or awaited later are not
 reported.",
         why_is_this_bad: "\
@@ -56,7 +58,8 @@ async fn shutdown(conn: &Connection) {
 }",
         known_limits: "\
 A method call on a value whose type is unknown is resolved by name only when no workspace
-method of that name is sync. Futures returned by external crates outside the catalog are
+method of that name is sync and the name is not an everyday std one: a crate's async `get`
+called on an untyped value is missed. Futures returned by external crates outside the catalog are
 not known, nor are futures stored in a field and dropped later.",
     },
 };
