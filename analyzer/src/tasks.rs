@@ -161,6 +161,26 @@ fn loop_can_exit(body: &Body, loop_expr: ExprId) -> bool {
     false
 }
 
+/// Whether a `select!` branch's handler always leaves the loop around the `select!`: it is,
+/// or ends in, a `break` or a `return` (`=> break`, `=> { cleanup(); return Ok(()); }`).
+pub fn handler_leaves_loop(body: &Body, handler: ExprId) -> bool {
+    let mut expr = handler;
+    loop {
+        match body.kind(expr) {
+            ExprKind::Break { .. } | ExprKind::Return(_) => return true,
+            ExprKind::Block(block) => {
+                let last = match (block.tail, block.stmts.last()) {
+                    (Some(tail), _) => tail,
+                    (None, Some(Stmt::Expr { expr, .. })) => *expr,
+                    _ => return false,
+                };
+                expr = last;
+            }
+            _ => return false,
+        }
+    }
+}
+
 /// The expressions under `root` that run as part of it, not inside closures or async blocks.
 pub fn own_exprs(body: &Body, root: ExprId) -> Vec<ExprId> {
     let mut out = Vec::new();
