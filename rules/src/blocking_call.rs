@@ -26,10 +26,13 @@ that runs inline in one of those (`iter().map(|p| std::fs::read(p))`). The catal
 `std::thread::sleep`, `std::fs`, `std::fs::File` I/O (also through a `BufReader`/`BufWriter`: `BufReader::new(file).lines()`,
 but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`), `Path::exists` and friends, stdin reads, `std::net` sockets and
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar`,
-`Barrier`, thread joins, tokio's `blocking_*` methods, `reqwest::blocking`, `ureq`, the sync
-`postgres`, `rusqlite`, `diesel` and `redis` clients, `crossbeam_channel` receives, and
-rayon's parallel iterators (`par_iter()`, `par_sort()` ... where rayon's traits are imported:
-the thread waits for rayon's pool).
+`Barrier`, thread joins, std Unix sockets, tokio's `blocking_*` methods, `reqwest::blocking`,
+`ureq`, the sync `postgres`, `rusqlite`, `diesel`, `redis`, `mysql` and `mongodb::sync`
+clients, sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives,
+directory walks (`walkdir`, `glob`, `fs_extra`), `csv` and `image` file I/O, password hashing
+(`bcrypt`, `argon2`, `scrypt`, `pbkdf2`: slow on purpose, tens of milliseconds of CPU or
+more), and rayon's parallel iterators (`par_iter()`, `par_sort()` ... where rayon's traits are
+imported: the thread waits for rayon's pool).
 
 Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found, also
 through the crate's own re-exports, glob ones included, and inside item macros that pass their

@@ -12,7 +12,8 @@
 //! - `for a::b::Type`: iterating a value of that type blocks.
 //!
 //! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam, rayon docs, as
-//! summarised in the project's design notes on blocking APIs.
+//! summarised in the project's design notes on blocking APIs; and the docs of mysql, mongodb,
+//! lettre, tungstenite, walkdir, glob, fs_extra, csv, image and the password-hashing crates.
 
 use super::Hazard::{self, Blocks, PanicsInRuntime};
 
@@ -263,6 +264,95 @@ pub const BLOCKING: &[BlockingEntry] = &[
         ],
         hazard: Blocks,
         replacement: "use a `tokio::sync::mpsc` channel, or receive in `spawn_blocking`",
+    },
+    BlockingEntry {
+        targets: &[
+            "std::os::unix::net::UnixStream::connect", "std::os::unix::net::UnixListener::bind",
+            "std::os::unix::net::UnixStream.read", "std::os::unix::net::UnixStream.read_exact",
+            "std::os::unix::net::UnixStream.read_to_end", "std::os::unix::net::UnixStream.read_to_string",
+            "std::os::unix::net::UnixStream.write", "std::os::unix::net::UnixStream.write_all",
+            "std::os::unix::net::UnixStream.flush", "std::os::unix::net::UnixListener.accept",
+            "std::os::unix::net::UnixListener.incoming",
+        ],
+        hazard: Blocks,
+        replacement: "use `tokio::net::UnixStream` / `tokio::net::UnixListener` and `.{name}(..).await`",
+    },
+    BlockingEntry {
+        // Password hashes are slow on purpose: 50 ms to a second of CPU per call.
+        targets: &[
+            "bcrypt::hash", "bcrypt::verify", "bcrypt::hash_with_result", "bcrypt::hash_with_salt",
+            "ext argon2::PasswordHasher::hash_password/2",
+            "ext argon2::password_hash::PasswordHasher::hash_password/2",
+            "ext argon2::PasswordVerifier::verify_password/2",
+            "ext argon2::password_hash::PasswordVerifier::verify_password/2",
+            "scrypt::scrypt", "pbkdf2::pbkdf2", "pbkdf2::pbkdf2_hmac",
+        ],
+        hazard: Blocks,
+        replacement: "password hashing holds the CPU for tens of milliseconds or more by design: run it in `tokio::task::spawn_blocking(move || ..).await`",
+    },
+    BlockingEntry {
+        targets: &[
+            "walkdir::WalkDir.into_iter", "for walkdir::WalkDir", "glob::glob", "glob::glob_with",
+            "fs_extra::dir::copy", "fs_extra::dir::remove", "fs_extra::dir::get_size",
+            "fs_extra::file::copy", "fs_extra::file::move_file", "fs_extra::copy_items",
+            "fs_extra::move_items", "fs_extra::remove_items",
+        ],
+        hazard: Blocks,
+        replacement: "walk and copy the file system off the executor: `tokio::task::spawn_blocking(move || ..).await`",
+    },
+    BlockingEntry {
+        targets: &[
+            "csv::Reader::from_path", "csv::Writer::from_path", "csv::ReaderBuilder.from_path",
+            "csv::WriterBuilder.from_path", "image::open", "image::ImageReader::open",
+            "image::io::Reader::open", "image::DynamicImage.save", "image::ImageBuffer.save",
+        ],
+        hazard: Blocks,
+        replacement: SPAWN_BLOCKING,
+    },
+    BlockingEntry {
+        targets: &["lettre::SmtpTransport.send", "lettre::SmtpTransport.test_connection"],
+        hazard: Blocks,
+        replacement: "use `lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>` and `.{name}(..).await`",
+    },
+    BlockingEntry {
+        targets: &[
+            "tungstenite::connect", "tungstenite::client::connect", "tungstenite::accept",
+            "tungstenite::WebSocket.read", "tungstenite::WebSocket.read_message",
+            "tungstenite::WebSocket.send", "tungstenite::WebSocket.write_message",
+        ],
+        hazard: Blocks,
+        replacement: "use `tokio_tungstenite` (`tokio_tungstenite::connect_async(..).await`, and its stream's `next()`/`send()`)",
+    },
+    BlockingEntry {
+        targets: &[
+            "mysql::Pool::new", "mysql::Pool.get_conn", "mysql::Conn::new",
+            "ext mysql::prelude::Queryable::query/1", "ext mysql::prelude::Queryable::query_drop/1",
+            "ext mysql::prelude::Queryable::query_first/1", "ext mysql::prelude::Queryable::exec/2",
+            "ext mysql::prelude::Queryable::exec_drop/2", "ext mysql::prelude::Queryable::exec_first/2",
+        ],
+        hazard: Blocks,
+        replacement: "use `mysql_async` or `sqlx`, or run the query in `tokio::task::spawn_blocking`",
+    },
+    BlockingEntry {
+        targets: &[
+            "mongodb::sync::Client::with_uri_str", "mongodb::sync::Collection.find",
+            "mongodb::sync::Collection.find_one", "mongodb::sync::Collection.insert_one",
+            "mongodb::sync::Collection.insert_many", "mongodb::sync::Collection.update_one",
+            "mongodb::sync::Collection.update_many", "mongodb::sync::Collection.delete_one",
+            "mongodb::sync::Collection.delete_many", "mongodb::sync::Collection.count_documents",
+        ],
+        hazard: PanicsInRuntime,
+        replacement: "use the async `mongodb::Client` and `.{name}(..).await`",
+    },
+    BlockingEntry {
+        targets: &["dns_lookup::lookup_host", "dns_lookup::lookup_addr", "dns_lookup::getaddrinfo"],
+        hazard: Blocks,
+        replacement: "resolve names with `tokio::net::lookup_host(..).await`",
+    },
+    BlockingEntry {
+        targets: &["libc::sleep", "libc::usleep", "libc::nanosleep", "nix::unistd::sleep"],
+        hazard: Blocks,
+        replacement: "use `tokio::time::sleep(duration).await`",
     },
     BlockingEntry {
         // rayon's parallel iterators run on its pool, and the calling thread waits for them.
@@ -638,6 +728,36 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("reqwest::blocking::RequestBuilder.timeout", "$self"),
     ("reqwest::blocking::RequestBuilder.bearer_auth", "$self"),
     ("reqwest::blocking::RequestBuilder.basic_auth", "$self"),
+    ("std::os::unix::net::UnixStream::connect", "std::io::Result<std::os::unix::net::UnixStream>"),
+    ("std::os::unix::net::UnixListener::bind", "std::io::Result<std::os::unix::net::UnixListener>"),
+    ("walkdir::WalkDir::new", "walkdir::WalkDir"),
+    ("walkdir::WalkDir.max_depth", "$self"),
+    ("walkdir::WalkDir.min_depth", "$self"),
+    ("walkdir::WalkDir.follow_links", "$self"),
+    ("walkdir::WalkDir.sort_by_file_name", "$self"),
+    ("walkdir::WalkDir.same_file_system", "$self"),
+    ("argon2::Argon2::default", "argon2::Argon2"),
+    ("argon2::Argon2::new", "argon2::Argon2"),
+    ("lettre::SmtpTransport::relay", "std::result::Result<lettre::transport::smtp::SmtpTransportBuilder>"),
+    (
+        "lettre::SmtpTransport::starttls_relay",
+        "std::result::Result<lettre::transport::smtp::SmtpTransportBuilder>",
+    ),
+    ("lettre::SmtpTransport::builder_dangerous", "lettre::transport::smtp::SmtpTransportBuilder"),
+    ("lettre::SmtpTransport::unencrypted_localhost", "lettre::SmtpTransport"),
+    ("lettre::transport::smtp::SmtpTransportBuilder.credentials", "$self"),
+    ("lettre::transport::smtp::SmtpTransportBuilder.port", "$self"),
+    ("lettre::transport::smtp::SmtpTransportBuilder.timeout", "$self"),
+    ("lettre::transport::smtp::SmtpTransportBuilder.tls", "$self"),
+    ("lettre::transport::smtp::SmtpTransportBuilder.build", "lettre::SmtpTransport"),
+    ("tungstenite::connect", "std::result::Result<(tungstenite::WebSocket, _)>"),
+    ("tungstenite::client::connect", "std::result::Result<(tungstenite::WebSocket, _)>"),
+    ("tungstenite::accept", "std::result::Result<tungstenite::WebSocket>"),
+    ("mysql::Pool::new", "std::result::Result<mysql::Pool>"),
+    ("mysql::Pool.get_conn", "std::result::Result<mysql::PooledConn>"),
+    ("mongodb::sync::Client::with_uri_str", "std::result::Result<mongodb::sync::Client>"),
+    ("mongodb::sync::Client.database", "mongodb::sync::Database"),
+    ("mongodb::sync::Database.collection", "mongodb::sync::Collection"),
     ("ureq::get", "ureq::Request"),
     ("ureq::post", "ureq::Request"),
     ("ureq::put", "ureq::Request"),
