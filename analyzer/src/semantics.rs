@@ -567,6 +567,11 @@ impl<'a> Semantics<'a> {
                 (PatStep::Field(_), Ty::Ref(inner)) => {
                     self.project((**inner).clone(), std::slice::from_ref(step))
                 }
+                // Default binding modes: `Some(f)` against `&mut Option<File>` binds `f` as a
+                // reference to the `File` (calls see through it; it owns no guard).
+                (PatStep::Variant, Ty::Ref(inner)) => {
+                    Ty::Ref(Box::new(self.project((**inner).clone(), std::slice::from_ref(step))))
+                }
                 (PatStep::Field(i), Ty::Path { .. }) => self.tuple_struct_field(&current, *i),
                 (PatStep::Variant, Ty::Path { .. }) => current.unwrapped(),
                 _ => Ty::Unknown,
