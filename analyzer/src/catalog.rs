@@ -40,7 +40,7 @@ enum Key {
 }
 
 /// Templates for return types: `$0` is the first argument's type, `$self` the receiver's,
-/// `$self.0` the receiver's first generic argument.
+/// `$self.0` and `$self.1` the receiver's first and second generic arguments.
 #[derive(Clone, Debug)]
 struct ReturnTemplate(Ty);
 
@@ -667,6 +667,7 @@ fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
             "$1" => args.get(1).cloned().unwrap_or(Ty::Unknown),
             "$self" => receiver.clone(),
             "$self.0" => receiver.first_arg(),
+            "$self.1" => receiver.args().get(1).cloned().unwrap_or(Ty::Unknown),
             _ => Ty::Path {
                 path: path.clone(),
                 args: targs.iter().map(|t| instantiate(t, args, receiver)).collect(),
