@@ -838,6 +838,9 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("tokio::net::TcpListener::bind", "impl std::future::Future<std::io::Result<tokio::net::TcpListener>>"),
     ("tokio::fs::File::open", "impl std::future::Future<std::io::Result<tokio::fs::File>>"),
     ("tokio::fs::File::create", "impl std::future::Future<std::io::Result<tokio::fs::File>>"),
+    // Back to a std file, whose I/O blocks again.
+    ("tokio::fs::File.into_std", "impl std::future::Future<std::fs::File>"),
+    ("tokio::fs::File.try_into_std", "std::result::Result<std::fs::File>"),
     ("tokio::fs::read", "impl std::future::Future<std::io::Result<std::vec::Vec<u8>>>"),
     ("tokio::fs::read_to_string", "impl std::future::Future<std::io::Result<std::string::String>>"),
     ("tokio::fs::write", "impl std::future::Future<std::io::Result<()>>"),
