@@ -6,6 +6,7 @@
 //! an `Other`/`Opaque` node whose parts are still lowered where possible.
 
 use proc_macro2::TokenStream;
+use syn::parse::discouraged::Speculative;
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -1293,8 +1294,8 @@ fn parse_macro_body(tokens: TokenStream) -> RawMacroBody {
     }
     // One token buffer for every reading tried (each on a fork of the input).
     let readings = |input: ParseStream| -> syn::Result<RawMacroBody> {
-        let attempts: [fn(ParseStream) -> syn::Result<RawMacroBody>; 4] =
-            [comma_separated_exprs, repeat_expr, statements, leading_expr];
+        let attempts: [fn(ParseStream) -> syn::Result<RawMacroBody>; 5] =
+            [comma_separated_exprs, repeat_expr, statements, structured_fields, leading_expr];
         for attempt in attempts {
             if let Ok(body) = attempt(&input.fork()) {
                 // Every reading takes the whole input: what the fork read is skipped here.
@@ -1326,6 +1327,47 @@ fn repeat_expr(input: ParseStream) -> syn::Result<RawMacroBody> {
 /// Statements: `tokio::pin! { let x = ..; }`.
 fn statements(input: ParseStream) -> syn::Result<RawMacroBody> {
     Ok(RawMacroBody::Stmts(syn::Block::parse_within(input)?))
+}
+
+/// Structured logging fields, each read as its value: `tracing::info!(target: "db", user.id
+/// = %id, size = ?meta.len(), ?err, "message {}", x)`.
+fn structured_fields(input: ParseStream) -> syn::Result<RawMacroBody> {
+    let mut values = Vec::new();
+    while !input.is_empty() {
+        skip_field_name(input)?;
+        if input.peek(Token![?]) {
+            input.parse::<Token![?]>()?;
+        } else if input.peek(Token![%]) {
+            input.parse::<Token![%]>()?;
+        }
+        values.push(input.parse::<syn::Expr>()?);
+        if input.is_empty() {
+            break;
+        }
+        input.parse::<Token![,]>()?;
+    }
+    Ok(RawMacroBody::Exprs(values))
+}
+
+/// Skips `name:` (`target:`, `parent:`) or a field name and its `=` (`a.b =`, `"key" =`),
+/// where the input starts with one.
+fn skip_field_name(input: ParseStream) -> syn::Result<()> {
+    if input.peek(syn::Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
+        input.parse::<syn::Ident>()?;
+        input.parse::<Token![:]>()?;
+        return Ok(());
+    }
+    let ahead = input.fork();
+    let named = if ahead.peek(syn::LitStr) {
+        ahead.parse::<syn::LitStr>().is_ok()
+    } else {
+        Punctuated::<syn::Ident, Token![.]>::parse_separated_nonempty(&ahead).is_ok()
+    };
+    if named && ahead.peek(Token![=]) && !ahead.peek(Token![==]) && !ahead.peek(Token![=>]) {
+        ahead.parse::<Token![=]>()?;
+        input.advance_to(&ahead);
+    }
+    Ok(())
 }
 
 /// An expression followed by a comma and anything: `tracing::info!(value, %field)`.
@@ -1424,6 +1466,31 @@ mod tests {
         }
         hir.allowed_regions.sort_by_key(|(span, _)| *span);
         (hir, pending.bodies.len())
+    }
+
+    /// What each value of a macro body is: `lit`, `path`, `call`, `method`, `binary` ...
+    fn read_values(body: &str) -> Vec<&'static str> {
+        let kind = |e: &syn::Expr| match e {
+            syn::Expr::Lit(_) => "lit",
+            syn::Expr::Path(_) => "path",
+            syn::Expr::MethodCall(_) => "method",
+            syn::Expr::Binary(_) => "binary",
+            _ => "other",
+        };
+        match parse_macro_body(body.parse().unwrap()) {
+            RawMacroBody::Exprs(exprs) => exprs.iter().map(kind).collect(),
+            RawMacroBody::Stmts(_) => vec!["statements"],
+            RawMacroBody::Opaque => vec!["opaque"],
+        }
+    }
+
+    #[test]
+    fn structured_logging_fields_are_read_as_their_values() {
+        let values = read_values(r#"target: "db", user.id = %id, size = ?meta.len(), ?err, "done {}", n"#);
+        assert_eq!(values, ["lit", "path", "method", "path", "lit", "path"]);
+        assert_eq!(read_values(r#""key" = %value, flag"#), ["path", "path"]);
+        // A comparison is an expression, not a field name.
+        assert_eq!(read_values("a == b, %c"), ["binary", "path"]);
     }
 
     #[test]
