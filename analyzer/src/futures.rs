@@ -6,6 +6,7 @@ use crate::catalog::SpawnKind;
 use crate::hir::*;
 use crate::index::FnSig;
 use crate::semantics::Semantics;
+use crate::source::Span;
 use crate::ty::Ty;
 
 /// Why an expression is a future.
@@ -17,6 +18,9 @@ pub enum FutureSource<'a> {
     External(String),
     /// An `async { .. }` block.
     AsyncBlock,
+    /// A call of a local closure whose value is a future (`let make = || async { .. };`,
+    /// an `async` closure, or `|id| fetch(id)`): the local's name, and the closure's header.
+    Closure { name: String, header: Span },
 }
 
 /// A call that spawns a task.
@@ -42,7 +46,11 @@ impl<'a> Semantics<'a> {
         match body.kind(expr) {
             ExprKind::Async { .. } => Some(FutureSource::AsyncBlock),
             ExprKind::Call { callee, args } => {
-                let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+                let path = match body.kind(*callee) {
+                    ExprKind::Path(Resolved::Item(path)) => path,
+                    ExprKind::Local(local) => return self.closure_call_future(body, *local),
+                    _ => return None,
+                };
                 if WRAPPERS_OF_FUTURES.contains(&path.as_str()) {
                     // `Box::pin(fut)` is the same future, pinned on the heap.
                     return self.future_source(body, *args.first()?);
@@ -56,6 +64,23 @@ impl<'a> Semantics<'a> {
             ExprKind::MethodCall { receiver, method, .. } => self.method_future(body, *receiver, method),
             _ => None,
         }
+    }
+
+    /// A call of the local `local`, bound by `let` to a closure whose value is a future.
+    fn closure_call_future(&self, body: &Body, local: LocalId) -> Option<FutureSource<'a>> {
+        let info = body.local(local);
+        let LocalOrigin::Let { init: Some(init), path } = &info.origin else { return None };
+        if !path.is_empty() {
+            return None;
+        }
+        let closure = body.closure_value(*init)?;
+        let ExprKind::Closure { is_async, body: value, header, .. } = body.kind(closure) else { return None };
+        let mut value = *value;
+        while let ExprKind::Block(Block { tail: Some(tail), .. }) = body.kind(value) {
+            value = *tail;
+        }
+        let returns_future = *is_async || self.future_source(body, value).is_some();
+        returns_future.then(|| FutureSource::Closure { name: info.name.clone(), header: *header })
     }
 
     fn method_future(&self, body: &Body, receiver: ExprId, method: &str) -> Option<FutureSource<'a>> {

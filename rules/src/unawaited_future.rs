@@ -27,7 +27,8 @@ except in tests, where a future built only for what its constructor does is an i
 
 A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
-`BoxFuture` or `LocalBoxFuture`, an async block, or a catalogued external async API
+`BoxFuture` or `LocalBoxFuture`, an async block, a call of a local closure whose value is a
+future (`let retry = || async { .. }; retry();`, an `async` closure), or a catalogued external async API
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
 `reqwest`, `sqlx` queries, pools and transactions (`tx.commit()`), `futures::future::join_all`,
 `async-channel` and `flume` async sends and receives ...), the methods of I/O, sink and stream
@@ -157,6 +158,7 @@ fn describe(source: &FutureSource<'_>) -> String {
         FutureSource::Crate(sig) => format!("`{}` returns a future", sig.name),
         FutureSource::External(path) => format!("`{path}` returns a future"),
         FutureSource::AsyncBlock => "an async block is a future".to_string(),
+        FutureSource::Closure { name, .. } => format!("the closure `{name}` returns a future"),
     }
 }
 
@@ -192,6 +194,9 @@ fn report(site: &Unawaited<'_>) -> Finding {
     let mut finding = Finding::new(site.span, message).primary_label(label).help(help);
     if let Discard::Dropped { call, .. } | Discard::UnusedBinding { dropped_at: Some(call), .. } = &site.how {
         finding = finding.label(*call, "dropped here without being awaited");
+    }
+    if let FutureSource::Closure { header, .. } = &site.source {
+        finding = finding.label(*header, "this closure's value is a future");
     }
     if let FutureSource::Crate(sig) = &site.source {
         let line = sig.location.name_span.start.line;
