@@ -217,20 +217,23 @@ impl<'a> Semantics<'a> {
         }
     }
 
-    /// Whether `expr` spawns a task, and with what.
+    /// Whether `expr` spawns a task, and with what (the future itself, through wrappers that
+    /// keep its work and output: `.instrument(span)`, `Box::pin(..)`).
     pub fn spawn_call(&self, body: &Body, expr: ExprId) -> Option<SpawnCall> {
         match body.kind(expr) {
             ExprKind::Call { callee, args } => {
                 let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
                 let kind = self.catalog.spawn_function(path)?;
-                Some(SpawnCall { kind, api: path.clone(), task: args.first().copied() })
+                let task = args.first().map(|task| self.strip_future_wrappers(body, *task));
+                Some(SpawnCall { kind, api: path.clone(), task })
             }
             ExprKind::MethodCall { receiver, method, args, .. } => {
                 let receiver_ty = self.ty_of(body, *receiver);
                 self.deref_chain(&receiver_ty).iter().find_map(|ty| {
                     let path = ty.path_str()?;
                     let kind = self.catalog.spawn_method(path, method)?;
-                    Some(SpawnCall { kind, api: format!("{path}::{method}"), task: args.first().copied() })
+                    let task = args.first().map(|task| self.strip_future_wrappers(body, *task));
+                    Some(SpawnCall { kind, api: format!("{path}::{method}"), task })
                 })
             }
             _ => None,

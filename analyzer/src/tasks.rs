@@ -25,12 +25,22 @@ pub struct CancelUnsafe {
 pub type EndlessLoops = HashMap<String, (String, Span)>;
 
 impl<'a> Semantics<'a> {
-    /// The future a branch really races, through `.fuse()`, `.boxed()` and `Box::pin(..)`.
+    /// The future a branch races or a task runs, through `.fuse()`, `.boxed()`,
+    /// `Box::pin(..)` and tracing's `.instrument(span)`/`.in_current_span()`.
     pub fn strip_future_wrappers(&self, body: &Body, mut expr: ExprId) -> ExprId {
         loop {
             expr = match body.kind(expr) {
                 ExprKind::MethodCall { receiver, method, args, .. }
-                    if args.is_empty() && matches!(method.as_str(), "fuse" | "boxed" | "boxed_local") =>
+                    if args.is_empty()
+                        && matches!(
+                            method.as_str(),
+                            "fuse" | "boxed" | "boxed_local" | "in_current_span"
+                        ) =>
+                {
+                    *receiver
+                }
+                ExprKind::MethodCall { receiver, method, args, .. }
+                    if args.len() == 1 && method == "instrument" =>
                 {
                     *receiver
                 }
