@@ -516,6 +516,11 @@ impl Catalog {
         Some(instantiate(&template.0, args, &Ty::Unknown))
     }
 
+    /// The type a macro call evaluates to, for the macros typed as their same-named function.
+    pub fn macro_value(&self, path: &str) -> Option<Ty> {
+        tables::MACROS_TYPED_AS_FUNCTIONS.contains(&path).then(|| self.function_return(path, &[])).flatten()
+    }
+
     /// The return type of a known method on a receiver of type `receiver` (already dereferenced
     /// to the type that has the method).
     pub fn method_return(&self, receiver: &Ty, method: &str, args: &[Ty]) -> Option<Ty> {

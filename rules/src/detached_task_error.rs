@@ -48,7 +48,7 @@ fn start(pool: Pool) {
 }",
         known_limits: "\
 The task's output is read from the async block's syntax, from workspace signatures and from
-the catalog's external futures (reqwest's requests, tokio's `fs` functions); any other
+the catalog's external futures (reqwest's requests, tokio's `fs` functions, sqlx's queries); any other
 external future whose output is a `Result` is not known. A handle stored and dropped later is
 not followed.",
     },

@@ -879,7 +879,29 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("sqlx::query::Query.bind", "$self"),
     ("sqlx::query::QueryAs.bind", "$self"),
     ("sqlx::query_scalar", "sqlx::query::QueryScalar"),
+    ("sqlx::query_unchecked", "sqlx::query::Query"),
+    ("sqlx::query_as_unchecked", "sqlx::query::QueryAs"),
+    ("sqlx::query_scalar_unchecked", "sqlx::query::QueryScalar"),
+    ("sqlx::query_file", "sqlx::query::Query"),
+    ("sqlx::query_file_as", "sqlx::query::QueryAs"),
+    ("sqlx::query_file_scalar", "sqlx::query::QueryScalar"),
     ("sqlx::query::QueryScalar.bind", "$self"),
+    // Every sqlx query future ends in a `Result`.
+    ("sqlx::query::Query.execute", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Query.fetch_one", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Query.fetch_all", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Query.fetch_optional", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryAs.fetch_one", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryAs.fetch_all", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryAs.fetch_optional", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryScalar.fetch_one", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryScalar.fetch_all", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::QueryScalar.fetch_optional", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Map.fetch_one", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Map.fetch_all", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::query::Map.fetch_optional", "impl std::future::Future<std::result::Result<_>>"),
+    ("sqlx::Transaction.commit", "impl std::future::Future<std::result::Result<()>>"),
+    ("sqlx::Transaction.rollback", "impl std::future::Future<std::result::Result<()>>"),
     ("sqlx::query::Query.map", "sqlx::query::Map"),
     ("sqlx::query::Query.try_map", "sqlx::query::Map"),
     ("sqlx::Pool.begin", "impl std::future::Future<std::result::Result<sqlx::Transaction>>"),
@@ -1429,6 +1451,20 @@ pub const STD_COMMON_METHODS: &[&str] = &[
     "write_fmt",
     "seek",
     "shutdown",
+];
+
+/// Macros whose value has the type their same-named function returns: sqlx's checked
+/// queries (`sqlx::query!(..)` is a query, like `sqlx::query(..)`, whose `execute` is a future).
+pub const MACROS_TYPED_AS_FUNCTIONS: &[&str] = &[
+    "sqlx::query",
+    "sqlx::query_as",
+    "sqlx::query_scalar",
+    "sqlx::query_unchecked",
+    "sqlx::query_as_unchecked",
+    "sqlx::query_scalar_unchecked",
+    "sqlx::query_file",
+    "sqlx::query_file_as",
+    "sqlx::query_file_scalar",
 ];
 
 /// Future types, besides `impl Future`/`dyn Future` (recognised through `Pin`/`Box`).
