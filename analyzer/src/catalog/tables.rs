@@ -168,6 +168,15 @@ pub const BLOCKING: &[BlockingEntry] = &[
         replacement: "use `tokio::sync::Notify` (`notify.notified().await`)",
     },
     BlockingEntry {
+        targets: &[
+            "parking_lot::Condvar.wait", "parking_lot::Condvar.wait_for", "parking_lot::Condvar.wait_until",
+            "parking_lot::Condvar.wait_while", "parking_lot::Condvar.wait_while_for",
+            "parking_lot::Condvar.wait_while_until",
+        ],
+        hazard: Blocks,
+        replacement: "use `tokio::sync::Notify` (`notify.notified().await`)",
+    },
+    BlockingEntry {
         targets: &["std::sync::Barrier.wait"],
         hazard: Blocks,
         replacement: "use `tokio::sync::Barrier` (`barrier.wait().await`)",
