@@ -279,6 +279,7 @@ impl Interpreter<'_, '_> {
                 continues
             }
             ExprKind::Other(items) => self.eval_all(items, live),
+            ExprKind::Index { base, index } => self.eval_all(&[*base, *index], live),
             ExprKind::Macro(call) => self.macro_call(call, body.span(id), live),
         }
     }
@@ -666,7 +667,11 @@ impl Interpreter<'_, '_> {
             ExprKind::MethodCall { receiver, method, .. } => {
                 *receiver == id && !self.moves_receiver(id, method)
             }
-            ExprKind::Deref(_) | ExprKind::Ref(_) | ExprKind::Field { .. } | ExprKind::Other(_) => true,
+            ExprKind::Deref(_)
+            | ExprKind::Ref(_)
+            | ExprKind::Field { .. }
+            | ExprKind::Index { .. }
+            | ExprKind::Other(_) => true,
             ExprKind::Macro(_) => true,
             ExprKind::For { iter, .. } => *iter == id,
             ExprKind::Match { scrutinee, arms } => {
@@ -760,6 +765,7 @@ fn contains_let(body: &Body, cond: ExprId) -> bool {
     match body.kind(cond) {
         ExprKind::Let { .. } => true,
         ExprKind::Other(items) => items.iter().any(|i| contains_let(body, *i)),
+        ExprKind::Index { base, index } => contains_let(body, *base) || contains_let(body, *index),
         _ => false,
     }
 }

@@ -140,10 +140,15 @@ pub enum ExprKind {
         path: Resolved,
         fields: Vec<ExprId>,
     },
+    /// `base[index]`.
+    Index {
+        base: ExprId,
+        index: ExprId,
+    },
     /// Boxed: the largest variant, and rare; every expression is as big as the largest.
     Macro(Box<MacroCall>),
     Lit,
-    /// Any other expression (binary ops, arrays, casts, indexing, ranges); only its
+    /// Any other expression (binary ops, arrays, casts, ranges); only its
     /// sub-expressions matter to the rules.
     Other(Vec<ExprId>),
 }
@@ -404,6 +409,10 @@ pub fn for_each_child(kind: &ExprKind, mut f: impl FnMut(ExprId)) {
             f(*value);
         }
         ExprKind::Tuple(items) | ExprKind::Other(items) => items.iter().copied().for_each(f),
+        ExprKind::Index { base, index } => {
+            f(*base);
+            f(*index);
+        }
         ExprKind::Struct { fields, .. } => fields.iter().copied().for_each(f),
         ExprKind::Macro(call) => match &call.kind {
             MacroKind::Select(select) => {

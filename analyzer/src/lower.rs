@@ -1038,7 +1038,7 @@ impl<'a> BodyLowerer<'a> {
                 let else_branch = i.else_branch.as_ref().map(|(_, e)| self.expr(e));
                 ExprKind::If { cond, then_branch, else_branch }
             }
-            E::Index(i) => ExprKind::Other(self.exprs(&[&i.expr, &i.index])),
+            E::Index(i) => ExprKind::Index { base: self.expr(&i.expr), index: self.expr(&i.index) },
             E::Let(l) => {
                 let scrutinee = self.expr(&l.expr);
                 let pat = self.pat(&l.pat, &OriginBase::Scrutinee(scrutinee), &mut Vec::new(), None);

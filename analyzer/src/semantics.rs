@@ -347,6 +347,7 @@ impl<'a> Semantics<'a> {
             ExprKind::Try(inner) => self.ty_of(body, *inner).unwrapped(),
             ExprKind::Await(inner) => self.awaited_ty(body, *inner),
             ExprKind::Field { base, name } => self.field_ty(body, *base, name),
+            ExprKind::Index { base, .. } => self.indexed_ty(&self.ty_of(body, *base)),
             ExprKind::Ref(inner) => Ty::Ref(Box::new(self.ty_of(body, *inner))),
             ExprKind::Deref(inner) => {
                 let chain = self.deref_chain(&self.ty_of(body, *inner));
@@ -418,6 +419,26 @@ impl<'a> Semantics<'a> {
             }
             _ => Ty::Unknown,
         }
+    }
+
+    /// What `value[i]` is: a `Vec`'s, `VecDeque`'s, slice's or array's element, a map's value.
+    fn indexed_ty(&self, ty: &Ty) -> Ty {
+        for ty in &self.deref_chain(ty) {
+            match ty {
+                Ty::Slice(inner) => return (**inner).clone(),
+                Ty::Path { path, args } => match path.as_str() {
+                    "std::vec::Vec" | "std::collections::VecDeque" => {
+                        return args.first().cloned().unwrap_or(Ty::Unknown)
+                    }
+                    "std::collections::HashMap" | "std::collections::BTreeMap" => {
+                        return args.get(1).cloned().unwrap_or(Ty::Unknown)
+                    }
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        Ty::Unknown
     }
 
     /// What iterating a value of type `ty` yields: collections, slices, iterators, receivers.
