@@ -39,8 +39,9 @@ enum Key {
     Method { receiver: String, method: String },
 }
 
-/// Templates for return types: `$0` is the first argument's type, `$self` the receiver's,
-/// `$self.0` and `$self.1` the receiver's first and second generic arguments.
+/// Templates for return types: `$0` is the first argument's type (`*$0` what it points to),
+/// `$self` the receiver's, `$self.0` and `$self.1` the receiver's first and second generic
+/// arguments.
 #[derive(Clone, Debug)]
 struct ReturnTemplate(Ty);
 
@@ -669,6 +670,11 @@ fn instantiate(template: &Ty, args: &[Ty], receiver: &Ty) -> Ty {
     match template {
         Ty::Path { path, args: targs } => match path.as_str() {
             "$0" => args.first().cloned().unwrap_or(Ty::Unknown),
+            // What the first argument points to: `std::mem::take(&mut slot)` gives the slot's type.
+            "*$0" => match args.first() {
+                Some(Ty::Ref(inner)) => (**inner).clone(),
+                _ => Ty::Unknown,
+            },
             "$1" => args.get(1).cloned().unwrap_or(Ty::Unknown),
             "$self" => receiver.clone(),
             "$self.0" => receiver.first_arg(),

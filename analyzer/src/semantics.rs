@@ -490,6 +490,9 @@ impl<'a> Semantics<'a> {
         if receiver_ty.is_path("std::iter::Iterator") {
             return match method {
                 _ if ELEMENT_PRESERVING.contains(&method) => Some(receiver_ty.clone()),
+                "next" | "last" | "nth" | "min" | "max" | "find" | "min_by_key" | "max_by_key" => {
+                    Some(Ty::path("std::option::Option", vec![receiver_ty.first_arg()]))
+                }
                 "enumerate" => Some(iterator(Ty::Tuple(vec![Ty::simple("usize"), receiver_ty.first_arg()]))),
                 _ => None,
             };
@@ -558,6 +561,11 @@ impl<'a> Semantics<'a> {
         }
         let arg_tys: Vec<Ty> = args.iter().take(2).map(|a| self.ty_of(body, *a)).collect();
         for ty in self.deref_chain(&receiver_ty) {
+            if let Ty::Slice(element) = &ty {
+                if let Some(ret) = slice_accessor_ty(element, method) {
+                    return ret;
+                }
+            }
             if let Some(ret) = self.catalog.method_return(&ty, method, &arg_tys) {
                 return ret;
             }
@@ -660,6 +668,12 @@ impl<'a> Semantics<'a> {
 /// `impl Future<..>` as derived for async fn calls and async blocks.
 fn is_future(ty: &Ty) -> bool {
     matches!(ty, Ty::Bounds(bounds) if bounds.iter().any(|b| b.is_path("std::future::Future")))
+}
+
+/// `first()`, `last()`, `get(i)` (and their `_mut` forms) of a slice: a reference to an element.
+fn slice_accessor_ty(element: &Ty, method: &str) -> Option<Ty> {
+    matches!(method, "first" | "last" | "get" | "first_mut" | "last_mut" | "get_mut")
+        .then(|| Ty::path("std::option::Option", vec![Ty::Ref(Box::new(element.clone()))]))
 }
 
 fn future_of(output: Ty) -> Ty {
