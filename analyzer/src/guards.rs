@@ -331,7 +331,8 @@ impl Interpreter<'_, '_> {
         let mut continues = true;
         if let Some(init) = init {
             continues = self.eval(init, live);
-            if continues {
+            // `let _ = g;` binds nothing and so moves nothing: the guard in `g` lives on.
+            if continues && !matches!(pat, Pat::Wild) {
                 self.move_out(&[init], live);
             }
         }
