@@ -262,8 +262,12 @@ impl Interpreter<'_, '_> {
                 let continues = self.eval(*value, live) && self.eval(*target, live);
                 self.move_out(std::slice::from_ref(value), live);
                 if let ExprKind::Local(local) = body.kind(*target) {
+                    // Assigning drops the old value: a guard the local held is released.
+                    if let Some(old) = self.by_local.get(local).copied() {
+                        live.remove(&old);
+                    }
                     if let Some((kind, name)) = self.guard_of_expr(*value) {
-                        self.bind(*local, kind, name, live);
+                        self.bind_at(*local, kind, name, body.span(*value), live);
                     }
                 }
                 continues
@@ -534,7 +538,11 @@ impl Interpreter<'_, '_> {
     }
 
     fn bind(&mut self, local: LocalId, kind: GuardKind, name: String, live: &mut Live) {
-        let span = self.body.local(local).span;
+        self.bind_at(local, kind, name, self.body.local(local).span, live);
+    }
+
+    /// Binds a guard taken at `span` (a `let`, or an assignment `g = m.lock().unwrap()`).
+    fn bind_at(&mut self, local: LocalId, kind: GuardKind, name: String, span: Span, live: &mut Live) {
         let guard = self.new_guard(kind, name, GuardOrigin::Binding(local), span);
         self.by_local.insert(local, guard);
         live.insert(guard);

@@ -768,6 +768,7 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::collections::BTreeMap.values_mut", "std::iter::Iterator<&$self.1>"),
     ("std::mem::take", "*$0"),
     ("std::mem::replace", "*$0"),
+    ("std::result::Result.ok", "std::option::Option<$self.0>"),
     ("std::option::Option.as_ref", "std::option::Option<&$self.0>"),
     ("std::option::Option.as_mut", "std::option::Option<&$self.0>"),
     ("std::option::Option.take", "$self"),
