@@ -27,8 +27,8 @@ that runs inline in one of those (`iter().map(|p| std::fs::read(p))`). The catal
 but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`), `Path::exists` and friends, stdin reads, `std::net` sockets and
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar` (std's and parking_lot's),
 `Barrier`, thread joins, std Unix sockets, tokio's `blocking_*` methods, `reqwest::blocking`,
-`ureq`, the sync `postgres`, `rusqlite`, `diesel`, `redis`, `mysql` and `mongodb::sync`
-clients, sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives,
+`ureq`, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and
+`mongodb::sync` clients, sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives,
 directory walks (`walkdir`, `glob`, `fs_extra`), `csv` and `image` file I/O, password hashing
 (`bcrypt`, `argon2`, `scrypt`, `pbkdf2`: slow on purpose, tens of milliseconds of CPU or
 more), and rayon's parallel iterators (`par_iter()`, `par_sort()` ... where rayon's traits are

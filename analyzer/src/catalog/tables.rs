@@ -250,6 +250,12 @@ pub const BLOCKING: &[BlockingEntry] = &[
         replacement: "use `diesel-async`, or run the query in `tokio::task::spawn_blocking`",
     },
     BlockingEntry {
+        // r2d2 (diesel's pool) waits, up to its timeout, for a free connection.
+        targets: &["r2d2::Pool.get", "r2d2::Pool.get_timeout", "r2d2::Builder.build"],
+        hazard: Blocks,
+        replacement: "take the connection inside `tokio::task::spawn_blocking` with the query, or use an async pool (`deadpool`, `bb8`, `diesel-async`)",
+    },
+    BlockingEntry {
         targets: &[
             "redis::Client.get_connection", "redis::Client.get_connection_with_timeout",
             "redis::Cmd.query", "redis::Cmd.execute", "redis::Pipeline.query", "redis::Pipeline.execute",
@@ -866,6 +872,12 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("tokio::fs::create_dir", "impl std::future::Future<std::io::Result<()>>"),
     ("tokio::fs::create_dir_all", "impl std::future::Future<std::io::Result<()>>"),
     ("tokio::fs::metadata", "impl std::future::Future<std::io::Result<std::fs::Metadata>>"),
+    ("r2d2::Pool::builder", "r2d2::Builder"),
+    ("r2d2::Builder.max_size", "$self"),
+    ("r2d2::Builder.min_idle", "$self"),
+    ("r2d2::Builder.connection_timeout", "$self"),
+    ("r2d2::Builder.build", "std::result::Result<r2d2::Pool>"),
+    ("r2d2::Pool.get", "std::result::Result<r2d2::PooledConnection>"),
     ("reqwest::Client::new", "reqwest::Client"),
     ("reqwest::Client::builder", "reqwest::ClientBuilder"),
     ("reqwest::ClientBuilder::new", "reqwest::ClientBuilder"),
@@ -1003,6 +1015,10 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("futures_core::future::Future", "std::future::Future"),
     ("futures::future::FutureExt", "futures::FutureExt"),
     ("smol::Task", "async_task::Task"),
+    // diesel re-exports r2d2.
+    ("diesel::r2d2::Pool", "r2d2::Pool"),
+    ("diesel::r2d2::Builder", "r2d2::Builder"),
+    ("diesel::r2d2::PooledConnection", "r2d2::PooledConnection"),
     // sqlx's pools are one generic type.
     ("sqlx::PgPool", "sqlx::Pool"),
     ("sqlx::postgres::PgPool", "sqlx::Pool"),
