@@ -999,6 +999,8 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("actix_web::rt::", "actix_rt::"),
     ("futures::executor::block_on::block_on", "futures::executor::block_on"),
     ("smol::future::", "futures_lite::future::"),
+    // fs-err wraps std::fs one to one, with better error messages (its `tokio` module is async).
+    ("fs_err::", "std::fs::"),
     ("crossbeam::channel::", "crossbeam_channel::"),
     ("tokio::spawn", "tokio::task::spawn"),
     ("diesel::prelude::", "diesel::"),
