@@ -545,6 +545,14 @@ impl<'a> Semantics<'a> {
             | "unwrap_unchecked" => {
                 return receiver_ty.unwrapped();
             }
+            // `map.get(k).cloned()`: an `Option<&T>` made an `Option<T>`.
+            "cloned" | "copied" if receiver_ty.is_path("std::option::Option") => {
+                let owned = match receiver_ty.first_arg() {
+                    Ty::Ref(inner) => *inner,
+                    other => other,
+                };
+                return Ty::path("std::option::Option", vec![owned]);
+            }
             "clone" | "to_owned" => {
                 let owned = match receiver_ty {
                     Ty::Ref(inner) => *inner,
