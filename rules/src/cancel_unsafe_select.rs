@@ -77,9 +77,9 @@ fn find_unsafe_branches(cx: &RuleContext<'_>, function: &Function) -> Vec<Unsafe
     let Some(body) = &function.body else { return Vec::new() };
     select_branches(cx.sem, function, cx.options.select_outside_loops)
         .into_iter()
-        .filter_map(|(future, loop_span)| {
-            let operation = cx.sem.cancel_unsafe_operation(body, future)?;
-            Some(UnsafeBranch { span: body.span(future), loop_span, operation })
+        .filter_map(|branch| {
+            let operation = cx.sem.cancel_unsafe_operation(body, branch.future)?;
+            Some(UnsafeBranch { span: body.span(branch.future), loop_span: branch.loop_span, operation })
         })
         .collect()
 }

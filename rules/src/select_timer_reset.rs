@@ -1,10 +1,9 @@
 //! `select_timer_reset`: a timer created inline in a `select!` loop restarts every iteration.
 
-use async_lint_analyzer::context::walk_function;
-use async_lint_analyzer::hir::{ExprKind, Function, MacroKind};
+use crate::util::select_branches;
+use async_lint_analyzer::hir::Function;
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
-use async_lint_analyzer::tasks::{handler_leaves_loop, loop_keyword_span};
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 pub struct SelectTimerReset;
@@ -72,24 +71,17 @@ impl Rule for SelectTimerReset {
 }
 
 fn find_inline_timers(sem: &Semantics<'_>, function: &Function) -> Vec<InlineTimer> {
-    let mut found = Vec::new();
-    walk_function(sem, function, &mut |body, expr, cx| {
-        let ExprKind::Macro(call) = body.kind(expr) else { return };
-        let MacroKind::Select(select) = &call.kind else { return };
-        let Some(innermost) = cx.loops.last() else { return };
-        for (i, branch) in select.branches.iter().enumerate() {
-            let Some(timer) = sem.timer_call(body, branch.future) else { continue };
-            // When every other branch leaves the loop, the timer is created anew only after
-            // it fired: a periodic tick raced against shutdown, never reset by traffic.
-            let mut others = select.branches.iter().enumerate().filter(|(j, _)| *j != i);
-            if others.all(|(_, other)| handler_leaves_loop(body, other.handler)) {
-                continue;
-            }
-            let loop_span = loop_keyword_span(body, *innermost);
-            found.push(InlineTimer { span: body.span(branch.future), loop_span, timer });
-        }
-    });
-    found
+    let Some(body) = &function.body else { return Vec::new() };
+    select_branches(sem, function, false)
+        .into_iter()
+        // When every other branch leaves the loop, the timer is created anew only after it
+        // fired: a periodic tick raced against shutdown, never reset by traffic.
+        .filter(|branch| !branch.others_leave_loop)
+        .filter_map(|branch| {
+            let timer = sem.timer_call(body, branch.future)?;
+            Some(InlineTimer { span: body.span(branch.future), loop_span: branch.loop_span?, timer })
+        })
+        .collect()
 }
 
 fn report(timer: &InlineTimer) -> Finding {

@@ -264,15 +264,20 @@ impl Discard {
 use async_lint_analyzer::context::walk_function;
 use async_lint_analyzer::hir::MacroKind;
 use async_lint_analyzer::semantics::Semantics;
-use async_lint_analyzer::tasks::loop_keyword_span;
+use async_lint_analyzer::tasks::{handler_leaves_loop, loop_keyword_span};
 
-/// Every `select!` branch future of a function, with the keyword span of the innermost loop
-/// that re-runs the select (`None` outside loops, listed only when `outside_loops`).
-pub fn select_branches(
-    sem: &Semantics<'_>,
-    function: &Function,
-    outside_loops: bool,
-) -> Vec<(ExprId, Option<Span>)> {
+/// A `select!` branch's future, where the select runs.
+pub struct RacedBranch {
+    pub future: ExprId,
+    /// The keyword span of the innermost loop that re-runs the select (`None` outside loops).
+    pub loop_span: Option<Span>,
+    /// Whether every other branch's handler leaves that loop: this branch's future is then
+    /// created anew only after it completed.
+    pub others_leave_loop: bool,
+}
+
+/// Every `select!` branch of a function (those outside loops only when `outside_loops`).
+pub fn select_branches(sem: &Semantics<'_>, function: &Function, outside_loops: bool) -> Vec<RacedBranch> {
     let mut found = Vec::new();
     walk_function(sem, function, &mut |body, expr, cx| {
         let ExprKind::Macro(call) = body.kind(expr) else { return };
@@ -282,7 +287,13 @@ pub fn select_branches(
             None if outside_loops => None,
             None => return,
         };
-        found.extend(select.branches.iter().map(|branch| (branch.future, loop_span)));
+        let leaves: Vec<bool> =
+            select.branches.iter().map(|b| handler_leaves_loop(body, b.handler)).collect();
+        found.extend(select.branches.iter().enumerate().map(|(i, branch)| RacedBranch {
+            future: branch.future,
+            loop_span,
+            others_leave_loop: leaves.iter().enumerate().all(|(j, leaves)| j == i || *leaves),
+        }));
     });
     found
 }

@@ -1264,7 +1264,7 @@ pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
             "futures::io::AsyncReadExt",
             "futures::AsyncReadExt",
         ],
-        &["async_std::net::TcpStream", "async_std::fs::File", "async_net::TcpStream", "smol::net::TcpStream"],
+        FUTURES_IO_TYPES,
         &["read", "read_exact", "read_to_end", "read_to_string", "read_vectored"],
     ),
     (
@@ -1274,7 +1274,7 @@ pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
             "futures::io::AsyncWriteExt",
             "futures::AsyncWriteExt",
         ],
-        &["async_std::net::TcpStream", "async_std::fs::File", "async_net::TcpStream", "smol::net::TcpStream"],
+        FUTURES_IO_TYPES,
         &["write", "write_all", "write_vectored", "flush", "close"],
     ),
     (
@@ -1327,6 +1327,10 @@ pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
         &["try_next"],
     ),
 ];
+
+/// Types implementing the `futures` I/O traits (`AsyncRead` and `AsyncWrite` both).
+const FUTURES_IO_TYPES: &[&str] =
+    &["async_std::net::TcpStream", "async_std::fs::File", "async_net::TcpStream", "smol::net::TcpStream"];
 
 /// The numeric types of tokio's `read_u32`/`write_u32` family.
 pub const NUMERIC_IO_TYPES: &[&str] =
