@@ -10,7 +10,7 @@
 //! on the input (file, line, column, rule), never on thread scheduling.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -393,7 +393,12 @@ impl Rounds {
         // threads idle until it is done.
         reads.sort_by_key(|(_, read)| std::cmp::Reverse(known_length(read)));
         let roles = &self.roles;
-        let mut batch: Vec<(usize, Lowered)> = reads
+        // Each file joins the index as soon as it is lowered, under a lock: adding it after the
+        // whole round left the other threads idle while it ran (half a second of a corpus run).
+        // The index does not depend on the order files are added in, and `files_defining` is
+        // only read as a set.
+        let index = Mutex::new((&mut self.index, &mut self.files_defining));
+        let batch: Vec<(usize, Lowered)> = reads
             .into_par_iter()
             .with_max_len(1)
             .map(|(i, read)| {
@@ -403,20 +408,24 @@ impl Rounds {
                     Role::Whole => ParseMode::Whole,
                     Role::Dependency => ParseMode::Skeleton,
                 };
-                (i, load(&files[i], read, options, mode))
-            })
-            .collect();
-        batch.sort_unstable_by_key(|(i, _)| *i);
-        for (i, lowered) in batch {
-            if let Some(hir) = &lowered.hir {
-                self.index.add_file(i, hir, &files[i].display);
-                for key in hir.functions.iter().flat_map(selection::keys_naming).flatten() {
-                    let defining = self.files_defining.entry(key).or_default();
-                    if defining.last() != Some(&i) {
-                        defining.push(i);
+                let lowered = load(&files[i], read, options, mode);
+                if let Some(hir) = &lowered.hir {
+                    let keys: Vec<FnKey> =
+                        hir.functions.iter().flat_map(selection::keys_naming).flatten().collect();
+                    let mut guard = index.lock().unwrap_or_else(PoisonError::into_inner);
+                    let (index, files_defining) = &mut *guard;
+                    index.add_file(i, hir, &files[i].display);
+                    for key in keys {
+                        let defining = files_defining.entry(key).or_default();
+                        if defining.last() != Some(&i) {
+                            defining.push(i);
+                        }
                     }
                 }
-            }
+                (i, lowered)
+            })
+            .collect();
+        for (i, lowered) in batch {
             self.lowered[i] = Some(lowered);
         }
     }
@@ -592,23 +601,35 @@ impl Rounds {
         }
     }
 
-    /// Parses and lowers, in parallel, deferred bodies of parsed files.
+    /// Parses and lowers, in parallel, deferred bodies of parsed files. One body per task: a
+    /// late round often demands many bodies of a few files, which per file left a thread idle.
     fn lower_bodies(
         &self,
         work: Vec<(usize, Vec<DeferredBody>)>,
         catalog: &Catalog,
     ) -> Vec<(usize, Vec<LateResult>)> {
         let lowered = &self.lowered;
-        work.into_par_iter()
+        let bodies: Vec<(usize, DeferredBody)> =
+            work.into_iter().flat_map(|(i, bodies)| bodies.into_iter().map(move |body| (i, body))).collect();
+        let late: Vec<(usize, LateResult)> = bodies
+            .into_par_iter()
             .with_max_len(1)
-            .map(|(i, bodies)| {
+            .map(|(i, body)| {
                 let file = lowered[i].as_ref().expect("only parsed files have pending bodies");
-                let late =
-                    bodies.iter().map(|body| (body.function, file.lower_late(body, catalog))).collect();
+                let late = file.lower_late(&body, catalog);
                 proc_macro2::extra::invalidate_current_thread_spans();
-                (i, late)
+                (i, (body.function, late))
             })
-            .collect()
+            .collect();
+        // Back to one list per file, in the order the bodies came in.
+        let mut by_file: Vec<(usize, Vec<LateResult>)> = Vec::new();
+        for (i, result) in late {
+            match by_file.last_mut() {
+                Some((last, results)) if *last == i => results.push(result),
+                _ => by_file.push((i, vec![result])),
+            }
+        }
+        by_file
     }
 
     fn add_late_bodies(&mut self, late_bodies: Vec<(usize, Vec<LateResult>)>) {
