@@ -723,6 +723,12 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("flume::bounded", "(flume::Sender, flume::Receiver)"),
     ("async_channel::unbounded", "(async_channel::Sender, async_channel::Receiver)"),
     ("async_channel::bounded", "(async_channel::Sender, async_channel::Receiver)"),
+    ("futures::channel::mpsc::channel", "(futures::channel::mpsc::Sender, futures::channel::mpsc::Receiver)"),
+    (
+        "futures::channel::mpsc::unbounded",
+        "(futures::channel::mpsc::UnboundedSender, futures::channel::mpsc::UnboundedReceiver)",
+    ),
+    ("futures::channel::oneshot::channel", "(futures::channel::oneshot::Sender, futures::channel::oneshot::Receiver)"),
     ("reqwest::blocking::Client::new", "reqwest::blocking::Client"),
     ("reqwest::blocking::Client::builder", "reqwest::blocking::ClientBuilder"),
     ("reqwest::blocking::ClientBuilder::new", "reqwest::blocking::ClientBuilder"),
@@ -996,6 +1002,9 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("futures_util::", "futures::"),
     ("futures_executor::", "futures::executor::"),
     ("futures_channel::", "futures::channel::"),
+    // async-std's and smol's channels are async-channel's.
+    ("async_std::channel::", "async_channel::"),
+    ("smol::channel::", "async_channel::"),
     ("actix_web::rt::", "actix_rt::"),
     ("futures::executor::block_on::block_on", "futures::executor::block_on"),
     ("smol::future::", "futures_lite::future::"),
