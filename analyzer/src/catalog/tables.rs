@@ -1027,9 +1027,7 @@ pub const ALIASES: &[(&str, &str)] = &[
     ("futures::future::FutureExt", "futures::FutureExt"),
     ("smol::Task", "async_task::Task"),
     // diesel re-exports r2d2.
-    ("diesel::r2d2::Pool", "r2d2::Pool"),
-    ("diesel::r2d2::Builder", "r2d2::Builder"),
-    ("diesel::r2d2::PooledConnection", "r2d2::PooledConnection"),
+    ("diesel::r2d2::", "r2d2::"),
     // sqlx's pools are one generic type.
     ("sqlx::PgPool", "sqlx::Pool"),
     ("sqlx::postgres::PgPool", "sqlx::Pool"),
