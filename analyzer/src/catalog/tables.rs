@@ -728,7 +728,10 @@ pub const RETURNS: &[(&str, &str)] = &[
         "futures::channel::mpsc::unbounded",
         "(futures::channel::mpsc::UnboundedSender, futures::channel::mpsc::UnboundedReceiver)",
     ),
-    ("futures::channel::oneshot::channel", "(futures::channel::oneshot::Sender, futures::channel::oneshot::Receiver)"),
+    (
+        "futures::channel::oneshot::channel",
+        "(futures::channel::oneshot::Sender, futures::channel::oneshot::Receiver)",
+    ),
     ("reqwest::blocking::Client::new", "reqwest::blocking::Client"),
     ("reqwest::blocking::Client::builder", "reqwest::blocking::ClientBuilder"),
     ("reqwest::blocking::ClientBuilder::new", "reqwest::blocking::ClientBuilder"),
