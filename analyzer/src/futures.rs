@@ -156,7 +156,19 @@ impl<'a> Semantics<'a> {
                 Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
                 _ => Vec::new(),
             };
-            paths.into_iter().find_map(|path| self.index.function(&format!("{path}::{method}")))
+            paths.into_iter().find_map(|path| {
+                self.index.function(&format!("{path}::{method}")).or_else(|| self.trait_default(path, method))
+            })
+        })
+    }
+
+    /// The default method `method` of a workspace trait that `type_path` implements without
+    /// overriding it (`impl Notifier for Email {}` ... `email.notify(..)`).
+    fn trait_default(&self, type_path: &str, method: &str) -> Option<&'a FnSig> {
+        let traits = self.index.traits_implemented_by(type_path);
+        traits.into_iter().find_map(|trait_path| {
+            let sig = self.index.function(&format!("{trait_path}::{method}"))?;
+            matches!(sig.owner, FnOwner::Trait { .. }).then_some(sig)
         })
     }
 

@@ -523,4 +523,8 @@ pub struct FileHir {
     pub allowed_regions: Vec<(Span, Vec<String>)>,
     /// `type Alias = Target;` items, resolved.
     pub type_aliases: Vec<(String, Ty)>,
+    /// `impl Trait for Type` blocks of the workspace's traits and named types, resolved:
+    /// `(type path, trait path)`. A trait's default method is the type's method unless the
+    /// impl overrides it.
+    pub trait_impls: Vec<(String, String)>,
 }

@@ -62,6 +62,9 @@ pub struct CrateIndex {
     glob_crates: FastSet<String>,
     /// The crates of the files added: a path into any other crate is outside the workspace.
     crates: FastSet<String>,
+    /// `impl Trait for Type` blocks by the type's last segment: `(type path, trait path)`,
+    /// in file order. Keyed by name because the impl may name the type through a re-export.
+    trait_impls: FastMap<String, Vec<InFile<(String, String)>>>,
     /// Changes (to a value no other index had) whenever a file is added: what
     /// [`CrateIndex::canonical`] remembers is only valid for one generation.
     generation: u64,
@@ -157,6 +160,12 @@ impl CrateIndex {
             targets.insert(at, InFile { file, value: target.clone() });
             self.glob_crates.insert(crate_of(module).to_string());
         }
+        for (type_path, trait_path) in &hir.trait_impls {
+            let name = type_path.rsplit("::").next().unwrap_or(type_path);
+            let impls = self.trait_impls.entry(name.to_string()).or_default();
+            let at = impls.partition_point(|earlier| earlier.file <= file);
+            impls.insert(at, InFile { file, value: (type_path.clone(), trait_path.clone()) });
+        }
         if !self.crates.contains(&hir.crate_name) {
             self.crates.insert(hir.crate_name.clone());
         }
@@ -213,6 +222,27 @@ impl CrateIndex {
     /// several items share the path (cfg'd alternatives disagree on nothing we can check).
     pub fn function(&self, path: &str) -> Option<&FnSig> {
         self.functions.get(self.canonical(path).as_ref()).and_then(|sigs| sigs.first())
+    }
+
+    /// The workspace traits a type implements (`impl Trait for Type`), in file order.
+    pub fn traits_implemented_by(&self, type_path: &str) -> Vec<&str> {
+        let name = type_path.rsplit("::").next().unwrap_or(type_path);
+        let Some(impls) = self.trait_impls.get(name) else { return Vec::new() };
+        let wanted = self.canonical(type_path);
+        impls
+            .iter()
+            .filter(|imp| imp.value.0 == type_path || self.canonical(&imp.value.0) == wanted)
+            .map(|imp| imp.value.1.as_str())
+            .collect()
+    }
+
+    /// The workspace traits with a method of this name (a default one or not): their paths.
+    pub fn traits_with_method<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> + 's {
+        let paths = self.methods_by_name.get(name).map(|methods| methods.paths.as_slice()).unwrap_or(&[]);
+        paths.iter().filter_map(|path| match &self.function(path)?.owner {
+            FnOwner::Trait { trait_path } => Some(trait_path.as_str()),
+            _ => None,
+        })
     }
 
     /// Every crate method with this name (canonical paths); `None` when some file not parsed

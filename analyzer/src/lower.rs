@@ -350,6 +350,9 @@ impl<'a> ItemLowerer<'a> {
             resolver.resolve(&segments, path.leading_colon.is_some())
         });
         let base = self_ty.path_str().map(str::to_string).unwrap_or_else(|| format!("{}::<impl>", env.base));
+        if let (Some(trait_path), Some(type_path)) = (&trait_path, self_ty.path_str()) {
+            self.out.trait_impls.push((type_path.to_string(), trait_path.clone()));
+        }
         let in_test = env.in_test;
         let passed_through: Vec<syn::ImplItem> = imp
             .items

@@ -42,6 +42,9 @@ pub struct Scan {
     /// names `tokio`), each with the names of that type's async methods: a file using one may
     /// call them without naming the API itself.
     pub async_aliases: Vec<(Name, Vec<Name>)>,
+    /// `impl TRAIT for TYPE` blocks: `(TYPE, TRAIT)`, the last segments. A method call on
+    /// `TYPE` may reach the trait's default method.
+    pub trait_impls: Vec<(Name, Name)>,
 }
 
 impl Scan {
@@ -163,6 +166,8 @@ struct Cursor<'t> {
     aliases: Vec<(Name, Vec<Name>)>,
     /// Inside a `type` item, until its `;`.
     in_alias: bool,
+    /// `impl TRAIT for TYPE` blocks opened so far: `(TYPE, TRAIT)`.
+    trait_impls: Vec<(Name, Name)>,
 }
 
 /// An `impl`/`trait` header being read: its self type is the last identifier outside angle
@@ -171,6 +176,8 @@ struct Header<'t> {
     is_trait: bool,
     angles: usize,
     owner: Option<&'t str>,
+    /// In a trait impl, the trait: what `owner` was when `for` came.
+    trait_name: Option<&'t str>,
     in_where: bool,
 }
 
@@ -181,6 +188,7 @@ impl<'t> Header<'t> {
         }
         match ident {
             "where" => self.in_where = true,
+            "for" if !self.is_trait => self.trait_name = self.owner.take(),
             "for" | "dyn" | "unsafe" | "impl" | "const" | "mut" => {}
             _ => self.owner = Some(ident),
         }
@@ -223,6 +231,9 @@ pub fn scan(text: &str, evidence: &AsyncApiEvidence) -> Scan {
         list.dedup();
         list.shrink_to_fit();
     }
+    out.trait_impls.sort_unstable();
+    out.trait_impls.dedup();
+    out.trait_impls.shrink_to_fit();
     for list in [&mut out.method_calls, &mut out.reexported, &mut out.type_defs] {
         list.sort_unstable();
         list.dedup();
@@ -401,6 +412,7 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
     }
     out.idents.sort_unstable();
     out.idents.dedup();
+    out.trait_impls = cursor.trait_impls;
     Some(Lexed {
         scan: out,
         defines_poll: cursor.defines_poll,
@@ -507,7 +519,13 @@ fn record_ident<'t>(
     if let Some(header) = &mut cursor.header {
         header.ident(ident);
     } else if ident == "trait" || (ident == "impl" && cursor.at_item_start()) {
-        cursor.header = Some(Header { is_trait: ident == "trait", angles: 0, owner: None, in_where: false });
+        cursor.header = Some(Header {
+            is_trait: ident == "trait",
+            angles: 0,
+            owner: None,
+            trait_name: None,
+            in_where: false,
+        });
     }
     if last == "fn" {
         out.fn_defs.push((cursor.owner().map(ident_hash), hash));
@@ -560,6 +578,9 @@ impl<'t> Cursor<'t> {
                 if let Some(header) = self.header.take() {
                     if let Some(owner) = header.owner {
                         self.owners.push((self.braces, owner));
+                        if let Some(trait_name) = header.trait_name {
+                            self.trait_impls.push((ident_hash(owner), ident_hash(trait_name)));
+                        }
                     }
                 }
             }
@@ -798,6 +819,12 @@ mod tests {
         ];
         assert_eq!(s.fn_defs, sorted(&expected));
         assert_eq!(s.path_calls, sorted(&[free("inner"), free("new"), method("Repo", "open")]));
+        // The trait impls, by their types' and traits' last segments; `impl Trait` in a
+        // parameter and a trait's supertrait are not impls.
+        let impls = [("Repo", "From"), ("Repo", "Send"), ("Repo", "Display")];
+        let impls: Vec<(Name, Name)> =
+            impls.iter().map(|(ty, tr)| (ident_hash(ty), ident_hash(tr))).collect();
+        assert_eq!(s.trait_impls, sorted(&impls));
         // `->` inside an impl's generics does not close them.
         let arrow = scan("impl<F: FnMut() -> u8> Runner<F> { fn run(&self) {} }", &evidence());
         assert_eq!(arrow.fn_defs, [method("Runner", "run")]);

@@ -33,6 +33,14 @@ pub enum Demand {
     Method { name: String, owner: String, krate: String },
     /// The one workspace method of this name (for a receiver of unknown type).
     UniqueMethod { name: String },
+    /// The default method `name` of a trait of crate `krate` (its last segment, hashed as
+    /// the pre-scan does), which a receiver's type implements (or may: see
+    /// [`Demand::TraitImpl`]).
+    TraitMethod { name: String, trait_name: Name, krate: String },
+    /// The `impl TRAIT for TYPE` blocks (last segments, hashed) of crate `krate`'s type, when
+    /// the trait has a method the code calls on the type: the call may reach its default
+    /// method. Like a method, the impl is in the type's crate or where that crate is named.
+    TraitImpl { type_name: Name, trait_name: Name, krate: String },
 }
 
 /// A `type` alias of an async API's type: its crate, its name, and the type's async methods.
@@ -56,6 +64,8 @@ pub struct Lexicon<'s> {
     methods: FastMap<(Name, Name), Vec<usize>>,
     type_defs: FastMap<Name, Vec<usize>>,
     reexports: FastMap<Name, Vec<usize>>,
+    /// `impl TRAIT for TYPE` blocks by `TYPE`: the trait, and the files.
+    trait_impls: FastMap<Name, Vec<(Name, usize)>>,
     /// Files with a `pub use ..::*`, by crate: they may re-export any name.
     glob_reexporting: FastMap<&'s str, Vec<usize>>,
 }
@@ -83,6 +93,7 @@ impl<'s> Lexicon<'s> {
             methods: FastMap::default(),
             type_defs: FastMap::default(),
             reexports: FastMap::default(),
+            trait_impls: FastMap::default(),
             glob_reexporting: FastMap::default(),
         };
         for (file, scan) in scans.iter().enumerate() {
@@ -102,6 +113,9 @@ impl<'s> Lexicon<'s> {
             }
             for &name in &scan.reexported {
                 add(&mut lexicon.reexports, name, file);
+            }
+            for &(type_name, trait_name) in &scan.trait_impls {
+                lexicon.trait_impls.entry(type_name).or_default().push((trait_name, file));
             }
             if scan.reexports_glob {
                 lexicon.glob_reexporting.entry(lexicon.crates[file]).or_default().push(file);
@@ -154,7 +168,42 @@ impl<'s> Lexicon<'s> {
                     .collect()
             }
             Demand::UniqueMethod { name } => Self::files(&self.method_files, &ident_hash(name)).to_vec(),
+            Demand::TraitMethod { name, trait_name, krate } => {
+                let defining = Self::files(&self.methods, &(*trait_name, ident_hash(name)));
+                defining.iter().copied().filter(|&file| self.crates[file] == krate).collect()
+            }
+            Demand::TraitImpl { type_name, trait_name, krate } => self
+                .traits_implemented_for(*type_name, krate)
+                .filter(|(implemented, _)| implemented == trait_name)
+                .map(|(_, file)| file)
+                .collect(),
         }
+    }
+
+    /// The traits that the pre-scans say are implemented for crate `krate`'s type named
+    /// `type_name`, in files that are not roots (last segments, hashed), each with its file:
+    /// in that crate, or in a file naming it.
+    fn traits_implemented_for<'k>(
+        &'k self,
+        type_name: Name,
+        krate: &'k str,
+    ) -> impl Iterator<Item = (Name, usize)> + 'k {
+        let impls = self.trait_impls.get(&type_name).map(Vec::as_slice).unwrap_or(&[]);
+        impls.iter().copied().filter(move |&(_, file)| {
+            self.crates[file] == krate || self.scans[file].as_ref().is_some_and(|scan| scan.mentions(krate))
+        })
+    }
+
+    /// The crates of the files that are not roots and define a method `method` in a trait
+    /// (or type) named `owner` (hashed), that the file `from` can name: its own crate, or a
+    /// crate it mentions.
+    fn crates_defining_method(&self, owner: Name, method: Name, from: usize) -> BTreeSet<&'s str> {
+        let mentions = |krate: &str| self.scans[from].as_ref().is_some_and(|scan| scan.mentions(krate));
+        Self::files(&self.methods, &(owner, method))
+            .iter()
+            .map(|&file| self.crates[file])
+            .filter(|&krate| krate == self.crates[from] || mentions(krate))
+            .collect()
     }
 
     /// Names of the methods defined in files that were not parsed: a method call cannot be
@@ -378,6 +427,10 @@ impl Demand {
                 Some(FnKey::Method { owner: ident_hash(owner), name: ident_hash(name) })
             }
             Demand::UniqueMethod { name } => Some(FnKey::AnyMethod(ident_hash(name))),
+            Demand::TraitMethod { name, trait_name, .. } => {
+                Some(FnKey::Method { owner: *trait_name, name: ident_hash(name) })
+            }
+            Demand::TraitImpl { .. } => None,
         }
     }
 
@@ -489,6 +542,7 @@ impl Collector<'_, '_> {
         for path in &paths {
             let owner = path.rsplit("::").next().unwrap_or(path).to_string();
             let krate = path.split("::").next().unwrap_or(path).to_string();
+            self.trait_defaults(path, &owner, method);
             self.insert(Demand::Method { name: method.into(), owner, krate });
         }
         // An untyped receiver: the index resolves the call by a method name only one workspace
@@ -497,6 +551,44 @@ impl Collector<'_, '_> {
         let unparsed_definitions = self.lexicon.method_counts.get(&ident_hash(method)).copied().unwrap_or(0);
         if paths.is_empty() && unparsed_definitions <= 1 && !sem.catalog.is_std_method_name(method) {
             self.insert(Demand::UniqueMethod { name: method.into() });
+        }
+    }
+
+    /// The default methods a call of `method` on the workspace type `path` (named `owner`)
+    /// may reach: of the traits that define such a method (by the pre-scans, or parsed
+    /// already) and that the type implements (by the index, or by the pre-scans of files
+    /// not parsed yet, whose impls are demanded too). Wherever the impl and the trait are,
+    /// both are demanded in the round that sees the call, as a full parse would have them.
+    fn trait_defaults(&mut self, path: &str, owner: &str, method: &str) {
+        let krate = path.split("::").next().unwrap_or(path);
+        let (owner, method_name) = (ident_hash(owner), ident_hash(method));
+        let last_segment = |path: &str| ident_hash(path.rsplit("::").next().unwrap_or(path));
+        let crate_of = |path: &str| path.split("::").next().unwrap_or(path).to_string();
+        // The traits (name, crate) whose default method the call may reach. An impl parsed
+        // already names its trait's path.
+        let mut traits: BTreeSet<(Name, String)> = self
+            .index
+            .traits_implemented_by(path)
+            .into_iter()
+            .map(|t| (last_segment(t), crate_of(&self.index.canonical(t))))
+            .collect();
+        // An impl not parsed yet, of a trait with such a method that is parsed already (a
+        // root's) or defined in a crate the impl's file can name.
+        let parsed: Vec<(Name, String)> =
+            self.index.traits_with_method(method).map(|t| (last_segment(t), crate_of(t))).collect();
+        let unparsed_impls: Vec<(Name, usize)> = self.lexicon.traits_implemented_for(owner, krate).collect();
+        for (trait_name, impl_file) in unparsed_impls {
+            let mut reached: Vec<(Name, String)> =
+                parsed.iter().filter(|(name, _)| *name == trait_name).cloned().collect();
+            let defining = self.lexicon.crates_defining_method(trait_name, method_name, impl_file);
+            reached.extend(defining.into_iter().map(|c| (trait_name, c.to_string())));
+            if !reached.is_empty() {
+                self.insert(Demand::TraitImpl { type_name: owner, trait_name, krate: krate.to_string() });
+                traits.extend(reached);
+            }
+        }
+        for (trait_name, trait_crate) in traits {
+            self.insert(Demand::TraitMethod { name: method.into(), trait_name, krate: trait_crate });
         }
     }
 

@@ -53,9 +53,10 @@ async fn handler() {
         known_limits: "\
 Calls through function pointers and closures stored in fields are not followed, nor calls of
 a trait's method on a trait object or a bounded type parameter (`s: &dyn Storage`,
-`s: &S` with `S: Storage`): the implementation that runs is not known, and a trait's own
-default body is followed only when the receiver's type is that trait. A blocking call inside a helper guarded by a runtime check (`if in_runtime { .. }`)
-is reported as if it always ran.",
+`s: &S` with `S: Storage`): the implementation that runs is not known. A trait's default
+body is followed when the receiver's type is that trait (a bound) or a type whose impl of the
+trait does not override it. A blocking call inside a helper guarded by a runtime check
+(`if in_runtime { .. }`) is reported as if it always ran.",
     },
 };
 

@@ -61,9 +61,9 @@ async fn shutdown(conn: &Connection) {
         known_limits: "\
 A method call on a value whose type is unknown is resolved by name only when no workspace
 method of that name is sync and the name is not an everyday std one: a crate's async `get`
-called on an untyped value is missed, and so is a trait's default `async fn` called on a type
-that implements the trait without overriding it. Futures returned by external crates outside the catalog are
-not known, nor are futures stored in a field and dropped later.",
+called on an untyped value is missed. (A trait's default `async fn` called on a type whose
+impl does not override it is the trait's, and is found.) Futures returned by external crates
+outside the catalog are not known, nor are futures stored in a field and dropped later.",
     },
 };
 
