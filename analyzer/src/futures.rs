@@ -166,7 +166,9 @@ impl<'a> Semantics<'a> {
     /// overriding it (`impl Notifier for Email {}` ... `email.notify(..)`).
     fn trait_default(&self, type_path: &str, method: &str) -> Option<&'a FnSig> {
         let traits = self.index.traits_implemented_by(type_path);
-        traits.into_iter().find_map(|trait_path| {
+        let candidates =
+            traits.into_iter().filter(|trait_path| self.index.may_be_trait_method(trait_path, method));
+        candidates.into_iter().find_map(|trait_path| {
             let sig = self.index.function(&format!("{trait_path}::{method}"))?;
             matches!(sig.owner, FnOwner::Trait { .. }).then_some(sig)
         })

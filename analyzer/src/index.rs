@@ -65,6 +65,9 @@ pub struct CrateIndex {
     /// `impl Trait for Type` blocks by the type's last segment: `(type path, trait path)`,
     /// in file order. Keyed by name because the impl may name the type through a re-export.
     trait_impls: FastMap<String, Vec<InFile<(String, String)>>>,
+    /// The traits' methods by name, with the traits' paths (sorted): most method calls name
+    /// none, and need not look through the receiver type's trait impls.
+    trait_methods: FastMap<String, Vec<String>>,
     /// Changes (to a value no other index had) whenever a file is added: what
     /// [`CrateIndex::canonical`] remembers is only valid for one generation.
     generation: u64,
@@ -202,6 +205,12 @@ impl CrateIndex {
             methods.order.insert(at, order);
             methods.paths.insert(at, function.path.clone());
         }
+        if let FnOwner::Trait { trait_path } = &function.owner {
+            let traits = self.trait_methods.entry(function.name.clone()).or_default();
+            if let Err(at) = traits.binary_search(trait_path) {
+                traits.insert(at, trait_path.clone());
+            }
+        }
         let sigs = self.functions.entry(function.path.clone()).or_default();
         let at = sigs.partition_point(|earlier| (earlier.location.file, earlier.location.function) < order);
         sigs.insert(at, sig);
@@ -228,21 +237,26 @@ impl CrateIndex {
     pub fn traits_implemented_by(&self, type_path: &str) -> Vec<&str> {
         let name = type_path.rsplit("::").next().unwrap_or(type_path);
         let Some(impls) = self.trait_impls.get(name) else { return Vec::new() };
-        let wanted = self.canonical(type_path);
-        impls
-            .iter()
-            .filter(|imp| imp.value.0 == type_path || self.canonical(&imp.value.0) == wanted)
-            .map(|imp| imp.value.1.as_str())
-            .collect()
+        let wanted = std::cell::OnceCell::new();
+        let same_type = |path: &str| {
+            path == type_path || self.canonical(path) == *wanted.get_or_init(|| self.canonical(type_path))
+        };
+        impls.iter().filter(|imp| same_type(&imp.value.0)).map(|imp| imp.value.1.as_str()).collect()
+    }
+
+    /// Whether a parsed trait named like `trait_path` (by its last segment) may have a method
+    /// of this name: a quick check before the lookup of `trait_path::name`.
+    pub fn may_be_trait_method(&self, trait_path: &str, name: &str) -> bool {
+        fn last_segment(path: &str) -> &str {
+            path.rsplit("::").next().unwrap_or(path)
+        }
+        let trait_name = last_segment(trait_path);
+        self.traits_with_method(name).any(|path| last_segment(path) == trait_name)
     }
 
     /// The workspace traits with a method of this name (a default one or not): their paths.
     pub fn traits_with_method<'s>(&'s self, name: &str) -> impl Iterator<Item = &'s str> + 's {
-        let paths = self.methods_by_name.get(name).map(|methods| methods.paths.as_slice()).unwrap_or(&[]);
-        paths.iter().filter_map(|path| match &self.function(path)?.owner {
-            FnOwner::Trait { trait_path } => Some(trait_path.as_str()),
-            _ => None,
-        })
+        self.trait_methods.get(name).into_iter().flatten().map(String::as_str)
     }
 
     /// Every crate method with this name (canonical paths); `None` when some file not parsed

@@ -194,6 +194,12 @@ impl<'s> Lexicon<'s> {
         })
     }
 
+    /// Whether a file that is not a root defines a method `method` in a trait (or type)
+    /// named `owner` (hashed).
+    fn defines_method(&self, owner: Name, method: Name) -> bool {
+        self.methods.contains_key(&(owner, method))
+    }
+
     /// The crates of the files that are not roots and define a method `method` in a trait
     /// (or type) named `owner` (hashed), that the file `from` can name: its own crate, or a
     /// crate it mentions.
@@ -565,18 +571,30 @@ impl Collector<'_, '_> {
         let last_segment = |path: &str| ident_hash(path.rsplit("::").next().unwrap_or(path));
         let crate_of = |path: &str| path.split("::").next().unwrap_or(path).to_string();
         // The traits (name, crate) whose default method the call may reach. An impl parsed
-        // already names its trait's path.
+        // already names its trait's path; the trait has such a method if it is parsed with
+        // one, or a file not parsed yet may define it.
+        let has_method = |trait_path: &&str| {
+            self.lexicon.defines_method(last_segment(trait_path), method_name)
+                || (self.index.may_be_trait_method(trait_path, method)
+                    && self.index.function(&format!("{trait_path}::{method}")).is_some())
+        };
+        let in_workspace = |trait_path: &&str| self.lexicon.is_workspace_crate(crate_of(trait_path).as_str());
         let mut traits: BTreeSet<(Name, String)> = self
             .index
             .traits_implemented_by(path)
             .into_iter()
+            .filter(in_workspace)
+            .filter(has_method)
             .map(|t| (last_segment(t), crate_of(&self.index.canonical(t))))
             .collect();
         // An impl not parsed yet, of a trait with such a method that is parsed already (a
         // root's) or defined in a crate the impl's file can name.
-        let parsed: Vec<(Name, String)> =
-            self.index.traits_with_method(method).map(|t| (last_segment(t), crate_of(t))).collect();
         let unparsed_impls: Vec<(Name, usize)> = self.lexicon.traits_implemented_for(owner, krate).collect();
+        // Most types have no such impl: the parsed traits are only looked at for one.
+        let parsed: Vec<(Name, String)> = match unparsed_impls.is_empty() {
+            true => Vec::new(),
+            false => self.index.traits_with_method(method).map(|t| (last_segment(t), crate_of(t))).collect(),
+        };
         for (trait_name, impl_file) in unparsed_impls {
             let mut reached: Vec<(Name, String)> =
                 parsed.iter().filter(|(name, _)| *name == trait_name).cloned().collect();
