@@ -32,7 +32,8 @@ future (`let retry = || async { .. }; retry();`, an `async` closure), or a catal
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
 `reqwest`, `sqlx` queries (also `sqlx::query!(..)`), pools and transactions (`tx.commit()`), `futures::future::join_all`,
 `async-channel` and `flume` async sends and receives, async-std's and smol's `fs`,
-timers and sockets ...), the methods of I/O, sink and stream
+timers and sockets, servers that run only when awaited (`axum::serve(..)`, warp's `run`,
+tonic's and hyper's `serve`), redis' async commands and `tokio-tungstenite` ...), the methods of I/O, sink and stream
 extension traits (`write_all`, `read_u32`, `read_line`, `flush`, `send`, `next` ...) on a
 receiver bounded by tokio's or `futures`' `AsyncRead`/`AsyncWrite`/`AsyncBufRead`, `Sink` or
 `Stream` (`W: AsyncWrite + Unpin`, `impl Stream`) or of a type implementing one (a tokio

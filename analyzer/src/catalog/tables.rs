@@ -935,6 +935,38 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("reqwest::Client.execute", "impl std::future::Future<std::result::Result<reqwest::Response>>"),
     ("reqwest::RequestBuilder.send", "impl std::future::Future<std::result::Result<reqwest::Response>>"),
     ("reqwest::Response.error_for_status", "std::result::Result<reqwest::Response>"),
+    // Servers: the value a server function returns is the server, which runs only when
+    // awaited (axum's and tonic's are `IntoFuture`s, awaited the same way).
+    ("axum::serve", "axum::serve::Serve"),
+    ("axum::serve::Serve.with_graceful_shutdown", "axum::serve::WithGracefulShutdown"),
+    ("warp::serve", "warp::Server"),
+    ("hyper::Server::bind", "hyper::server::Builder"),
+    ("hyper::server::Server::bind", "hyper::server::Builder"),
+    ("hyper::server::Builder.serve", "hyper::server::Server"),
+    ("hyper::server::Server.with_graceful_shutdown", "hyper::server::Graceful"),
+    ("tonic::transport::Server::builder", "tonic::transport::Server"),
+    ("tonic::transport::Server.add_service", "tonic::transport::server::Router"),
+    ("tonic::transport::server::Router.add_service", "$self"),
+    (
+        "tokio_tungstenite::connect_async",
+        "impl std::future::Future<std::result::Result<(tokio_tungstenite::WebSocketStream, _)>>",
+    ),
+    (
+        "tokio_tungstenite::accept_async",
+        "impl std::future::Future<std::result::Result<tokio_tungstenite::WebSocketStream>>",
+    ),
+    (
+        "redis::Client.get_multiplexed_async_connection",
+        "impl std::future::Future<std::result::Result<redis::aio::MultiplexedConnection>>",
+    ),
+    (
+        "redis::Client.get_multiplexed_tokio_connection",
+        "impl std::future::Future<std::result::Result<redis::aio::MultiplexedConnection>>",
+    ),
+    (
+        "redis::aio::ConnectionManager::new",
+        "impl std::future::Future<std::result::Result<redis::aio::ConnectionManager>>",
+    ),
     ("sqlx::query", "sqlx::query::Query"),
     ("sqlx::query_as", "sqlx::query::QueryAs"),
     ("sqlx::query::Query.bind", "$self"),
@@ -1199,6 +1231,22 @@ pub const ASYNC_APIS: &[&str] = &[
     "async_channel::Receiver.recv",
     "flume::Sender.send_async",
     "flume::Receiver.recv_async",
+    "axum::serve",
+    "axum::serve::Serve.with_graceful_shutdown",
+    "warp::Server.run",
+    "warp::Server.bind",
+    "hyper::server::Builder.serve",
+    "hyper::server::Server.with_graceful_shutdown",
+    "tonic::transport::server::Router.serve",
+    "tonic::transport::server::Router.serve_with_shutdown",
+    "tonic::transport::server::Router.serve_with_incoming",
+    "tokio_tungstenite::connect_async",
+    "tokio_tungstenite::accept_async",
+    "redis::Cmd.query_async",
+    "redis::Pipeline.query_async",
+    "redis::Client.get_multiplexed_async_connection",
+    "redis::Client.get_multiplexed_tokio_connection",
+    "redis::aio::ConnectionManager::new",
 ];
 
 /// Extension traits whose methods return futures: `(traits, implementors, methods)`. A
@@ -1335,6 +1383,16 @@ pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
         ],
         &[],
         &["try_next"],
+    ),
+    // redis' async commands, on its async connections.
+    (
+        &["redis::AsyncCommands", "redis::aio::ConnectionLike"],
+        &["redis::aio::MultiplexedConnection", "redis::aio::ConnectionManager", "redis::aio::Connection"],
+        &[
+            "get", "set", "set_ex", "set_nx", "del", "exists", "expire", "incr", "decr", "hget", "hset",
+            "hdel", "hgetall", "lpush", "rpush", "lpop", "rpop", "lrange", "sadd", "srem", "smembers",
+            "publish", "keys", "mget", "mset", "zadd", "zrange",
+        ],
     ),
 ];
 
