@@ -85,6 +85,8 @@ pub struct Catalog {
     blocking_trait_methods: HashMap<String, Vec<TraitMethod>>,
     /// Types whose `IntoIterator` blocks (`for msg in rx`).
     blocking_iterables: HashMap<String, usize>,
+    /// Functions that block when a stream they are given does (`std::io::copy(&mut file, ..)`).
+    blocking_stream_functions: HashMap<String, usize>,
     executors: HashSet<Key>,
     executor_any_receiver: HashSet<String>,
     offload_functions: HashSet<String>,
@@ -345,6 +347,9 @@ impl Catalog {
             } else if let Some(ty) = target.strip_prefix("for ") {
                 self.remember_path(ty);
                 self.blocking_iterables.insert(ty.to_string(), index);
+            } else if let Some(path) = target.strip_prefix("io ") {
+                self.remember_path(path);
+                self.blocking_stream_functions.insert(path.to_string(), index);
             } else {
                 let key = parse_key(target);
                 self.remember_key(&key);
@@ -365,6 +370,7 @@ impl Catalog {
             .trim_start_matches("trait ")
             .trim_start_matches("ext ")
             .trim_start_matches("for ")
+            .trim_start_matches("io ")
             .replace('.', "::");
         let replacement = entry.replacement.replace("{name}", display.rsplit("::").next().unwrap_or(""));
         self.blocking.push(BlockingApi { display: display.clone(), hazard: entry.hazard, replacement });
@@ -488,6 +494,12 @@ impl Catalog {
     /// A type whose iteration (`for x in value`) blocks.
     pub fn blocking_iterable(&self, ty: &str) -> Option<&BlockingApi> {
         self.blocking_iterables.get(ty).map(|&i| &self.blocking[i])
+    }
+
+    /// A function that blocks when one of the streams it reads or writes is blocking I/O
+    /// (`std::io::copy`, `serde_json::from_reader`); over bytes in memory it does not.
+    pub fn blocking_stream_function(&self, path: &str) -> Option<&BlockingApi> {
+        self.blocking_stream_functions.get(path).map(|&i| &self.blocking[i])
     }
 
     pub fn is_executor_function(&self, path: &str) -> bool {

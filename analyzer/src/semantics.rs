@@ -133,9 +133,11 @@ impl<'a> Semantics<'a> {
     /// The blocking API a call reaches, if any.
     pub fn blocking_api(&self, body: &Body, expr: ExprId) -> Option<&'a BlockingApi> {
         match self.call_target(body, expr)? {
-            CallTarget::Path(path) => {
-                self.catalog.blocking_function(&path).or_else(|| self.blocking_trait_call(body, expr, &path))
-            }
+            CallTarget::Path(path) => self
+                .catalog
+                .blocking_function(&path)
+                .or_else(|| self.blocking_trait_call(body, expr, &path))
+                .or_else(|| self.blocking_stream_call(body, expr, &path)),
             CallTarget::Method { receiver, method } => {
                 if body.is_awaited(expr) {
                     // An awaited method is an async API, whatever its name.
@@ -149,6 +151,27 @@ impl<'a> Semantics<'a> {
             }
             CallTarget::Dynamic => None,
         }
+    }
+
+    /// `std::io::copy(&mut file, &mut out)`: blocks when one of the streams does (a `File`,
+    /// a socket, a `BufReader` over one), not over bytes in memory.
+    fn blocking_stream_call(&self, body: &Body, expr: ExprId, path: &str) -> Option<&'a BlockingApi> {
+        let api = self.catalog.blocking_stream_function(path)?;
+        let ExprKind::Call { args, .. } = body.kind(expr) else { return None };
+        let blocks = |arg: ExprId| {
+            self.blocking_method(body, arg, "read", 1).is_some()
+                || self.blocking_method(body, arg, "write", 1).is_some()
+        };
+        // A stream opened in the argument (`from_reader(File::open(p)?)`) is reported where
+        // it is opened, once.
+        let opened_here = |arg: ExprId| {
+            let mut inner = arg;
+            while let ExprKind::Ref(next) | ExprKind::Try(next) = body.kind(inner) {
+                inner = *next;
+            }
+            matches!(body.kind(inner), ExprKind::Call { .. } | ExprKind::MethodCall { .. })
+        };
+        args.iter().any(|&arg| !opened_here(arg) && blocks(arg)).then_some(api)
     }
 
     /// A trait method called by its path, the receiver first:
@@ -458,6 +481,9 @@ impl<'a> Semantics<'a> {
                     | "crossbeam_channel::Receiver" => return args.first().cloned().unwrap_or(Ty::Unknown),
                     "std::collections::HashMap" | "std::collections::BTreeMap" if args.len() == 2 => {
                         return Ty::Tuple(args.clone())
+                    }
+                    "std::fs::ReadDir" => {
+                        return Ty::path("std::io::Result", vec![Ty::simple("std::fs::DirEntry")])
                     }
                     _ => {}
                 },

@@ -24,7 +24,7 @@ Reports a call to a known blocking API inside an async context: the body of an `
 (also trait methods and `#[async_trait]`), an `async` block, an async closure, or a closure
 that runs inline in one of those (`iter().map(|p| std::fs::read(p))`). The catalog covers
 `std::thread::sleep`, `std::fs` (also through `fs-err`), `std::fs::File` I/O (also through a `BufReader`/`BufWriter`: `BufReader::new(file).lines()`,
-but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`), `Path::exists` and friends, stdin reads, `std::net` sockets and
+but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`; `std::io::copy` and `serde_json::from_reader`/`to_writer` over such a stream), directory entries' `metadata()`, `Path::exists` and friends, stdin reads, `std::net` sockets and
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar` (std's and parking_lot's),
 `Barrier`, thread joins, std Unix sockets, tokio's `blocking_*` methods, `reqwest::blocking`,
 `ureq`, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and

@@ -9,7 +9,9 @@
 //! - `ext a::b::Trait::method/N`: an extension trait's method that no std type has (rayon's
 //!   `par_iter`), matched on any receiver but the crate's own types where the trait is
 //!   imported;
-//! - `for a::b::Type`: iterating a value of that type blocks.
+//! - `for a::b::Type`: iterating a value of that type blocks;
+//! - `io a::b::f`: a function that blocks when a stream argument is blocking I/O (a `File`,
+//!   a socket, stdin, or a buffer over one): `std::io::copy(&mut file, &mut out)`.
 //!
 //! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam, rayon docs, as
 //! summarised in the project's design notes on blocking APIs; and the docs of mysql, mongodb,
@@ -73,6 +75,22 @@ pub const BLOCKING: &[BlockingEntry] = &[
         ],
         hazard: Blocks,
         replacement: "use `tokio::fs::File` with `tokio::io::AsyncReadExt`/`AsyncWriteExt` (`.{name}(..).await`)",
+    },
+    BlockingEntry {
+        // On Unix a directory entry's metadata is a `stat` call.
+        targets: &["std::fs::DirEntry.metadata"],
+        hazard: Blocks,
+        replacement: "list the directory with `tokio::fs::read_dir(..).await` and await its entries' `metadata()`",
+    },
+    BlockingEntry {
+        targets: &["io std::io::copy"],
+        hazard: Blocks,
+        replacement: "copy with `tokio::io::copy(&mut reader, &mut writer).await` between tokio's files or sockets, or in `spawn_blocking`",
+    },
+    BlockingEntry {
+        targets: &["io serde_json::from_reader", "io serde_json::to_writer", "io serde_json::to_writer_pretty"],
+        hazard: Blocks,
+        replacement: "read the bytes with `tokio::fs::read(..).await` and use `serde_json::from_slice` (or `to_vec` and write them with tokio)",
     },
     BlockingEntry {
         targets: &[
@@ -561,6 +579,7 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("dashmap::DashSet::new", "dashmap::DashSet"),
     ("dashmap::DashSet.get", "std::option::Option<dashmap::setref::one::Ref>"),
     ("std::fs::File::open", "std::io::Result<std::fs::File>"),
+    ("std::fs::read_dir", "std::io::Result<std::fs::ReadDir>"),
     ("std::fs::File::create", "std::io::Result<std::fs::File>"),
     ("std::fs::File::create_new", "std::io::Result<std::fs::File>"),
     ("std::fs::File::options", "std::fs::OpenOptions"),
