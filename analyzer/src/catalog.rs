@@ -8,6 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::resolve::PathKnowledge;
+use crate::source::Runtime;
 use crate::ty::Ty;
 
 #[path = "catalog/tables.rs"]
@@ -96,6 +97,9 @@ pub struct Catalog {
     aliases: Vec<(String, String)>,
     /// See [`Catalog::is_std_method_name`].
     std_method_names: HashSet<String>,
+    /// Blocking APIs' `help:` texts for packages on async-std or smol, by API (see
+    /// [`Catalog::replacement`]).
+    runtime_replacements: HashMap<(Runtime, String), String>,
 }
 
 /// A blocking method of a trait, found where the trait is imported.
@@ -118,6 +122,19 @@ impl Catalog {
         }
         for entry in tables::BLOCKING {
             catalog.add_blocking_entry(entry);
+        }
+        for (runtime, replacements) in [
+            (Runtime::AsyncStd, &tables::ASYNC_STD_REPLACEMENTS),
+            (Runtime::Smol, &tables::SMOL_REPLACEMENTS),
+        ] {
+            for (targets, text) in replacements.entries {
+                for target in *targets {
+                    let name = target.rsplit("::").next().unwrap_or(target);
+                    catalog
+                        .runtime_replacements
+                        .insert((runtime, target.to_string()), text.replace("{name}", name));
+                }
+            }
         }
         for (path, template) in tables::RETURNS {
             let key = parse_key(path);
@@ -494,6 +511,17 @@ impl Catalog {
     /// A type whose iteration (`for x in value`) blocks.
     pub fn blocking_iterable(&self, ty: &str) -> Option<&BlockingApi> {
         self.blocking_iterables.get(ty).map(|&i| &self.blocking[i])
+    }
+
+    /// The `help:` for a blocking API in a package on `runtime`: the catalog's text names
+    /// tokio's replacement; async-std's and smol's are named for their packages.
+    pub fn replacement<'c>(&'c self, api: &'c BlockingApi, runtime: Runtime) -> &'c str {
+        let offload = match runtime {
+            Runtime::Tokio => return &api.replacement,
+            Runtime::AsyncStd => tables::ASYNC_STD_REPLACEMENTS.offload,
+            Runtime::Smol => tables::SMOL_REPLACEMENTS.offload,
+        };
+        self.runtime_replacements.get(&(runtime, api.display.clone())).map(String::as_str).unwrap_or(offload)
     }
 
     /// A function that blocks when one of the streams it reads or writes is blocking I/O

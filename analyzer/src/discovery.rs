@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::source::{CrateId, Edition, SourceFile};
+use crate::source::{CrateId, Edition, Runtime, SourceFile};
 
 /// What to analyse.
 #[derive(Clone, Debug)]
@@ -66,6 +66,7 @@ struct Package {
     root: PathBuf,
     edition: Edition,
     tokio_time: bool,
+    runtime: Runtime,
 }
 
 fn discover_cargo(
@@ -121,7 +122,8 @@ fn package_facts(package: &cargo_metadata::Package) -> Package {
         .dependencies
         .iter()
         .any(|d| d.name == "tokio" && d.features.iter().any(|f| f == "time" || f == "full"));
-    Package { crate_name: lib_name.replace('-', "_"), root, edition, tokio_time }
+    let runtime = Runtime::of_dependencies(package.dependencies.iter().map(|d| d.name.as_str()));
+    Package { crate_name: lib_name.replace('-', "_"), root, edition, tokio_time, runtime }
 }
 
 fn default_members<'a>(
@@ -191,7 +193,7 @@ fn package_files(package: &Package, cwd: &Path) -> Vec<SourceFile> {
                 &relative,
                 &krate,
                 package.edition,
-                package.tokio_time,
+                (package.tokio_time, package.runtime),
                 cwd,
             )
         })
@@ -207,7 +209,7 @@ fn source_file(
     relative: &Path,
     krate: &CrateId,
     edition: Edition,
-    tokio_time: bool,
+    (tokio_time, runtime): (bool, Runtime),
     cwd: &Path,
 ) -> SourceFile {
     let place = place_in_package(relative);
@@ -231,6 +233,7 @@ fn source_file(
         module: place.module,
         is_test_target: place.is_test,
         tokio_time,
+        runtime,
     }
 }
 
@@ -351,6 +354,7 @@ struct PackageFacts {
     krate: CrateId,
     edition: Edition,
     tokio_time: bool,
+    runtime: Runtime,
 }
 
 impl ManifestCache {
@@ -363,10 +367,12 @@ impl ManifestCache {
                 krate: CrateId { name, root: dir.clone() },
                 edition: Edition::E2021,
                 tokio_time: false,
+                runtime: Runtime::Tokio,
             }
         });
         let relative = path.strip_prefix(&package.krate.root).unwrap_or(path).to_path_buf();
-        source_file(path.to_path_buf(), &relative, &package.krate, package.edition, package.tokio_time, cwd)
+        let deps = (package.tokio_time, package.runtime);
+        source_file(path.to_path_buf(), &relative, &package.krate, package.edition, deps, cwd)
     }
 
     fn package_for(&mut self, dir: &Path) -> Option<PackageFacts> {
@@ -401,10 +407,15 @@ fn read_package(manifest: &Path) -> Option<PackageFacts> {
     };
     let root = manifest.parent()?.to_path_buf();
     let tokio_time = tokio_time_feature(&value, manifest);
+    // Every kind, as cargo metadata lists them: a library's tests may use the runtime alone.
+    let dependencies =
+        ["dependencies", "dev-dependencies"].into_iter().filter_map(|kind| value.get(kind)?.as_table());
+    let runtime = Runtime::of_dependencies(dependencies.flat_map(|d| d.keys().map(String::as_str)));
     Some(PackageFacts {
         krate: CrateId { name: sanitize(lib_name), root },
         edition: edition.unwrap_or(Edition::E2021),
         tokio_time,
+        runtime,
     })
 }
 

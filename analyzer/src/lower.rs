@@ -46,6 +46,7 @@ pub(crate) fn lower_module_for_test(module: &str, text: &str) -> FileHir {
         module: vec![module.into()],
         is_test_target: false,
         tokio_time: false,
+        runtime: crate::source::Runtime::Tokio,
     };
     let syntax = syn::parse_file(text).expect("test input parses");
     lower_file(&syntax, &source, &crate::catalog::Catalog::builtin(), false)

@@ -52,6 +52,34 @@ pub struct SourceFile {
     /// Whether the package depends on tokio with its `time` feature (so a fix may write
     /// `tokio::time::sleep`).
     pub tokio_time: bool,
+    /// The async runtime the package depends on, whose APIs help texts name.
+    pub runtime: Runtime,
+}
+
+/// An async runtime, as a package's dependencies tell: tokio when it depends on tokio (or on
+/// no runtime this knows), else async-std or smol.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Runtime {
+    #[default]
+    Tokio,
+    AsyncStd,
+    Smol,
+}
+
+impl Runtime {
+    /// The runtime of a package with these dependencies (their package names).
+    pub fn of_dependencies<'d>(names: impl IntoIterator<Item = &'d str>) -> Runtime {
+        let names: Vec<&str> = names.into_iter().collect();
+        if names.contains(&"tokio") {
+            Runtime::Tokio
+        } else if names.contains(&"async-std") {
+            Runtime::AsyncStd
+        } else if names.contains(&"smol") {
+            Runtime::Smol
+        } else {
+            Runtime::Tokio
+        }
+    }
 }
 
 impl SourceFile {
@@ -141,5 +169,18 @@ impl LineIndex {
 
     pub fn slice(&self, span: Span) -> &str {
         &self.text[self.byte_range(span)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Runtime;
+
+    #[test]
+    fn a_package_on_tokio_or_no_known_runtime_is_tokios() {
+        assert_eq!(Runtime::of_dependencies(["serde", "tokio", "async-std"]), Runtime::Tokio);
+        assert_eq!(Runtime::of_dependencies(["serde"]), Runtime::Tokio);
+        assert_eq!(Runtime::of_dependencies(["async-std", "smol"]), Runtime::AsyncStd);
+        assert_eq!(Runtime::of_dependencies(["smol", "serde"]), Runtime::Smol);
     }
 }

@@ -28,6 +28,7 @@ fuzz_target!(|data: &[u8]| {
         module: Vec::new(),
         is_test_target: false,
         tokio_time: true,
+        runtime: async_lint_analyzer::source::Runtime::Tokio,
     };
     let options = EngineOptions {
         rules: &rules,
@@ -55,6 +56,7 @@ fn file_for_skeleton(dir: &std::path::Path) -> SourceFile {
         module: Vec::new(),
         is_test_target: false,
         tokio_time: true,
+        runtime: async_lint_analyzer::source::Runtime::Tokio,
     }
 }
 

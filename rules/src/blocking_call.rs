@@ -39,7 +39,10 @@ through the crate's own re-exports, glob ones included, and inside item macros t
 items through such as `cfg_if!`; a crate's own `mod time { pub fn sleep() }` is not) and
 methods by the receiver's declared type:
 a user type's own `read_to_string()` or `recv()` is never reported. A trait method called by
-its path (`Read::read_to_string(&mut file, &mut s)`) is matched as the method call would be.",
+its path (`Read::read_to_string(&mut file, &mut s)`) is matched as the method call would be.
+The `help:` names the package's runtime: tokio's replacement, or async-std's or smol's
+(`async_std::task::sleep`, `smol::fs::read`, `smol::unblock`) in a package that depends on
+one of them and not on tokio.",
         why_is_this_bad: "\
 An executor runs many tasks on few threads. A blocking call parks the thread: every other task
 scheduled on it stalls until the call returns, timers fire late, and with enough blocked
@@ -85,7 +88,7 @@ impl Rule for BlockingCall {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
-            out.extend(find_blocking_calls(cx, function).iter().map(report));
+            out.extend(find_blocking_calls(cx, function).iter().map(|site| report(cx, site)));
         }
     }
 }
@@ -178,7 +181,7 @@ fn drop_chained_duplicates<'a>(body: &Body, sites: Vec<BlockingSite<'a>>) -> Vec
     sites.into_iter().zip(keep).filter(|(_, keep)| *keep).map(|(site, _)| site).collect()
 }
 
-fn report(site: &BlockingSite<'_>) -> Finding {
+fn report(cx: &RuleContext<'_>, site: &BlockingSite<'_>) -> Finding {
     let api = site.api;
     let (message, label) = match (site.iteration, api.hazard) {
         (true, _) => (
@@ -196,7 +199,7 @@ fn report(site: &BlockingSite<'_>) -> Finding {
     let mut finding = Finding::new(site.span, message)
         .primary_label(label)
         .label(site.origin.span(), site.origin.describe())
-        .help(api.replacement.clone())
+        .help(cx.sem.catalog.replacement(api, cx.file.runtime).to_string())
         .fix(site.fix.clone());
     if let Some(method) = &site.through_method {
         finding = finding.note(format!("`{method}` calls `{}` underneath", api.display));

@@ -4,7 +4,7 @@ use async_lint_analyzer::callgraph::{called_sync_function, Callee, Hop};
 use async_lint_analyzer::context::{walk_function, AsyncOrigin};
 use async_lint_analyzer::hir::{ExprKind, Function};
 use async_lint_analyzer::semantics::Semantics;
-use async_lint_analyzer::source::Span;
+use async_lint_analyzer::source::{Runtime, Span};
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::call_span;
@@ -74,7 +74,7 @@ impl Rule for TransitiveBlockingCall {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
             for site in find_blocking_helper_calls(cx.sem, function) {
-                out.push(report(cx.sem, &site));
+                out.push(report(cx.sem, &site, cx.file.runtime));
             }
         }
     }
@@ -128,7 +128,7 @@ fn chain_note(sem: &Semantics<'_>, callee: &str, chain: &[Hop]) -> String {
     parts.join(" -> ")
 }
 
-fn report(sem: &Semantics<'_>, site: &TransitiveSite) -> Finding {
+fn report(sem: &Semantics<'_>, site: &TransitiveSite, runtime: Runtime) -> Finding {
     let chain = sem.index.blocking().chain(&site.callee, MAX_CHAIN);
     let api = chain
         .last()
@@ -142,6 +142,17 @@ fn report(sem: &Semantics<'_>, site: &TransitiveSite) -> Finding {
         .label(site.origin.span(), site.origin.describe())
         .note(format!("blocking chain: {}", chain_note(sem, &site.callee, &chain)))
         .help(format!(
-            "call it on a blocking thread (`tokio::task::spawn_blocking(move || {name}(..)).await`), or make `{name}` async"
+            "call it on a blocking thread (`{}`), or make `{name}` async",
+            offload_call(runtime, &name)
         ))
+}
+
+/// Running `name` on the runtime's blocking threads.
+fn offload_call(runtime: Runtime, name: &str) -> String {
+    let offload = match runtime {
+        Runtime::Tokio => "tokio::task::spawn_blocking",
+        Runtime::AsyncStd => "async_std::task::spawn_blocking",
+        Runtime::Smol => "smol::unblock",
+    };
+    format!("{offload}(move || {name}(..)).await")
 }

@@ -28,6 +28,56 @@ pub struct BlockingEntry {
 
 const SPAWN_BLOCKING: &str = "run it on a blocking thread: `tokio::task::spawn_blocking(move || ..).await`";
 
+/// The `help:` of a blocking API in a package whose runtime is async-std or smol: the
+/// `BLOCKING` entries name tokio's replacements. `{name}` as there; an API not listed gets the
+/// runtime's `offload` text.
+pub struct RuntimeReplacements {
+    pub offload: &'static str,
+    pub entries: &'static [(&'static [&'static str], &'static str)],
+}
+
+/// std's file system functions that async-std's and smol's `fs` modules have too.
+const STD_FS_MIRRORED: &[&str] = &[
+    "std::fs::read",
+    "std::fs::read_to_string",
+    "std::fs::write",
+    "std::fs::copy",
+    "std::fs::rename",
+    "std::fs::remove_file",
+    "std::fs::remove_dir",
+    "std::fs::remove_dir_all",
+    "std::fs::create_dir",
+    "std::fs::create_dir_all",
+    "std::fs::metadata",
+    "std::fs::symlink_metadata",
+    "std::fs::read_dir",
+    "std::fs::read_link",
+    "std::fs::canonicalize",
+    "std::fs::hard_link",
+    "std::fs::set_permissions",
+];
+
+pub const ASYNC_STD_REPLACEMENTS: RuntimeReplacements = RuntimeReplacements {
+    offload: "run it on a blocking thread: `async_std::task::spawn_blocking(move || ..).await`",
+    entries: &[
+        (&["std::thread::sleep", "std::thread::sleep_ms"], "use `async_std::task::sleep(duration).await`"),
+        (
+            STD_FS_MIRRORED,
+            "use `async_std::fs::{name}(..).await`, or run it in `async_std::task::spawn_blocking`",
+        ),
+        (&["std::fs::File::open", "std::fs::File::create"], "use `async_std::fs::File::{name}(..).await`"),
+    ],
+};
+
+pub const SMOL_REPLACEMENTS: RuntimeReplacements = RuntimeReplacements {
+    offload: "run it on a blocking thread: `smol::unblock(move || ..).await`",
+    entries: &[
+        (&["std::thread::sleep", "std::thread::sleep_ms"], "use `smol::Timer::after(duration).await`"),
+        (STD_FS_MIRRORED, "use `smol::fs::{name}(..).await`, or run it in `smol::unblock`"),
+        (&["std::fs::File::open", "std::fs::File::create"], "use `smol::fs::File::{name}(..).await`"),
+    ],
+};
+
 pub const BLOCKING: &[BlockingEntry] = &[
     BlockingEntry {
         targets: &["std::thread::sleep", "std::thread::sleep_ms"],
