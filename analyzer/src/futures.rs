@@ -165,6 +165,9 @@ impl<'a> Semantics<'a> {
     /// The default method `method` of a workspace trait that `type_path` implements without
     /// overriding it (`impl Notifier for Email {}` ... `email.notify(..)`).
     fn trait_default(&self, type_path: &str, method: &str) -> Option<&'a FnSig> {
+        // Most methods called on a workspace type without one of its own are std's or
+        // another crate's (`clone`, `to_string`): no workspace trait has them.
+        self.index.traits_with_method(method).next()?;
         let traits = self.index.traits_implemented_by(type_path);
         let candidates =
             traits.into_iter().filter(|trait_path| self.index.may_be_trait_method(trait_path, method));
