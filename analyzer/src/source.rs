@@ -67,6 +67,15 @@ pub enum Runtime {
 }
 
 impl Runtime {
+    /// The runtime's mutex that may be held across `.await`.
+    pub fn async_mutex(self) -> &'static str {
+        match self {
+            Runtime::Tokio => "tokio::sync::Mutex",
+            Runtime::AsyncStd => "async_std::sync::Mutex",
+            Runtime::Smol => "smol::lock::Mutex",
+        }
+    }
+
     /// The runtime of a package with these dependencies (their package names).
     pub fn of_dependencies<'d>(names: impl IntoIterator<Item = &'d str>) -> Runtime {
         let names: Vec<&str> = names.into_iter().collect();

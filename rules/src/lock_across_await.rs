@@ -71,7 +71,7 @@ impl Rule for LockAcrossAwait {
         out.extend(guards_across_awaits(cx, &kinds).iter().map(|guard| match guard.kind {
             GuardKind::ShardLock => report_shard_lock(guard),
             GuardKind::Configured => report_configured(guard),
-            _ => report(guard),
+            _ => report(guard, cx.file.runtime.async_mutex()),
         }));
     }
 }
@@ -87,18 +87,18 @@ fn report_configured(guard: &HeldGuard) -> Finding {
         .help("end its scope before the `.await` (a block or `drop`)")
 }
 
-fn report(guard: &HeldGuard) -> Finding {
+fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
     let message = format!("a `{}` is held across an `.await`", guard.type_name);
     let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {
-        GuardOrigin::Binding(_) => {
-            "drop the guard before the `.await`: end its scope with a block `{ .. }` or call `drop(guard)`, \
-             copy the data out, or use `tokio::sync::Mutex` if the lock must be held across the await"
-        }
-        GuardOrigin::Temporary(_) => {
+        GuardOrigin::Binding(_) => format!(
+            "drop the guard before the `.await`: end its scope with a block `{{ .. }}` or call `drop(guard)`, \
+             copy the data out, or use `{async_mutex}` if the lock must be held across the await"
+        ),
+        GuardOrigin::Temporary(_) => format!(
             "bind what you need first (`let value = ..;`) so the guard is dropped before the `.await`, \
-             or use `tokio::sync::Mutex` if the lock must be held across the await"
-        }
+             or use `{async_mutex}` if the lock must be held across the await"
+        ),
     };
     finding
         .note("while the guard lives, other tasks that take the lock block their threads, and the future is not `Send`")

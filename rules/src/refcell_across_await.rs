@@ -49,13 +49,19 @@ impl Rule for RefcellAcrossAwait {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        out.extend(guards_across_awaits(cx, &[GuardKind::RefCell]).iter().map(report));
+        let async_mutex = cx.file.runtime.async_mutex();
+        out.extend(
+            guards_across_awaits(cx, &[GuardKind::RefCell]).iter().map(|borrow| report(borrow, async_mutex)),
+        );
     }
 }
 
-fn report(borrow: &HeldGuard) -> Finding {
+fn report(borrow: &HeldGuard, async_mutex: &str) -> Finding {
     let message = format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name);
     guard_finding(borrow, message, "borrow", "the cell is still borrowed at this await")
         .note("any other borrow of the cell while this future is suspended panics with a `BorrowError`")
-        .help("end the borrow before the `.await` (a block or `drop`), clone the value out, or keep state shared across awaits in a `tokio::sync::Mutex`")
+        .help(format!(
+            "end the borrow before the `.await` (a block or `drop`), clone the value out, or keep state shared \
+             across awaits in a `{async_mutex}`"
+        ))
 }
