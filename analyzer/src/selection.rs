@@ -418,6 +418,16 @@ fn has_async_code(function: &Function) -> bool {
     })
 }
 
+/// A path's last segment, hashed as the pre-scan hashes names.
+fn last_segment_name(path: &str) -> Name {
+    ident_hash(path.rsplit("::").next().unwrap_or(path))
+}
+
+/// A path's crate: its first segment.
+fn crate_of(path: &str) -> &str {
+    path.split("::").next().unwrap_or(path)
+}
+
 /// Whether `module` is `parent` or one of its ancestors: `a::b` for `a::b::c`.
 fn is_module_prefix(module: &str, parent: &str) -> bool {
     parent.strip_prefix(module).is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
@@ -567,47 +577,61 @@ impl Collector<'_, '_> {
     /// both are demanded in the round that sees the call, as a full parse would have them.
     fn trait_defaults(&mut self, path: &str, owner: &str, method: &str) {
         let krate = path.split("::").next().unwrap_or(path);
-        let (owner, method_name) = (ident_hash(owner), ident_hash(method));
-        let last_segment = |path: &str| ident_hash(path.rsplit("::").next().unwrap_or(path));
-        let crate_of = |path: &str| path.split("::").next().unwrap_or(path).to_string();
-        // The traits (name, crate) whose default method the call may reach. An impl parsed
-        // already names its trait's path; the trait has such a method if it is parsed with
-        // one, or a file not parsed yet may define it.
-        let has_method = |trait_path: &&str| {
-            self.lexicon.defines_method(last_segment(trait_path), method_name)
-                || (self.index.may_be_trait_method(trait_path, method)
-                    && self.index.function(&format!("{trait_path}::{method}")).is_some())
-        };
-        let in_workspace = |trait_path: &&str| self.lexicon.is_workspace_crate(crate_of(trait_path).as_str());
-        let mut traits: BTreeSet<(Name, String)> = self
-            .index
-            .traits_implemented_by(path)
-            .into_iter()
-            .filter(in_workspace)
-            .filter(has_method)
-            .map(|t| (last_segment(t), crate_of(&self.index.canonical(t))))
-            .collect();
-        // An impl not parsed yet, of a trait with such a method that is parsed already (a
-        // root's) or defined in a crate the impl's file can name.
-        let unparsed_impls: Vec<(Name, usize)> = self.lexicon.traits_implemented_for(owner, krate).collect();
-        // Most types have no such impl: the parsed traits are only looked at for one.
-        let parsed: Vec<(Name, String)> = match unparsed_impls.is_empty() {
-            true => Vec::new(),
-            false => self.index.traits_with_method(method).map(|t| (last_segment(t), crate_of(t))).collect(),
-        };
-        for (trait_name, impl_file) in unparsed_impls {
-            let mut reached: Vec<(Name, String)> =
-                parsed.iter().filter(|(name, _)| *name == trait_name).cloned().collect();
-            let defining = self.lexicon.crates_defining_method(trait_name, method_name, impl_file);
-            reached.extend(defining.into_iter().map(|c| (trait_name, c.to_string())));
-            if !reached.is_empty() {
-                self.insert(Demand::TraitImpl { type_name: owner, trait_name, krate: krate.to_string() });
-                traits.extend(reached);
-            }
+        let mut traits = self.traits_of_parsed_impls(path, method);
+        for (trait_name, trait_crates) in self.traits_of_unparsed_impls(ident_hash(owner), krate, method) {
+            self.insert(Demand::TraitImpl {
+                type_name: ident_hash(owner),
+                trait_name,
+                krate: krate.to_string(),
+            });
+            traits.extend(trait_crates.into_iter().map(|trait_crate| (trait_name, trait_crate)));
         }
         for (trait_name, trait_crate) in traits {
             self.insert(Demand::TraitMethod { name: method.into(), trait_name, krate: trait_crate });
         }
+    }
+
+    /// The traits (name, crate) of the impls for `path` that the index has, with a method
+    /// `method`: parsed with one, or maybe in a file not parsed yet.
+    fn traits_of_parsed_impls(&self, path: &str, method: &str) -> BTreeSet<(Name, String)> {
+        let method_name = ident_hash(method);
+        let has_method = |trait_path: &&str| {
+            self.lexicon.defines_method(last_segment_name(trait_path), method_name)
+                || (self.index.may_be_trait_method(trait_path, method)
+                    && self.index.function(&format!("{trait_path}::{method}")).is_some())
+        };
+        let in_workspace = |trait_path: &&str| self.lexicon.is_workspace_crate(crate_of(trait_path));
+        self.index
+            .traits_implemented_by(path)
+            .into_iter()
+            .filter(in_workspace)
+            .filter(has_method)
+            .map(|t| (last_segment_name(t), crate_of(&self.index.canonical(t)).to_string()))
+            .collect()
+    }
+
+    /// The impls for crate `krate`'s type `owner` in files not parsed yet (by their pre-scans),
+    /// of a trait with a method `method`: each trait's name and the crates it may be defined
+    /// in (parsed already, a root's; or a crate the impl's file can name).
+    fn traits_of_unparsed_impls(&self, owner: Name, krate: &str, method: &str) -> Vec<(Name, Vec<String>)> {
+        let unparsed_impls: Vec<(Name, usize)> = self.lexicon.traits_implemented_for(owner, krate).collect();
+        if unparsed_impls.is_empty() {
+            // Most types: no need to look at the parsed traits.
+            return Vec::new();
+        }
+        let parsed: Vec<(Name, &str)> =
+            self.index.traits_with_method(method).map(|t| (last_segment_name(t), crate_of(t))).collect();
+        let mut out = Vec::new();
+        for (trait_name, impl_file) in unparsed_impls {
+            let mut crates: Vec<String> =
+                parsed.iter().filter(|(name, _)| *name == trait_name).map(|(_, c)| c.to_string()).collect();
+            let defining = self.lexicon.crates_defining_method(trait_name, ident_hash(method), impl_file);
+            crates.extend(defining.into_iter().map(str::to_string));
+            if !crates.is_empty() {
+                out.push((trait_name, crates));
+            }
+        }
+        out
     }
 
     /// The workspace types (and trait bounds) of `expr`'s deref chain; each one not in the
