@@ -576,7 +576,7 @@ impl Collector<'_, '_> {
     /// not parsed yet, whose impls are demanded too). Wherever the impl and the trait are,
     /// both are demanded in the round that sees the call, as a full parse would have them.
     fn trait_defaults(&mut self, path: &str, owner: &str, method: &str) {
-        let krate = path.split("::").next().unwrap_or(path);
+        let krate = crate_of(path);
         let mut traits = self.traits_of_parsed_impls(path, method);
         for (trait_name, trait_crates) in self.traits_of_unparsed_impls(ident_hash(owner), krate, method) {
             self.insert(Demand::TraitImpl {
