@@ -449,8 +449,8 @@ fn is_inside(path: &str, module: &str) -> bool {
     path.strip_prefix(module).is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
 }
 
-/// The first segment of a path.
-fn crate_of(path: &str) -> &str {
+/// The first segment of a path: its crate.
+pub(crate) fn crate_of(path: &str) -> &str {
     path.find("::").map_or(path, |end| &path[..end])
 }
 

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::fast_hash::{FastMap, FastSet};
 use crate::hir::{Body, ExprId, ExprKind, FileHir, FnOwner, Function, Resolved};
-use crate::index::CrateIndex;
+use crate::index::{crate_of, CrateIndex};
 use crate::prescan::{ident_hash, FnDef, Name, Scan};
 use crate::semantics::Semantics;
 use crate::ty::Ty;
@@ -421,11 +421,6 @@ fn has_async_code(function: &Function) -> bool {
 /// A path's last segment, hashed as the pre-scan hashes names.
 fn last_segment_name(path: &str) -> Name {
     ident_hash(path.rsplit("::").next().unwrap_or(path))
-}
-
-/// A path's crate: its first segment.
-fn crate_of(path: &str) -> &str {
-    path.split("::").next().unwrap_or(path)
 }
 
 /// Whether `module` is `parent` or one of its ancestors: `a::b` for `a::b::c`.
