@@ -43,6 +43,24 @@ pub enum Callee {
 #[derive(Debug, Default)]
 pub struct BlockingSummary {
     first_hop: HashMap<String, (Hop, usize)>,
+    /// The trait methods that block because each of their workspace implementations does:
+    /// the implementations' paths, in file order.
+    dispatched: HashMap<String, Vec<String>>,
+}
+
+/// A required trait method and the workspace methods implementing it.
+#[derive(Debug)]
+struct Dispatch {
+    trait_method: String,
+    implementations: Vec<Implementation>,
+}
+
+/// One `impl Trait for Type` method: its path and where it is declared (the hop from the
+/// trait method to it).
+#[derive(Debug)]
+struct Implementation {
+    path: String,
+    hop: Hop,
 }
 
 /// What one function's body says directly.
@@ -72,12 +90,18 @@ impl BlockingSummary {
                     .collect::<Vec<_>>()
             })
             .collect();
-        shortest_chains(facts)
+        shortest_chains(facts, trait_dispatches(files, index))
     }
 
     /// Whether a workspace function blocks, and the first hop of its shortest chain.
     pub fn first_hop(&self, path: &str) -> Option<&Hop> {
         self.first_hop.get(path).map(|(hop, _)| hop)
+    }
+
+    /// For a trait method that blocks because every workspace implementation of it does: those
+    /// implementations.
+    pub fn implementations(&self, path: &str) -> Option<&[String]> {
+        self.dispatched.get(path).map(Vec::as_slice)
     }
 
     /// The whole chain from `path` down to the blocking API (at most `limit` hops).
@@ -138,8 +162,49 @@ pub fn called_sync_function(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> O
     (!sig.is_async && !sem.returns_future(sig)).then(|| sig.path.clone())
 }
 
+/// The workspace traits' required methods (declared without a body) and their
+/// implementations in the workspace's `impl Trait for Type` blocks, by canonical paths.
+/// `poll*` methods are left out: they are async code (see `context`), called by an executor
+/// or a combinator, not by a call the rules report.
+fn trait_dispatches(files: &[(usize, &FileHir, &str)], index: &CrateIndex) -> Vec<Dispatch> {
+    let mut required: BTreeMap<String, Vec<Implementation>> = BTreeMap::new();
+    for (_, hir, _) in files {
+        for function in &hir.functions {
+            let is_required = matches!(function.owner, FnOwner::Trait { provided: false, .. });
+            if is_required && !function.name.starts_with("poll") {
+                required.entry(index.canonical(&function.path).into_owned()).or_default();
+            }
+        }
+    }
+    if required.is_empty() {
+        return Vec::new();
+    }
+    for (_, hir, display) in files {
+        for function in &hir.functions {
+            let FnOwner::Impl { trait_path: Some(trait_path), .. } = &function.owner else { continue };
+            let trait_method = format!("{}::{}", index.canonical(trait_path), function.name);
+            let Some(implementations) = required.get_mut(&trait_method) else { continue };
+            // `cfg`'d alternatives share a path, and are one node of the graph.
+            if !implementations.iter().any(|i| i.path == function.path) {
+                let hop = Hop {
+                    file: display.to_string(),
+                    span: function.name_span,
+                    callee: Callee::Function(function.path.clone()),
+                };
+                implementations.push(Implementation { path: function.path.clone(), hop });
+            }
+        }
+    }
+    required
+        .into_iter()
+        .filter(|(_, implementations)| !implementations.is_empty())
+        .map(|(trait_method, implementations)| Dispatch { trait_method, implementations })
+        .collect()
+}
+
 /// Breadth-first from the functions that call a blocking API directly, over reversed edges.
-fn shortest_chains(facts: Vec<DirectFacts>) -> BlockingSummary {
+/// A trait method joins the search when the last of its implementations does.
+fn shortest_chains(facts: Vec<DirectFacts>, dispatches: Vec<Dispatch>) -> BlockingSummary {
     // Merge facts of functions that share a path (cfg'd alternatives), in a stable order.
     let mut by_path: BTreeMap<String, DirectFacts> = BTreeMap::new();
     for fact in facts {
@@ -157,6 +222,16 @@ fn shortest_chains(facts: Vec<DirectFacts>) -> BlockingSummary {
             }
         }
     }
+    // Each implementation, with the trait methods it implements, and how many of each trait
+    // method's implementations are not known to block yet.
+    let mut implemented: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut pending: Vec<usize> = Vec::with_capacity(dispatches.len());
+    for (position, dispatch) in dispatches.iter().enumerate() {
+        for implementation in &dispatch.implementations {
+            implemented.entry(implementation.path.as_str()).or_default().push(position);
+        }
+        pending.push(dispatch.implementations.len());
+    }
     let mut summary = BlockingSummary::default();
     let mut queue: VecDeque<&str> = VecDeque::new();
     for fact in by_path.values() {
@@ -167,6 +242,19 @@ fn shortest_chains(facts: Vec<DirectFacts>) -> BlockingSummary {
     }
     while let Some(blocking) = queue.pop_front() {
         let depth = summary.first_hop[blocking].1;
+        for &position in implemented.get(blocking).into_iter().flatten() {
+            pending[position] -= 1;
+            let dispatch = &dispatches[position];
+            if pending[position] == 0 && !summary.first_hop.contains_key(&dispatch.trait_method) {
+                // The first implementation's chain stands for all of them in the note.
+                let first = &dispatch.implementations[0];
+                let first_depth = summary.first_hop[first.path.as_str()].1;
+                summary.first_hop.insert(dispatch.trait_method.clone(), (first.hop.clone(), first_depth + 1));
+                let paths = dispatch.implementations.iter().map(|i| i.path.clone()).collect();
+                summary.dispatched.insert(dispatch.trait_method.clone(), paths);
+                queue.push_back(dispatch.trait_method.as_str());
+            }
+        }
         let Some(sites) = callers.get(blocking) else { continue };
         for (caller, call) in sites {
             if summary.first_hop.contains_key(*caller) {

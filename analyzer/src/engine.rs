@@ -9,7 +9,7 @@
 //! **Architecture invariant:** the engine never prints or exits; output order depends only
 //! on the input (file, line, column, rule), never on thread scheduling.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -241,6 +241,7 @@ fn load_files(
         reexports_followed: 0,
         unknown_items: Vec::new(),
         reached_through_globs: FastSet::default(),
+        held_dispatches: BTreeSet::new(),
         files_defining: FastMap::default(),
     };
     let mut wanted: Vec<usize> = (0..files.len()).filter(|&i| rounds.roles[i] == Role::Root).collect();
@@ -368,6 +369,9 @@ struct Rounds {
     unknown_items: Vec<Demand>,
     /// Item demands reached through a glob re-export: never kept as unknown items.
     reached_through_globs: FastSet<Demand>,
+    /// Demands of a trait method's implementations whose trait the index does not have yet
+    /// (see [`Demand::dispatch_ready`]).
+    held_dispatches: BTreeSet<Demand>,
     /// The parsed files defining a function, by each key naming it (see
     /// [`selection::keys_naming`]): where a demanded function is looked for.
     files_defining: FastMap<FnKey, Vec<usize>>,
@@ -491,6 +495,7 @@ impl Rounds {
             }
             self.unknown_items = still_unknown;
         }
+        let demanded = self.ready_demands(demanded);
         let fresh_demands: Vec<Demand> =
             demanded.into_iter().filter(|d| self.seen.insert(d.clone())).collect();
         let index = &self.index;
@@ -508,6 +513,31 @@ impl Rounds {
             fresh_demands.iter().filter_map(Demand::key).filter(|k| !self.keys.contains(k)).collect();
         self.keys.extend(self.new_keys.iter().cloned());
         fresh_demands
+    }
+}
+
+impl Rounds {
+    /// The demands to follow now: a trait method's implementations wait until the index has
+    /// the trait (which is demanded with them), and are dropped unless the call graph follows
+    /// the method. Every other demand is ready.
+    fn ready_demands(&mut self, demanded: BTreeSet<Demand>) -> BTreeSet<Demand> {
+        let (dispatches, mut ready): (BTreeSet<Demand>, BTreeSet<Demand>) =
+            demanded.into_iter().partition(|d| matches!(d, Demand::Implementations { .. }));
+        self.held_dispatches.extend(dispatches.into_iter().filter(|d| !self.seen.contains(d)));
+        let (index, seen) = (&self.index, &mut self.seen);
+        self.held_dispatches.retain(|demand| match demand.dispatch_ready(index) {
+            None => true,
+            Some(true) => {
+                ready.insert(demand.clone());
+                false
+            }
+            Some(false) => {
+                // Never followed: not worth asking about again.
+                seen.insert(demand.clone());
+                false
+            }
+        });
+        ready
     }
 }
 

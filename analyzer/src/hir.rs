@@ -451,8 +451,9 @@ pub enum FnOwner {
     Free,
     /// A method or associated function in an `impl` block.
     Impl { self_ty: Ty, trait_path: Option<String> },
-    /// A provided (default) method in a trait definition.
-    Trait { trait_path: String },
+    /// A method in a trait definition: `provided` with a default body, else required (each
+    /// impl defines it).
+    Trait { trait_path: String, provided: bool },
     /// A `fn` item nested in another function's body.
     Nested,
 }

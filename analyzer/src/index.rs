@@ -205,7 +205,7 @@ impl CrateIndex {
             methods.order.insert(at, order);
             methods.paths.insert(at, function.path.clone());
         }
-        if let FnOwner::Trait { trait_path } = &function.owner {
+        if let FnOwner::Trait { trait_path, .. } = &function.owner {
             let traits = self.trait_methods.entry(function.name.clone()).or_default();
             if let Err(at) = traits.binary_search(trait_path) {
                 traits.insert(at, trait_path.clone());

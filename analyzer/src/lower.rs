@@ -383,7 +383,7 @@ impl<'a> ItemLowerer<'a> {
         for item in &t.items {
             if let syn::TraitItem::Fn(f) = item {
                 let path = format!("{trait_path}::{}", f.sig.ident.unraw());
-                let owner = FnOwner::Trait { trait_path: trait_path.clone() };
+                let owner = FnOwner::Trait { trait_path: trait_path.clone(), provided: f.default.is_some() };
                 let self_ty = Ty::simple(trait_path.clone());
                 let allowed =
                     [env.allowed.clone(), allowed_lints(&t.attrs), allowed_lints(&f.attrs)].concat();

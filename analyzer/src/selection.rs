@@ -41,6 +41,13 @@ pub enum Demand {
     /// the trait has a method the code calls on the type: the call may reach its default
     /// method. Like a method, the impl is in the type's crate or where that crate is named.
     TraitImpl { type_name: Name, trait_name: Name, krate: String },
+    /// The implementations of method `name` of a workspace trait, for a call on a trait
+    /// object or a bounded type parameter: the call graph follows such a call when every
+    /// implementation blocks. Like a method, an impl is in the trait's crate or where that
+    /// crate is named. Demanded once the index has the trait, and only for a required sync
+    /// method (see [`Demand::dispatch_ready`]): most such calls are of methods with a default
+    /// body, or of a supertrait's.
+    Implementations { name: String, trait_path: String },
 }
 
 /// A `type` alias of an async API's type: its crate, its name, and the type's async methods.
@@ -66,6 +73,8 @@ pub struct Lexicon<'s> {
     reexports: FastMap<Name, Vec<usize>>,
     /// `impl TRAIT for TYPE` blocks by `TYPE`: the trait, and the files.
     trait_impls: FastMap<Name, Vec<(Name, usize)>>,
+    /// The same blocks' files by `TRAIT`.
+    impls_of_trait: FastMap<Name, Vec<usize>>,
     /// Files with a `pub use ..::*`, by crate: they may re-export any name.
     glob_reexporting: FastMap<&'s str, Vec<usize>>,
 }
@@ -94,6 +103,7 @@ impl<'s> Lexicon<'s> {
             type_defs: FastMap::default(),
             reexports: FastMap::default(),
             trait_impls: FastMap::default(),
+            impls_of_trait: FastMap::default(),
             glob_reexporting: FastMap::default(),
         };
         for (file, scan) in scans.iter().enumerate() {
@@ -116,6 +126,7 @@ impl<'s> Lexicon<'s> {
             }
             for &(type_name, trait_name) in &scan.trait_impls {
                 lexicon.trait_impls.entry(type_name).or_default().push((trait_name, file));
+                add(&mut lexicon.impls_of_trait, trait_name, file);
             }
             if scan.reexports_glob {
                 lexicon.glob_reexporting.entry(lexicon.crates[file]).or_default().push(file);
@@ -177,7 +188,18 @@ impl<'s> Lexicon<'s> {
                 .filter(|(implemented, _)| implemented == trait_name)
                 .map(|(_, file)| file)
                 .collect(),
+            Demand::Implementations { trait_path, .. } => {
+                let krate = crate_of(trait_path);
+                let trait_name = last_segment_name(trait_path);
+                let impls = self.impls_of_trait.get(&trait_name).map(Vec::as_slice).unwrap_or(&[]);
+                impls.iter().copied().filter(|&file| self.in_or_naming(file, krate)).collect()
+            }
         }
+    }
+
+    /// Whether file `file` is of crate `krate` or names it.
+    fn in_or_naming(&self, file: usize, krate: &str) -> bool {
+        self.crates[file] == krate || self.scans[file].as_ref().is_some_and(|scan| scan.mentions(krate))
     }
 
     /// The traits that the pre-scans say are implemented for crate `krate`'s type named
@@ -189,9 +211,7 @@ impl<'s> Lexicon<'s> {
         krate: &'k str,
     ) -> impl Iterator<Item = (Name, usize)> + 'k {
         let impls = self.trait_impls.get(&type_name).map(Vec::as_slice).unwrap_or(&[]);
-        impls.iter().copied().filter(move |&(_, file)| {
-            self.crates[file] == krate || self.scans[file].as_ref().is_some_and(|scan| scan.mentions(krate))
-        })
+        impls.iter().copied().filter(move |&(_, file)| self.in_or_naming(file, krate))
     }
 
     /// Whether a file that is not a root defines a method `method` in a trait (or type)
@@ -350,6 +370,8 @@ pub enum FnKey {
     Method { owner: Name, name: Name },
     /// Every method of this name.
     AnyMethod(Name),
+    /// A method of this name in an `impl TRAIT for ..` block (the trait's last segment).
+    Implementation { trait_name: Name, name: Name },
 }
 
 /// Which functions of a file to look into: all of them in a file rules report on; in a file
@@ -379,14 +401,21 @@ pub fn is_demanded(function: &Function, keys: &FastSet<FnKey>) -> bool {
 
 /// The keys a demand may name `function` by: a free function by its name; a method by its
 /// type or trait and name, and by its name alone (the only way to name a method of a type
-/// that does not resolve, such as an `impl` in a file that is `include!`d elsewhere).
-pub fn keys_naming(function: &Function) -> [Option<FnKey>; 2] {
+/// that does not resolve, such as an `impl` in a file that is `include!`d elsewhere); a
+/// method of an `impl Trait for Type` block also as an implementation of the trait's method.
+pub fn keys_naming(function: &Function) -> [Option<FnKey>; 3] {
     let name = ident_hash(&function.name);
     match &function.owner {
-        FnOwner::Free | FnOwner::Nested => [Some(FnKey::Free(name)), None],
+        FnOwner::Free | FnOwner::Nested => [Some(FnKey::Free(name)), None, None],
         FnOwner::Impl { .. } | FnOwner::Trait { .. } => {
             let typed = owner_name(function).map(|owner| FnKey::Method { owner: ident_hash(owner), name });
-            [typed, Some(FnKey::AnyMethod(name))]
+            let implementation = match &function.owner {
+                FnOwner::Impl { trait_path: Some(trait_path), .. } => {
+                    Some(FnKey::Implementation { trait_name: last_segment_name(trait_path), name })
+                }
+                _ => None,
+            };
+            [typed, Some(FnKey::AnyMethod(name)), implementation]
         }
     }
 }
@@ -395,7 +424,7 @@ pub fn keys_naming(function: &Function) -> [Option<FnKey>; 2] {
 fn owner_name(function: &Function) -> Option<&str> {
     let owner = match &function.owner {
         FnOwner::Impl { self_ty, .. } => self_ty.path_str(),
-        FnOwner::Trait { trait_path } => Some(trait_path.as_str()),
+        FnOwner::Trait { trait_path, .. } => Some(trait_path.as_str()),
         FnOwner::Free | FnOwner::Nested => None,
     };
     owner.map(|path| path.rsplit("::").next().unwrap_or(path))
@@ -442,6 +471,10 @@ impl Demand {
                 Some(FnKey::Method { owner: *trait_name, name: ident_hash(name) })
             }
             Demand::TraitImpl { .. } => None,
+            Demand::Implementations { name, trait_path } => Some(FnKey::Implementation {
+                trait_name: last_segment_name(trait_path),
+                name: ident_hash(name),
+            }),
         }
     }
 
@@ -461,6 +494,15 @@ impl Demand {
             (index.glob_candidates(path), true)
         };
         (targets.into_iter().map(|path| Demand::Item { path, is_type: *is_type }).collect(), via_glob)
+    }
+
+    /// For a demand of a trait method's implementations: whether the call graph follows the
+    /// method (a required one, not `async`), once the index has the trait; `None` before.
+    /// Every other demand is ready.
+    pub fn dispatch_ready(&self, index: &CrateIndex) -> Option<bool> {
+        let Demand::Implementations { name, trait_path } = self else { return Some(true) };
+        let sig = index.function(&format!("{trait_path}::{name}"))?;
+        Some(matches!(sig.owner, FnOwner::Trait { provided: false, .. }) && !sig.is_async)
     }
 
     /// Whether the index has what this demand asks for. Only item demands can be followed
@@ -541,6 +583,10 @@ impl Collector<'_, '_> {
             Some(owner) => {
                 self.type_path(parent);
                 self.insert(Demand::Method { name: name.into(), owner: owner.into(), krate: krate.into() });
+                // `Target::username(os)` may name a trait's method: its implementations are
+                // demanded if it is one (see `Demand::dispatch_ready`).
+                let trait_path = self.index.canonical(parent).into_owned();
+                self.insert(Demand::Implementations { name: name.into(), trait_path });
             }
             None => {
                 self.insert(Demand::Item { path: self.index.canonical(path).into_owned(), is_type: false })
@@ -549,7 +595,13 @@ impl Collector<'_, '_> {
     }
 
     fn method(&mut self, sem: &Semantics<'_>, body: &Body, receiver: ExprId, method: &str) {
-        let paths = self.types_of(sem, body, receiver);
+        let (paths, bounds) = self.types_and_bounds(sem, body, receiver);
+        for bound in &bounds {
+            if !self.trait_has_method(bound, method) {
+                continue;
+            }
+            self.insert(Demand::Implementations { name: method.into(), trait_path: bound.clone() });
+        }
         for path in &paths {
             let owner = path.rsplit("::").next().unwrap_or(path).to_string();
             let krate = path.split("::").next().unwrap_or(path).to_string();
@@ -563,6 +615,15 @@ impl Collector<'_, '_> {
         if paths.is_empty() && unparsed_definitions <= 1 && !sem.catalog.is_std_method_name(method) {
             self.insert(Demand::UniqueMethod { name: method.into() });
         }
+    }
+
+    /// Whether the workspace trait `trait_path` has a method `method` (parsed, or by a
+    /// pre-scan) that the call graph follows: `poll*` methods are async code, and most
+    /// methods called on a bounded receiver are a supertrait's (`clone`, `as_ref`).
+    fn trait_has_method(&self, trait_path: &str, method: &str) -> bool {
+        !method.starts_with("poll")
+            && (self.lexicon.defines_method(last_segment_name(trait_path), ident_hash(method))
+                || self.index.function(&format!("{trait_path}::{method}")).is_some())
     }
 
     /// The default methods a call of `method` on the workspace type `path` (named `owner`)
@@ -632,20 +693,34 @@ impl Collector<'_, '_> {
     /// The workspace types (and trait bounds) of `expr`'s deref chain; each one not in the
     /// index yet is demanded.
     fn types_of(&mut self, sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Vec<String> {
-        let mut out = Vec::new();
+        self.types_and_bounds(sem, body, expr).0
+    }
+
+    /// [`Self::types_of`], and which of them are trait bounds (of `impl Trait`, `dyn Trait`
+    /// or a bounded type parameter).
+    fn types_and_bounds(
+        &mut self,
+        sem: &Semantics<'_>,
+        body: &Body,
+        expr: ExprId,
+    ) -> (Vec<String>, Vec<String>) {
+        let (mut out, mut bounds) = (Vec::new(), Vec::new());
         for ty in sem.deref_chain(&sem.ty_of(body, expr)) {
-            let paths: Vec<&str> = match &ty {
-                Ty::Path { path, .. } => vec![path.as_str()],
-                Ty::Bounds(bounds) => bounds.iter().filter_map(Ty::path_str).collect(),
-                _ => Vec::new(),
+            let (paths, are_bounds): (Vec<&str>, bool) = match &ty {
+                Ty::Path { path, .. } => (vec![path.as_str()], false),
+                Ty::Bounds(list) => (list.iter().filter_map(Ty::path_str).collect(), true),
+                _ => (Vec::new(), false),
             };
             for path in paths {
                 if self.type_path(path) {
                     out.push(path.to_string());
+                    if are_bounds {
+                        bounds.push(path.to_string());
+                    }
                 }
             }
         }
-        out
+        (out, bounds)
     }
 
     /// Demands a workspace type unless the index has it; whether it is a workspace type.
@@ -674,6 +749,15 @@ mod tests {
         Lexicon::new(scans, modules)
     }
 
+    fn scans_of_impls() -> Vec<Option<Scan>> {
+        scans(&[
+            "pub trait Sink { fn record(&self); }",
+            "impl super::Sink for Disk { fn record(&self) {} }",
+            "impl Sink for Other { fn record(&self) {} }",
+            "use app::Sink; impl Sink for Mem { fn record(&self) {} }",
+        ])
+    }
+
     fn scans(texts: &[&str]) -> Vec<Option<Scan>> {
         texts.iter().map(|t| Some(scan(t, &AsyncApiEvidence::default()))).collect()
     }
@@ -692,16 +776,24 @@ mod tests {
         // `include!("generated.rs")` puts this impl in a module that imports its type; alone,
         // the file cannot name it.
         let text =
-            "impl Channel { fn receive(&self) {} }\nimpl crate::Known { fn send(&self) {} }\nfn free() {}";
+            "impl Channel { fn receive(&self) {} }\nimpl crate::Known { fn send(&self) {} }\nfn free() {}\n\
+                    impl crate::sink::Sink for Known { fn record(&self) {} }";
         let hir = crate::lower::lower_module_for_test("generated", text);
-        let keys: Vec<[Option<FnKey>; 2]> = hir.functions.iter().map(keys_naming).collect();
+        let keys: Vec<[Option<FnKey>; 3]> = hir.functions.iter().map(keys_naming).collect();
         let (receive, send, free) = (ident_hash("receive"), ident_hash("send"), ident_hash("free"));
-        assert_eq!(keys[0], [None, Some(FnKey::AnyMethod(receive))]);
+        assert_eq!(keys[0], [None, Some(FnKey::AnyMethod(receive)), None]);
         assert_eq!(
             keys[1],
-            [Some(FnKey::Method { owner: ident_hash("Known"), name: send }), Some(FnKey::AnyMethod(send))]
+            [
+                Some(FnKey::Method { owner: ident_hash("Known"), name: send }),
+                Some(FnKey::AnyMethod(send)),
+                None
+            ]
         );
-        assert_eq!(keys[2], [Some(FnKey::Free(free)), None]);
+        assert_eq!(keys[2], [Some(FnKey::Free(free)), None, None]);
+        // A trait's implementation is also named as one, by the trait's last segment.
+        let record = ident_hash("record");
+        assert_eq!(keys[3][2], Some(FnKey::Implementation { trait_name: ident_hash("Sink"), name: record }));
     }
 
     #[test]
@@ -729,6 +821,12 @@ mod tests {
         let load = Demand::Method { name: "load".into(), owner: "Repo".into(), krate: "app".into() };
         assert_eq!(lexicon.candidates(&load), [2, 4]);
         assert_eq!(load.key(), Some(FnKey::Method { owner: ident_hash("Repo"), name: ident_hash("load") }));
+        // A trait's implementations: where a trait of its crate is implemented.
+        let impls = scans_of_impls();
+        let impl_modules: Vec<String> = ["app", "app::disk", "other", "app::mem"].map(String::from).to_vec();
+        let impl_lexicon = lexicon_of(&impls, &impl_modules);
+        let record = Demand::Implementations { name: "record".into(), trait_path: "app::Sink".into() };
+        assert_eq!(impl_lexicon.candidates(&record), [1, 3]);
         assert_eq!(repo.key(), None);
     }
 

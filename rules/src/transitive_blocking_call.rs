@@ -32,7 +32,10 @@ Calls are resolved like everywhere else in async-lint: paths through `use` items
 through the receiver's type (`self`, fields, parameters, locals, trait bounds) or a method
 name only one workspace function has and no everyday std method shares (an untyped
 `values.get(k)` is not taken for the crate's only `get`). Ambiguous calls (a trait method with several impls on a
-receiver of unknown type) are not followed. A function passed by name to an offloading API
+receiver of unknown type) are not followed. A trait's method called on a trait object or a
+bounded type parameter (`s: &dyn Storage`, `s: &S` with `S: Storage`) may run any of its
+implementations: it is reported when every implementation in the workspace blocks, and a
+note names them. A function passed by name to an offloading API
 (`spawn_blocking(load_config)`) is not a call in async context.",
         why_is_this_bad: "\
 Blocking rarely sits in the async fn itself: it sits two calls down, in `load_config()` or
@@ -51,9 +54,11 @@ async fn handler() {
     let config = tokio::task::spawn_blocking(load_config).await.unwrap();
 }",
         known_limits: "\
-Calls through function pointers and closures stored in fields are not followed, nor calls of
-a trait's method on a trait object or a bounded type parameter (`s: &dyn Storage`,
-`s: &S` with `S: Storage`): the implementation that runs is not known. A trait's default
+Calls through function pointers and closures stored in fields are not followed. A trait
+method called on a trait object or a bounded type parameter is not reported when some
+workspace implementation does not block (an in-memory store, a test double), nor when the
+trait is implemented outside the workspace only: which implementation runs is not known.
+Implementations a macro generates are not seen. A trait's default
 body is followed when the receiver's type is that trait (a bound) or a type whose impl of the
 trait does not override it. A blocking call inside a helper guarded by a runtime check
 (`if in_runtime { .. }`) is reported as if it always ran.",
@@ -137,14 +142,35 @@ fn report(sem: &Semantics<'_>, site: &TransitiveSite, runtime: Runtime) -> Findi
         })
         .unwrap_or_default();
     let name = short_name(&site.callee);
-    Finding::new(site.span, format!("`{name}` blocks, and is called in an async context: it reaches `{api}`"))
-        .primary_label("this call blocks the executor thread")
-        .label(site.origin.span(), site.origin.describe())
-        .note(format!("blocking chain: {}", chain_note(sem, &site.callee, &chain)))
-        .help(format!(
-            "call it on a blocking thread (`{}`), or make `{name}` async",
-            offload_call(runtime, &name)
-        ))
+    let mut finding = Finding::new(
+        site.span,
+        format!("`{name}` blocks, and is called in an async context: it reaches `{api}`"),
+    )
+    .primary_label("this call blocks the executor thread")
+    .label(site.origin.span(), site.origin.describe());
+    if let Some(implementations) = sem.index.blocking().implementations(&site.callee) {
+        finding = finding.note(implementations_note(&name, implementations));
+    }
+    finding.note(format!("blocking chain: {}", chain_note(sem, &site.callee, &chain))).help(format!(
+        "call it on a blocking thread (`{}`), or make `{name}` async",
+        offload_call(runtime, &name)
+    ))
+}
+
+/// For a trait method called on a trait object or a bounded type: which implementations
+/// may run, all of which block.
+fn implementations_note(name: &str, implementations: &[String]) -> String {
+    let names: Vec<String> = implementations.iter().map(|path| format!("`{}`", short_name(path))).collect();
+    match names.as_slice() {
+        [only] => {
+            format!("`{name}` is a trait method, and its one implementation in the workspace, {only}, blocks")
+        }
+        _ => format!(
+            "`{name}` is a trait method, and each of its {} implementations in the workspace blocks: {}",
+            names.len(),
+            names.join(", ")
+        ),
+    }
 }
 
 /// Running `name` on the runtime's blocking threads.
