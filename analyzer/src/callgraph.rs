@@ -162,16 +162,21 @@ pub fn called_sync_function(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> O
     (!sig.is_async && !sem.returns_future(sig)).then(|| sig.path.clone())
 }
 
-/// The workspace traits' required methods (declared without a body) and their
-/// implementations in the workspace's `impl Trait for Type` blocks, by canonical paths.
-/// `poll*` methods are left out: they are async code (see `context`), called by an executor
-/// or a combinator, not by a call the rules report.
+/// Whether calls of a trait's method are followed through its implementations: a required
+/// method (each impl defines it) that is not `async` (its callers get a future) and not
+/// `poll*` (async code, see `context`, called by an executor or a combinator).
+pub fn follows_implementations(owner: &FnOwner, name: &str, is_async: bool) -> bool {
+    matches!(owner, FnOwner::Trait { provided: false, .. }) && !is_async && !name.starts_with("poll")
+}
+
+/// The workspace traits' methods followed through their implementations (see
+/// [`follows_implementations`]) and those implementations in the workspace's
+/// `impl Trait for Type` blocks, by canonical paths.
 fn trait_dispatches(files: &[(usize, &FileHir, &str)], index: &CrateIndex) -> Vec<Dispatch> {
     let mut required: BTreeMap<String, Vec<Implementation>> = BTreeMap::new();
     for (_, hir, _) in files {
         for function in &hir.functions {
-            let is_required = matches!(function.owner, FnOwner::Trait { provided: false, .. });
-            if is_required && !function.name.starts_with("poll") {
+            if follows_implementations(&function.owner, &function.name, function.is_async) {
                 required.entry(index.canonical(&function.path).into_owned()).or_default();
             }
         }

@@ -514,9 +514,7 @@ impl Rounds {
         self.keys.extend(self.new_keys.iter().cloned());
         fresh_demands
     }
-}
 
-impl Rounds {
     /// The demands to follow now: a trait method's implementations wait until the index has
     /// the trait (which is demanded with them), and are dropped unless the call graph follows
     /// the method. Every other demand is ready.

@@ -497,12 +497,12 @@ impl Demand {
     }
 
     /// For a demand of a trait method's implementations: whether the call graph follows the
-    /// method (a required one, not `async`), once the index has the trait; `None` before.
-    /// Every other demand is ready.
+    /// method through them (see [`crate::callgraph::follows_implementations`]), once the
+    /// index has the trait; `None` before. Every other demand is ready.
     pub fn dispatch_ready(&self, index: &CrateIndex) -> Option<bool> {
         let Demand::Implementations { name, trait_path } = self else { return Some(true) };
         let sig = index.function(&format!("{trait_path}::{name}"))?;
-        Some(matches!(sig.owner, FnOwner::Trait { provided: false, .. }) && !sig.is_async)
+        Some(crate::callgraph::follows_implementations(&sig.owner, &sig.name, sig.is_async))
     }
 
     /// Whether the index has what this demand asks for. Only item demands can be followed
@@ -618,12 +618,11 @@ impl Collector<'_, '_> {
     }
 
     /// Whether the workspace trait `trait_path` has a method `method` (parsed, or by a
-    /// pre-scan) that the call graph follows: `poll*` methods are async code, and most
-    /// methods called on a bounded receiver are a supertrait's (`clone`, `as_ref`).
+    /// pre-scan): most methods called on a bounded receiver are a supertrait's (`clone`,
+    /// `as_ref`), whose implementations are not worth holding a demand for.
     fn trait_has_method(&self, trait_path: &str, method: &str) -> bool {
-        !method.starts_with("poll")
-            && (self.lexicon.defines_method(last_segment_name(trait_path), ident_hash(method))
-                || self.index.function(&format!("{trait_path}::{method}")).is_some())
+        self.lexicon.defines_method(last_segment_name(trait_path), ident_hash(method))
+            || self.index.function(&format!("{trait_path}::{method}")).is_some()
     }
 
     /// The default methods a call of `method` on the workspace type `path` (named `owner`)
