@@ -820,13 +820,13 @@ mod tests {
         let load = Demand::Method { name: "load".into(), owner: "Repo".into(), krate: "app".into() };
         assert_eq!(lexicon.candidates(&load), [2, 4]);
         assert_eq!(load.key(), Some(FnKey::Method { owner: ident_hash("Repo"), name: ident_hash("load") }));
+        assert_eq!(repo.key(), None);
         // A trait's implementations: where a trait of its crate is implemented.
         let impls = scans_of_impls();
         let impl_modules: Vec<String> = ["app", "app::disk", "other", "app::mem"].map(String::from).to_vec();
         let impl_lexicon = lexicon_of(&impls, &impl_modules);
         let record = Demand::Implementations { name: "record".into(), trait_path: "app::Sink".into() };
         assert_eq!(impl_lexicon.candidates(&record), [1, 3]);
-        assert_eq!(repo.key(), None);
     }
 
     #[test]

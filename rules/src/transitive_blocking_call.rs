@@ -58,7 +58,9 @@ Calls through function pointers and closures stored in fields are not followed. 
 method called on a trait object or a bounded type parameter is not reported when some
 workspace implementation does not block (an in-memory store, a test double), nor when the
 trait is implemented outside the workspace only: which implementation runs is not known.
-Implementations a macro generates are not seen. A trait's default
+Implementations a macro generates are not seen. `poll*` methods are not followed through
+their implementations, nor `async` ones (a blocking call in an `async` implementation is
+reported where it blocks). A trait's default
 body is followed when the receiver's type is that trait (a bound) or a type whose impl of the
 trait does not override it. A blocking call inside a helper guarded by a runtime check
 (`if in_runtime { .. }`) is reported as if it always ran.",
