@@ -590,6 +590,9 @@ impl<'a> Semantics<'a> {
             }
             _ => {}
         }
+        if let Some(ty) = result_combinator_ty(&receiver_ty, method) {
+            return ty;
+        }
         if let Some(ty) = self.iterator_method_ty(&receiver_ty, method) {
             return ty;
         }
@@ -702,6 +705,29 @@ impl<'a> Semantics<'a> {
 /// `impl Future<..>` as derived for async fn calls and async blocks.
 fn is_future(ty: &Ty) -> bool {
     matches!(ty, Ty::Bounds(bounds) if bounds.iter().any(|b| b.is_path("std::future::Future")))
+}
+
+/// What `Result`'s and `Option`'s adapters keep of their receiver's type: `map_err`, `or_else`,
+/// anyhow's `context` keep the success type (`lock().map_err(..)?` is still a guard), `map`
+/// and `and_then` keep only that the value is a `Result`, `ok_or` turns an `Option` into one.
+fn result_combinator_ty(receiver: &Ty, method: &str) -> Option<Ty> {
+    let result = |ok: Ty| Ty::path("std::result::Result", vec![ok]);
+    if receiver.is_path("std::option::Option") {
+        return match method {
+            "ok_or" | "ok_or_else" | "context" | "with_context" => Some(result(receiver.first_arg())),
+            _ => None,
+        };
+    }
+    if !receiver.is_result() {
+        return None;
+    }
+    match method {
+        "map_err" | "or_else" | "inspect" | "inspect_err" | "context" | "with_context" | "wrap_err"
+        | "wrap_err_with" => Some(result(receiver.first_arg())),
+        "map" | "and_then" | "and" | "or" => Some(result(Ty::Unknown)),
+        "ok" => Some(Ty::path("std::option::Option", vec![receiver.first_arg()])),
+        _ => None,
+    }
 }
 
 /// `first()`, `last()`, `get(i)` (and their `_mut` forms) of a slice: a reference to an element.
