@@ -640,6 +640,13 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::fs::OpenOptions.create", "$self"),
     ("std::fs::OpenOptions.create_new", "$self"),
     ("std::fs::OpenOptions.truncate", "$self"),
+    // `std::os::unix::fs::OpenOptionsExt` and its Windows twin, in builder chains too.
+    ("std::fs::OpenOptions.mode", "$self"),
+    ("std::fs::OpenOptions.custom_flags", "$self"),
+    ("std::fs::OpenOptions.access_mode", "$self"),
+    ("std::fs::OpenOptions.share_mode", "$self"),
+    ("std::fs::OpenOptions.attributes", "$self"),
+    ("std::fs::OpenOptions.security_qos_flags", "$self"),
     ("std::fs::OpenOptions.open", "std::io::Result<std::fs::File>"),
     ("std::fs::File.try_clone", "std::io::Result<std::fs::File>"),
     ("std::io::stdin", "std::io::Stdin"),
