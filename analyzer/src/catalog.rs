@@ -547,6 +547,11 @@ impl Catalog {
         self.offload_functions.contains(path)
     }
 
+    /// Whether a function keeps its closure argument for later (see [`tables::CLOSURE_KEEPERS`]).
+    pub fn keeps_closure(&self, path: &str) -> bool {
+        tables::CLOSURE_KEEPERS.contains(&path)
+    }
+
     pub fn is_offload_method(&self, method: &str) -> bool {
         self.offload_methods.contains(method)
     }

@@ -4,7 +4,7 @@
 //! closure, and a plain closure written inside an async context (it runs inline, e.g. in
 //! `iter().map(..)`). Not async: nested `fn` items (they are separate functions), and
 //! closures handed to an offloading API (`spawn_blocking`, `std::thread::spawn`, ...), which
-//! run on another thread.
+//! run on another thread, or kept for later (`Box::new(|| ..)`, a struct field, a panic hook).
 
 use crate::hir::*;
 use crate::semantics::Semantics;
@@ -131,6 +131,8 @@ impl WalkOrder {
         // Closure arguments of offloading calls, also those inside a block argument
         // (`spawn({ let tx = tx.clone(); move || .. })`).
         let mut offloaded_closures: Vec<ExprId> = Vec::new();
+        // Closures kept for later (see below).
+        let mut kept_closures: Vec<ExprId> = Vec::new();
         while let Some((id, context)) = stack.pop() {
             walk.order.push((id, context));
             children.clear();
@@ -140,15 +142,24 @@ impl WalkOrder {
             if closures().next().is_some() && sem.is_offload_call(body, id) {
                 offloaded_closures.extend(closures());
             }
+            // A closure boxed, shared or stored in a struct is kept for later: where it runs is
+            // not known, so its code is not taken to run in this async context.
+            if closures().next().is_some()
+                && (matches!(body.kind(id), ExprKind::Struct { .. }) || sem.is_closure_keeping_call(body, id))
+            {
+                kept_closures.extend(closures());
+            }
             for &child in children.iter().rev() {
                 let offloaded = offloaded_closures.contains(&child) || offloaded_later(sem, body, child);
-                let child_context = match child_context(body, id, child, &walk.contexts[context], offloaded) {
-                    Some(changed) => {
-                        walk.contexts.push(changed);
-                        walk.contexts.len() - 1
-                    }
-                    None => context,
-                };
+                let kept = kept_closures.contains(&child);
+                let child_context =
+                    match child_context(body, id, child, &walk.contexts[context], offloaded, kept) {
+                        Some(changed) => {
+                            walk.contexts.push(changed);
+                            walk.contexts.len() - 1
+                        }
+                        None => context,
+                    };
                 stack.push((child, child_context));
             }
         }
@@ -196,6 +207,7 @@ fn child_context(
     child: ExprId,
     cx: &Context,
     parent_offloads: bool,
+    kept_for_later: bool,
 ) -> Option<Context> {
     match body.kind(child) {
         ExprKind::Async { header, .. } => {
@@ -206,6 +218,9 @@ fn child_context(
         }
         ExprKind::Closure { .. } if parent_offloads => {
             return Some(Context { async_origin: None, loops: Vec::new(), offloaded: true })
+        }
+        ExprKind::Closure { is_async: false, .. } if kept_for_later => {
+            return Some(Context { async_origin: None, loops: Vec::new(), offloaded: false })
         }
         // A closure is its own loop scope: a loop around its definition does not re-run it.
         ExprKind::Closure { .. } if !cx.loops.is_empty() => {

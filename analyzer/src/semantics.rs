@@ -290,6 +290,12 @@ impl<'a> Semantics<'a> {
         }
     }
 
+    /// Whether a call keeps its closure arguments for later instead of running them
+    /// (`Box::new(|| ..)`, `std::panic::set_hook(..)`).
+    pub fn is_closure_keeping_call(&self, body: &Body, expr: ExprId) -> bool {
+        matches!(self.call_target(body, expr), Some(CallTarget::Path(path)) if self.catalog.keeps_closure(&path))
+    }
+
     /// `builder.spawn(|| ..)`, `scope.spawn(|| ..)`: a `spawn` method taking a plain closure
     /// runs it on another thread (async spawns take futures, not closures).
     fn has_sync_closure_arg(&self, body: &Body, expr: ExprId) -> bool {

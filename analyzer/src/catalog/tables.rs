@@ -503,6 +503,17 @@ pub const OFFLOADERS: &[&str] = &[
     "*.interact",
 ];
 
+/// Functions that keep a plain closure for later instead of running it: boxed or shared for a
+/// callback, or registered as a hook (run when panicking, or on a signal thread). Code in such a
+/// closure does not run in the async code that creates it.
+pub const CLOSURE_KEEPERS: &[&str] = &[
+    "std::boxed::Box::new",
+    "std::sync::Arc::new",
+    "std::rc::Rc::new",
+    "std::panic::set_hook",
+    "ctrlc::set_handler",
+];
+
 /// Guards that must not live across `.await`: lock guards, and `RefCell` borrows.
 pub const LOCK_GUARDS: &[&str] = &[
     "std::sync::MutexGuard",
