@@ -3,7 +3,8 @@
 //!
 //! What it knows: `use` items (renames, groups, `self`/`super`/`crate`, nested and inline
 //! modules, globs of modules it can see), items defined in a module or block shadowing
-//! imports, `extern crate x as y`, leading `::`, `Self`, and the std prelude.
+//! imports, `extern crate x as y`, leading `::`, `Self`, and the std prelude; functions,
+//! statics and constants in a namespace of their own (they never start a longer path).
 //! What it does not know (written down in ARCHITECTURE.md): macro-generated items, `#[path]`
 //! attributes, re-exports inside external crates beyond the catalog's aliases, and crate
 //! renames in Cargo.toml.
@@ -26,6 +27,9 @@ pub struct Scope {
     /// Canonical path of the module; for a block, the module it is in.
     path: String,
     names: HashMap<String, Entry>,
+    /// Functions, statics and constants defined here: the value namespace, apart, since a
+    /// path through a name (`redis::Client`) never goes through a function of that name.
+    values: HashMap<String, String>,
     /// `use x::*` targets, as written.
     globs: Vec<(Vec<String>, bool)>,
     parent: Option<usize>,
@@ -130,16 +134,23 @@ impl ModuleTree {
 /// Adds the names an item brings into `scope` (definitions and imports).
 fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
     let defined = |ident: &syn::Ident| format!("{base}::{}", ident.unraw());
-    let ident = match item {
+    let value = match item {
         syn::Item::Fn(f) => Some(&f.sig.ident),
+        syn::Item::Static(s) => Some(&s.ident),
+        syn::Item::Const(c) => Some(&c.ident),
+        _ => None,
+    };
+    if let Some(ident) = value {
+        scope.values.insert(ident.unraw().to_string(), defined(ident));
+        return;
+    }
+    let ident = match item {
         syn::Item::Struct(s) => Some(&s.ident),
         syn::Item::Enum(e) => Some(&e.ident),
         syn::Item::Union(u) => Some(&u.ident),
         syn::Item::Trait(t) => Some(&t.ident),
         syn::Item::TraitAlias(t) => Some(&t.ident),
         syn::Item::Type(t) => Some(&t.ident),
-        syn::Item::Static(s) => Some(&s.ident),
-        syn::Item::Const(c) => Some(&c.ident),
         syn::Item::Mod(m) => Some(&m.ident),
         syn::Item::Macro(m) => {
             // `lazy_static! { static ref X: T = ..; }` and `thread_local!` declare items.
@@ -147,7 +158,7 @@ fn add_item_names(scope: &mut Scope, base: &str, item: &syn::Item) {
             if name == "lazy_static" || name == "thread_local" {
                 if let Ok(decls) = m.mac.parse_body_with(crate::lower::parse_static_decls) {
                     for (ident, _) in decls {
-                        scope.names.insert(ident.unraw(), Entry::Defined(defined(&ident)));
+                        scope.values.insert(ident.unraw(), defined(&ident));
                     }
                 }
             }
@@ -321,10 +332,11 @@ impl Resolver<'_> {
             }
             _ => {}
         }
-        if let Some(found) = self.lookup_scoped(place, first, depth) {
+        let leads = !rest.is_empty();
+        if let Some(found) = self.lookup_scoped(place, first, leads, depth) {
             return Some(self.finish(join(&found, rest)));
         }
-        if let Some(found) = self.lookup_globs(place, first, depth) {
+        if let Some(found) = self.lookup_globs(place, first, leads, depth) {
             return Some(self.finish(join(&found, rest)));
         }
         if let Some(prelude_path) = prelude(first) {
@@ -358,32 +370,46 @@ impl Resolver<'_> {
         let Some((first, tail)) = rest.split_first() else {
             return Some(self.tree.modules[module].path.clone());
         };
+        let leads = !tail.is_empty();
         if let Some(found) =
-            self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), first, depth)
+            self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), first, leads, depth)
         {
             return Some(self.finish(join(&found, tail)));
         }
-        if let Some(found) = self.lookup_globs(Place::Module(module), first, depth) {
+        if let Some(found) = self.lookup_globs(Place::Module(module), first, leads, depth) {
             return Some(self.finish(join(&found, tail)));
         }
         Some(join(&self.tree.modules[module].path, rest))
     }
 
-    /// Innermost blocks first, then the module.
-    fn lookup_scoped(&self, place: Place, name: &str, depth: u8) -> Option<String> {
+    /// Innermost blocks first, then the module. `leads`: the name is followed by more segments,
+    /// so it is a module, type or crate, never a function or static.
+    fn lookup_scoped(&self, place: Place, name: &str, leads: bool, depth: u8) -> Option<String> {
         if let Place::Block(count) = place {
             for index in (0..count).rev() {
                 let scope = &self.blocks.blocks[index];
-                if let Some(found) = self.lookup_in_scope(scope, Place::Block(index), name, depth) {
+                if let Some(found) = self.lookup_in_scope(scope, Place::Block(index), name, leads, depth) {
                     return Some(found);
                 }
             }
         }
         let module = self.module_of(place);
-        self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), name, depth)
+        self.lookup_in_scope(&self.tree.modules[module], Place::Module(module), name, leads, depth)
     }
 
-    fn lookup_in_scope(&self, scope: &Scope, place: Place, name: &str, depth: u8) -> Option<String> {
+    fn lookup_in_scope(
+        &self,
+        scope: &Scope,
+        place: Place,
+        name: &str,
+        leads: bool,
+        depth: u8,
+    ) -> Option<String> {
+        if !leads {
+            if let Some(path) = scope.values.get(name) {
+                return Some(path.clone());
+            }
+        }
         match scope.names.get(name)? {
             Entry::Defined(path) => Some(path.clone()),
             Entry::Import { segments, leading_colon } => {
@@ -395,7 +421,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn lookup_globs(&self, place: Place, name: &str, depth: u8) -> Option<String> {
+    fn lookup_globs(&self, place: Place, name: &str, leads: bool, depth: u8) -> Option<String> {
         // Globs are consulted only near the top of a resolution: a glob's own prefix may go
         // through one more glob, no further. Unbounded, each level multiplies the work by the
         // number of globs in scope, which is exponential on glob-heavy files.
@@ -415,7 +441,7 @@ impl Resolver<'_> {
                 let Some(target) = self.resolve_at(scope_place, prefix, *leading, depth + 1) else {
                     continue;
                 };
-                if let Some(found) = self.lookup_in_glob_target(&target, name, depth) {
+                if let Some(found) = self.lookup_in_glob_target(&target, name, leads, depth) {
                     return Some(found);
                 }
             }
@@ -425,12 +451,12 @@ impl Resolver<'_> {
 
     /// Looks `name` up in the module a glob names: a module of this file by its scope, an
     /// external module by the catalog's knowledge of its paths.
-    fn lookup_in_glob_target(&self, target: &str, name: &str, depth: u8) -> Option<String> {
+    fn lookup_in_glob_target(&self, target: &str, name: &str, leads: bool, depth: u8) -> Option<String> {
         if let Some(module) = self.tree.modules.iter().position(|m| m.path == target) {
             let scope = &self.tree.modules[module];
             return self
-                .lookup_in_scope(scope, Place::Module(module), name, depth + 1)
-                .or_else(|| self.lookup_globs(Place::Module(module), name, depth + 1));
+                .lookup_in_scope(scope, Place::Module(module), name, leads, depth + 1)
+                .or_else(|| self.lookup_globs(Place::Module(module), name, leads, depth + 1));
         }
         let candidate = self.knowledge.canonicalize(format!("{target}::{name}"));
         self.knowledge.is_known_path(&candidate).then_some(candidate)
@@ -507,5 +533,31 @@ mod tests {
         assert_eq!(resolver.resolve(&["f".to_string()], false).as_deref(), Some("k::m0::f"));
         let other = Resolver { module: tree.child(tree.root(), "m1").unwrap(), ..resolver };
         assert_eq!(other.resolve(&["f".to_string()], false).as_deref(), Some("k::m1::f"));
+    }
+    /// A function, static or constant never starts a longer path: `redis::Client` in a crate
+    /// with `fn redis()` is the `redis` crate's, and `mod io` beside `fn io()` keeps both.
+    #[test]
+    fn values_do_not_lead_paths() {
+        let text = "fn redis() {} mod io { pub fn read() {} } fn io() {} static CONFIG: u8 = 0;";
+        let file: syn::File = syn::parse_str(text).unwrap();
+        let tree = ModuleTree::build(&file, "k", &[]);
+        let blocks = BlockScopes::default();
+        let resolver = Resolver {
+            tree: &tree,
+            module: tree.root(),
+            blocks: &blocks,
+            self_ty: None,
+            knowledge: &NoKnowledge,
+            type_params: &Vec::new(),
+        };
+        let resolve = |path: &str| {
+            let segments: Vec<String> = path.split("::").map(str::to_string).collect();
+            resolver.resolve(&segments, false)
+        };
+        assert_eq!(resolve("redis").as_deref(), Some("k::redis"));
+        assert_eq!(resolve("redis::Client").as_deref(), Some("redis::Client"));
+        assert_eq!(resolve("io").as_deref(), Some("k::io"));
+        assert_eq!(resolve("io::read").as_deref(), Some("k::io::read"));
+        assert_eq!(resolve("CONFIG").as_deref(), Some("k::CONFIG"));
     }
 }
