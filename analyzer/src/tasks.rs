@@ -45,7 +45,8 @@ impl<'a> Semantics<'a> {
                     *receiver
                 }
                 ExprKind::Call { callee, args }
-                    if args.len() == 1 && self.is_pin_constructor(body, *callee) =>
+                    if args.len() == 1
+                        && (self.is_pin_constructor(body, *callee) || is_wrapper_function(body, *callee)) =>
                 {
                     args[0]
                 }
@@ -246,4 +247,12 @@ pub fn endless_async_fns(
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The wrapping methods called as functions: `FutureExt::fuse(fut)`, `futures::future::FutureExt::boxed(fut)`.
+fn is_wrapper_function(body: &Body, callee: ExprId) -> bool {
+    let ExprKind::Path(Resolved::Item(path)) = body.kind(callee) else { return false };
+    let mut segments = path.rsplit("::");
+    let (Some(method), Some(owner)) = (segments.next(), segments.next()) else { return false };
+    owner == "FutureExt" && matches!(method, "fuse" | "boxed" | "boxed_local")
 }

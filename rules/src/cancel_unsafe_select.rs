@@ -21,7 +21,7 @@ operation tokio documents as not cancel safe: `read_exact`, `read_to_end`, `read
 the multi-byte `read_u16` .. `read_f64` (and `_le`), `read_line`, `read_until`, `write_all`,
 `mpsc::Sender::send`/`reserve`, tokio's `Mutex::lock` and `RwLock::read`/`write`,
 `Semaphore::acquire*`, `Notify::notified`, `Barrier::wait`, `SinkExt::send`/`feed`/`send_all`. Wrappers
-(`.fuse()`, `Box::pin(..)`, the inner future of `timeout(d, ..)`) are looked through;
+(`.fuse()` or `FutureExt::fuse(..)`, `Box::pin(..)`, the inner future of `timeout(d, ..)`) are looked through;
 `biased;`, `, if` preconditions, `else =>` and patterns such as `Some(x) = ..` are understood.
 A `&mut fut` branch over a future created and pinned outside the loop is fine, and so are the
 cancel-safe operations (`recv`, `read`, `accept`, `tick`, `next`, `cancelled`, ...).",
