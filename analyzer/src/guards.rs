@@ -16,7 +16,7 @@
 //! `.await`, `select!` and `join!` are await points. Closures are not entered (a sync closure
 //! finishes before any await), and inner async blocks are analysed on their own.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::catalog::GuardKind;
 use crate::hir::*;
@@ -31,6 +31,9 @@ pub enum GuardOrigin {
     Binding(LocalId),
     /// A temporary inside a larger expression.
     Temporary(ExprId),
+    /// A temporary a `let` borrows (`let items = &mut *m.lock().unwrap();`): Rust extends it
+    /// to the end of the binding's block.
+    ExtendedTemporary(ExprId),
 }
 
 /// A guard that is alive at one or more await points.
@@ -99,6 +102,7 @@ pub fn held_guards(
         by_local: HashMap::new(),
         frames: Vec::new(),
         decls: vec![Vec::new()],
+        extended: HashSet::new(),
         loops: Vec::new(),
     };
     let mut live = Live::new();
@@ -157,6 +161,8 @@ struct Interpreter<'s, 'a> {
     frames: Vec<Vec<usize>>,
     /// Guard bindings declared in each open block or arm, innermost last.
     decls: Vec<Vec<usize>>,
+    /// Temporaries whose scope a `let` extends to its block (see `mark_extending`).
+    extended: HashSet<ExprId>,
     loops: Vec<LoopFrame>,
 }
 
@@ -166,10 +172,15 @@ impl Interpreter<'_, '_> {
         let continues = self.eval_kind(id, live);
         if continues && self.creates_temporary(id) {
             if let Some((kind, name)) = self.guard_of_expr(id) {
-                let guard = self.new_guard(kind, name, GuardOrigin::Temporary(id), self.body.span(id));
+                // An extended temporary lives as long as the `let` binding borrowing it.
+                let extended = self.extended.contains(&id);
+                let origin =
+                    if extended { GuardOrigin::ExtendedTemporary(id) } else { GuardOrigin::Temporary(id) };
+                let guard = self.new_guard(kind, name, origin, self.body.span(id));
                 live.insert(guard);
-                if let Some(frame) = self.frames.last_mut() {
-                    frame.push(guard);
+                let scope = if extended { &mut self.decls } else { &mut self.frames };
+                if let Some(scope) = scope.last_mut() {
+                    scope.push(guard);
                 }
             }
         }
@@ -334,6 +345,7 @@ impl Interpreter<'_, '_> {
         self.frames.push(Vec::new());
         let mut continues = true;
         if let Some(init) = init {
+            self.mark_extending(init);
             continues = self.eval(init, live);
             // `let _ = g;` binds nothing and so moves nothing: the guard in `g` lives on.
             if continues && !matches!(pat, Pat::Wild) {
@@ -521,6 +533,37 @@ impl Interpreter<'_, '_> {
             }
             MacroKind::Stmts(block) => self.eval(*block, live),
             MacroKind::Opaque => true,
+        }
+    }
+
+    /// Marks the temporaries of a `let` initializer whose scope Rust extends to the binding's
+    /// block: the operand of a borrow in an extending position (`let q = &mut *m.lock().unwrap();`,
+    /// `let v = &m.lock().unwrap()[0];`), but not a method call's receiver
+    /// (`let n = &m.lock().unwrap().len();` drops the guard at the end of the statement).
+    fn mark_extending(&mut self, id: ExprId) {
+        match self.body.kind(id) {
+            ExprKind::Ref(operand) => {
+                self.mark_extended(*operand);
+                self.mark_extending(*operand);
+            }
+            ExprKind::Tuple(items) | ExprKind::Struct { fields: items, .. } => {
+                for item in items.clone() {
+                    self.mark_extending(item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// An extended temporary extends its place's operands too: through `*`, `.field`, `[i]`.
+    fn mark_extended(&mut self, id: ExprId) {
+        self.extended.insert(id);
+        match self.body.kind(id) {
+            ExprKind::Ref(inner) | ExprKind::Deref(inner) | ExprKind::Field { base: inner, .. } => {
+                self.mark_extended(*inner)
+            }
+            ExprKind::Index { base, .. } => self.mark_extended(*base),
+            _ => {}
         }
     }
 

@@ -25,7 +25,8 @@ which lock a shard of the map.
 
 \"Alive\" follows Rust's drop rules, in both editions: a `let` binding (also `_g`) lives to the
 end of its block unless it is moved (`drop(g)`, passed by value, returned, captured by a
-`move` closure or async block); a temporary lives to the end of its statement; a `match`,
+`move` closure or async block); a temporary lives to the end of its statement, or to the end
+of the block when a `let` borrows it (`let items = &mut *m.lock().unwrap();`); a `match`,
 `if let`, `while let` or `for` scrutinee's temporaries live through the arms or body (an
 `if let`'s else-block only before edition 2024); a plain `if`/`while` condition's temporaries
 are dropped before the body. A guard dropped on every path that reaches the await (early
@@ -91,6 +92,10 @@ fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
     let message = format!("a `{}` is held across an `.await`", guard.type_name);
     let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {
+        GuardOrigin::ExtendedTemporary(_) => format!(
+            "end the borrow's scope before the `.await` (put the `let` and its uses in a block `{{ .. }}`), \
+             copy the data out, or use `{async_mutex}` if the lock must be held across the await"
+        ),
         GuardOrigin::Binding(_) => format!(
             "drop the guard before the `.await`: end its scope with a block `{{ .. }}` or call `drop(guard)`, \
              copy the data out, or use `{async_mutex}` if the lock must be held across the await"

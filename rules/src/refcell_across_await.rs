@@ -18,7 +18,8 @@ static META: RuleMeta = RuleMeta {
 Reports a `std::cell::Ref` or `RefMut` (from `RefCell::borrow`, `borrow_mut`, `try_borrow`,
 `try_borrow_mut`) that is alive at an `.await` in the same async body. Lifetimes follow the
 same drop rules as `lock_across_await`: bindings to the end of their block unless moved,
-temporaries to the end of their statement, scrutinee temporaries through the arms or body.",
+temporaries to the end of their statement (of their block when a `let` borrows them:
+`let items = &*cell.borrow();`), scrutinee temporaries through the arms or body.",
         why_is_this_bad: "\
 `RefCell` checks borrows at run time. While the future is suspended, the borrow stays active;
 any other task on the same thread (a `LocalSet`, a single-threaded runtime, a UI event loop)

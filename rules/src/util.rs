@@ -50,6 +50,9 @@ pub fn guard_finding(guard: &HeldGuard, message: String, what: &str, at_await: &
         GuardOrigin::Temporary(_) => {
             format!("this temporary {what} lives until the end of the enclosing statement or scrutinee")
         }
+        GuardOrigin::ExtendedTemporary(_) => {
+            format!("this temporary {what} is borrowed by the `let`, so it lives until the end of the block")
+        }
     };
     let mut finding = Finding::new(guard.span, message).primary_label(primary);
     for rebinding in &guard.rebindings {
