@@ -1,10 +1,10 @@
 //! `unstoppable_task`: a detached task running an endless loop with no way to stop it.
 
 use async_lint_analyzer::catalog::SpawnKind;
-use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved, Stmt};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
-use async_lint_analyzer::tasks::loop_keyword_span;
+use async_lint_analyzer::tasks::{loop_keyword_span, own_exprs};
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::{callee_span, discarded_values, Discard};
@@ -22,7 +22,8 @@ Reports a spawned task (`tokio::spawn`, `task::spawn`, `spawn_local`, `Handle::s
 `async_std::task::spawn`, smol's `spawn(..).detach()`) whose handle is discarded (also kept in
 a binding that is never used: a tokio handle dropped at the end of its scope still detaches the
 task, while a smol task is cancelled there and is not reported) and whose body
-(an async block, or a workspace `async fn`) runs a `loop` that nothing can end: no `break`
+(an async block, a workspace `async fn` or method such as `worker.run()`, or an async block
+that ends by awaiting one) runs a `loop` that nothing can end: no `break`
 that leaves it, no `return`, no `?`, and no `select!` branch on a shutdown source
 (`CancellationToken::cancelled`, a `watch`/`broadcast`/`oneshot`/`mpsc` receiver,
 `signal::ctrl_c`). `while let Some(..) = rx.recv().await` loops end when the senders are
@@ -121,17 +122,53 @@ fn detached_spawn(sem: &Semantics<'_>, body: &Body, discarded: ExprId) -> Option
 fn endless_loop_of(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<EndlessAt> {
     match body.kind(task) {
         ExprKind::Async { body: block, .. } => {
-            let found = sem.endless_loop(body, *block)?;
-            Some(EndlessAt::Here(loop_keyword_span(body, found)))
+            if let Some(found) = sem.endless_loop(body, *block) {
+                return Some(EndlessAt::Here(loop_keyword_span(body, found)));
+            }
+            // `async move { worker.run().await }`: the block ends by awaiting an endless callee.
+            let awaited = final_await(body, *block)?;
+            let exits_early = own_exprs(body, *block)
+                .into_iter()
+                .any(|id| matches!(body.kind(id), ExprKind::Return(_) | ExprKind::Try(_)));
+            if exits_early {
+                return None;
+            }
+            endless_callee(sem, body, sem.strip_future_wrappers(body, awaited))
         }
-        ExprKind::Call { callee, .. } => {
-            let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
-            let (file, span) = sem.index.endless_loop(path)?;
-            let function = path.rsplit("::").next().unwrap_or(path).to_string();
-            Some(EndlessAt::Elsewhere { function, file: file.clone(), line: span.start.line })
-        }
+        _ => endless_callee(sem, body, task),
+    }
+}
+
+/// The future a block awaits last, as its tail or its last statement (`fut.await` or `fut.await;`).
+fn final_await(body: &Body, block: ExprId) -> Option<ExprId> {
+    let ExprKind::Block(block) = body.kind(block) else { return None };
+    let last = match (block.tail, block.stmts.last()) {
+        (Some(tail), _) => tail,
+        (None, Some(Stmt::Expr { expr, .. })) => *expr,
+        _ => return None,
+    };
+    match body.kind(last) {
+        ExprKind::Await(inner) => Some(*inner),
         _ => None,
     }
+}
+
+/// A call of a workspace `async fn` or method whose body runs an endless loop: a function by
+/// path (`run(state)`), or a method by the receiver's type (`worker.run()`).
+fn endless_callee(sem: &Semantics<'_>, body: &Body, call: ExprId) -> Option<EndlessAt> {
+    let path = match body.kind(call) {
+        ExprKind::Call { callee, .. } => match body.kind(*callee) {
+            ExprKind::Path(Resolved::Item(path)) => path.clone(),
+            _ => return None,
+        },
+        ExprKind::MethodCall { receiver, method, .. } => {
+            sem.crate_method(body, *receiver, method)?.path.clone()
+        }
+        _ => return None,
+    };
+    let (file, span) = sem.index.endless_loop(&path)?;
+    let function = path.rsplit("::").next().unwrap_or(&path).to_string();
+    Some(EndlessAt::Elsewhere { function, file: file.clone(), line: span.start.line })
 }
 
 fn report(task: &Unstoppable) -> Finding {
