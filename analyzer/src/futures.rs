@@ -213,7 +213,7 @@ impl<'a> Semantics<'a> {
                     "std::pin::Pin" | "std::boxed::Box" => {
                         args.first().and_then(|inner| self.future_output(inner))
                     }
-                    _ => self.index.alias(path).and_then(|target| self.future_output(target)),
+                    _ => self.index.alias(path, args).and_then(|target| self.future_output(&target)),
                 }
             }
             _ => None,

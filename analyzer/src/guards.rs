@@ -770,6 +770,8 @@ impl Interpreter<'_, '_> {
     /// A guard type (its kind and path), or a `Result`/`Option` holding one (`m.lock()`,
     /// `m.try_lock()`).
     fn guard_type(&self, ty: &Ty) -> Option<(GuardKind, String)> {
+        // `type StateGuard<'a> = MutexGuard<'a, State>`: the guard the alias names.
+        let ty = &self.sem.without_aliases(ty.clone());
         let path = ty.path_str()?;
         if let Some(kind) = self.sem.catalog.guard_kind(path) {
             return Some((kind, path.to_string()));

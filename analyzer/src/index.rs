@@ -278,9 +278,13 @@ impl CrateIndex {
         self.statics.get(self.canonical(path).as_ref()).map(|s| &s.value)
     }
 
-    /// Expands a crate-local type alias one level.
-    pub fn alias(&self, path: &str) -> Option<&Ty> {
-        self.aliases.get(self.canonical(path).as_ref()).map(|a| &a.value)
+    /// Expands a crate-local type alias one level, with its arguments in place of its
+    /// parameters (`AppResult<u32>` with `type AppResult<T> = Result<T, Error>`).
+    pub fn alias(&self, path: &str, args: &[Ty]) -> Option<Ty> {
+        if self.aliases.is_empty() {
+            return None;
+        }
+        self.aliases.get(self.canonical(path).as_ref()).map(|a| a.value.instantiate(args))
     }
 
     /// Every `type` alias: its path and target.

@@ -252,7 +252,12 @@ impl<'a> ItemLowerer<'a> {
             syn::Item::Static(s) => self.static_item(env, &s.ident, &s.ty),
             syn::Item::Const(c) => self.static_item(env, &c.ident, &c.ty),
             syn::Item::Type(t) => {
-                let ty = lower_type(&self.resolver(env, None), &t.ty);
+                // `type AppResult<T> = Result<T, Error>`: the alias's parameters are
+                // placeholders, replaced by the arguments where the alias is used.
+                let params = struct_type_params(&t.generics);
+                let mut resolver = self.resolver(env, None);
+                resolver.type_params = &params;
+                let ty = lower_type(&resolver, &t.ty);
                 self.out.type_aliases.push((format!("{}::{}", env.base, t.ident.unraw()), ty));
             }
             syn::Item::Use(u) => {

@@ -335,8 +335,8 @@ impl<'a> Semantics<'a> {
                 Ty::Path { path, args } if self.catalog.derefs_to_first_arg(path) && !args.is_empty() => {
                     args[0].clone()
                 }
-                Ty::Path { path, .. } => match self.index.alias(path) {
-                    Some(target) => target.clone(),
+                Ty::Path { path, args } => match self.index.alias(path, args) {
+                    Some(target) => target,
                     None => break,
                 },
                 _ => break,
@@ -567,8 +567,22 @@ impl<'a> Semantics<'a> {
         self.index.is_local_type(path) || self.catalog.is_known_path(path)
     }
 
+    /// A type with the workspace's type aliases expanded (a few levels at most):
+    /// `AppResult<u32>` is the `Result<u32, Error>` it names.
+    pub fn without_aliases(&self, ty: Ty) -> Ty {
+        let mut ty = ty;
+        for _ in 0..MAX_DEREF_STEPS {
+            let Ty::Path { path, args } = &ty else { break };
+            match self.index.alias(path, args) {
+                Some(target) => ty = target,
+                None => break,
+            }
+        }
+        ty
+    }
+
     fn method_ty(&self, body: &Body, receiver: ExprId, method: &str, args: &[ExprId]) -> Ty {
-        let receiver_ty = self.ty_of(body, receiver);
+        let receiver_ty = self.without_aliases(self.ty_of(body, receiver));
         if receiver_ty.is_unknown() {
             return Ty::Unknown;
         }

@@ -70,7 +70,8 @@ impl Ty {
     /// `Result<T, _>` and `Option<T>` yield `T` (what `?`, `unwrap` and `expect` produce);
     /// any other type is returned unchanged, as custom `Result` aliases are common.
     pub fn unwrapped(&self) -> Ty {
-        if self.is_option_or_result() {
+        // `is_result` also takes a crate's `Result<T>` (`anyhow::Result<()>`, `io::Result<u8>`).
+        if self.is_option_or_result() || self.is_result() {
             self.first_arg()
         } else {
             self.clone()

@@ -116,7 +116,7 @@ fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evi
         return block_evidence(sem, body, *block);
     }
     let output = sem.future_call_output(body, task).or_else(|| sem.future_output(&sem.ty_of(body, task)))?;
-    output
+    sem.without_aliases(output)
         .is_result()
         .then(|| Evidence { span: body.span(task), reason: "this future's output is a `Result`".into() })
 }
@@ -152,7 +152,8 @@ fn value_evidence(sem: &Semantics<'_>, body: &Body, value: ExprId) -> Option<Evi
         }
         _ => sem.ty_of(body, value),
     };
-    ty.is_result()
+    sem.without_aliases(ty)
+        .is_result()
         .then(|| Evidence { span: body.span(value), reason: "the task returns this `Result`".into() })
 }
 
