@@ -353,6 +353,16 @@ impl Body {
             .filter(move |&id| matches!(self.kind(id), ExprKind::Local(l) if *l == local))
     }
 
+    /// Whether `local = ..` assigns the local a new value somewhere in the body.
+    pub fn is_reassigned(&self, local: LocalId) -> bool {
+        self.exprs.iter().any(|expr| match &expr.kind {
+            ExprKind::Assign { target, .. } => {
+                matches!(self.kind(*target), ExprKind::Local(l) if *l == local)
+            }
+            _ => false,
+        })
+    }
+
     /// The direct sub-expressions of an expression, in evaluation order.
     pub fn children(&self, id: ExprId) -> Vec<ExprId> {
         let mut out = Vec::new();

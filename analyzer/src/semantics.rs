@@ -108,13 +108,29 @@ impl<'a> Semantics<'a> {
 
     pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
         match body.kind(expr) {
-            ExprKind::Call { callee, .. } => Some(match body.kind(*callee) {
-                ExprKind::Path(Resolved::Item(path)) => CallTarget::Path(self.catalogued_or_canonical(path)),
-                _ => CallTarget::Dynamic,
+            ExprKind::Call { callee, .. } => Some(match self.function_item(body, *callee) {
+                Some(path) => CallTarget::Path(self.catalogued_or_canonical(path)),
+                None => CallTarget::Dynamic,
             }),
             ExprKind::MethodCall { receiver, method, .. } => {
                 Some(CallTarget::Method { receiver: *receiver, method: method.clone() })
             }
+            _ => None,
+        }
+    }
+
+    /// The function a callee names: a path, or a local bound once to one
+    /// (`let nap = std::thread::sleep; nap(d)`).
+    fn function_item<'b>(&self, body: &'b Body, callee: ExprId) -> Option<&'b str> {
+        match body.kind(callee) {
+            ExprKind::Path(Resolved::Item(path)) => Some(path),
+            ExprKind::Local(local) => match &body.local(*local).origin {
+                LocalOrigin::Let { init: Some(init), path } if path.is_empty() => match body.kind(*init) {
+                    ExprKind::Path(Resolved::Item(path)) if !body.is_reassigned(*local) => Some(path),
+                    _ => None,
+                },
+                _ => None,
+            },
             _ => None,
         }
     }
