@@ -58,7 +58,11 @@ fn fixes_apply_add_no_finding_and_build() {
     let remaining: Vec<(String, u64)> = after.into_iter().collect();
     assert_eq!(
         remaining,
-        [("blocking_call".to_string(), 20), ("unawaited_future".to_string(), 25)],
+        [
+            ("blocking_call".to_string(), 20),
+            ("blocking_call".to_string(), 42),
+            ("unawaited_future".to_string(), 25)
+        ],
         "only the unfixable findings remain"
     );
     let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))

@@ -34,6 +34,8 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
             ("template.rs", "{{#each methods}}\npub fn {{name}}() {}\n{{/each}}\n"),
             // The error is in a sync body no rule needs: still found, and the file's only finding.
             ("sync_error.rs", "async fn a() { std::thread::sleep(d); }\nfn helper() { let = 5; }\n"),
+            // Expanded naively, ten invocations per level for eight levels: 10^8 invocations.
+            ("macro_bomb.rs", MACRO_BOMB),
         ],
     );
     std::fs::write(dir.join("latin1.rs"), b"async fn f() { let s = \"caf\xe9\"; }\n").unwrap();
@@ -56,6 +58,7 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
         expect("deep_blocks.rs", "syntax_error"),
         expect("deep_parens.rs", "syntax_error"),
         expect("good.rs", "blocking_call"),
+        expect("macro_bomb.rs", "blocking_call"),
         expect("huge.rs", "syntax_error"),
         expect("latin1.rs", "syntax_error"),
         expect("missing.rs", "syntax_error"),
@@ -75,6 +78,15 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
     assert!(messages.iter().any(|m| m.contains("over the 16 MiB limit")), "{messages:?}");
     assert!(messages.iter().any(|m| m.contains("not valid UTF-8")), "{messages:?}");
 }
+
+const MACRO_BOMB: &str = "macro_rules! boom {
+    () => { boom!(); boom!(); boom!(); boom!(); boom!(); boom!(); boom!(); boom!(); boom!(); boom!(); };
+}
+async fn bomb(d: std::time::Duration) {
+    boom!();
+    std::thread::sleep(d);
+}
+";
 
 /// A small deterministic generator (xorshift), so failures reproduce from the seed.
 struct Rng(u64);

@@ -736,10 +736,10 @@ fn load(
     };
     let (hir, pending, failure) = match parsed {
         Ok((syntax, blanked)) if !matches!(mode, ParseMode::Whole) => {
-            let (hir, pending) = lower_skeleton(&syntax, file, catalog, include_tests, &blanked);
+            let (hir, pending) = lower_skeleton(&syntax, &text, file, catalog, include_tests, &blanked);
             (Some(hir), Some(pending), None)
         }
-        Ok((syntax, _)) => (Some(lower_file(&syntax, file, catalog, include_tests)), None, None),
+        Ok((syntax, _)) => (Some(lower_file(&syntax, &text, file, catalog, include_tests)), None, None),
         Err(failure) => (None, None, Some(failure)),
     };
     // Spans were turned into positions during lowering; free proc-macro2's per-thread
@@ -785,6 +785,16 @@ fn check_file(
         let id = rule.meta().id;
         let mut findings = Vec::new();
         rule.check(&cx, &mut findings);
+        // A macro argument its expansion uses twice is lowered twice, with its own span both times.
+        let mut reported: Vec<(crate::source::Span, String)> = Vec::new();
+        findings.retain(|f| {
+            let key = (f.span, f.message.clone());
+            let first = !reported.contains(&key);
+            if first {
+                reported.push(key);
+            }
+            first
+        });
         let level = options.levels.level(id);
         for finding in findings {
             if lowered.suppressions.is_suppressed(id, finding.span.start.line) {
@@ -799,11 +809,27 @@ fn check_file(
             let acknowledged = in_allowed_statement || enclosing.is_some_and(|f| allows(&f.allowed_lints));
             if !acknowledged {
                 let path = enclosing.map(|f| f.path.clone());
+                let finding = placed_in_expansion(enclosing, finding);
                 out.push(to_diagnostic(id, level, file_id, finding, path));
             }
         }
     }
     out
+}
+
+/// A finding inside the expansion of one of the file's macros is reported at the invocation,
+/// says so, and carries no fix: the code to change is in the macro's definition.
+fn placed_in_expansion(function: Option<&crate::hir::Function>, mut finding: Finding) -> Finding {
+    let expansion = function
+        .and_then(|f| f.body.as_ref())
+        // What the definition wrote starts where the invocation does; what the arguments
+        // wrote starts inside it.
+        .and_then(|body| body.expansions.iter().find(|(span, _)| span.start == finding.span.start));
+    if let Some((_, name)) = expansion {
+        finding.notes.push(format!("in this expansion of `{name}!`, a `macro_rules!` macro of this file"));
+        finding.fix = None;
+    }
+    finding
 }
 
 /// The innermost function whose item contains `span`.

@@ -305,6 +305,9 @@ pub struct Body {
     pub locals: Vec<Local>,
     pub parents: Vec<Option<ExprId>>,
     pub root: Option<ExprId>,
+    /// The invocations of the file's own `macro_rules!` macros lowered as their expansions,
+    /// with the macro's name: what the expansion contains is reported at the invocation.
+    pub expansions: Vec<(Span, String)>,
 }
 
 impl Body {

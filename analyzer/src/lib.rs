@@ -20,6 +20,7 @@ pub mod index;
 mod lex;
 pub mod lower;
 mod macro_items;
+mod macro_rules;
 pub mod offload;
 pub mod parse;
 pub mod prescan;

@@ -13,9 +13,10 @@ use syn::spanned::Spanned;
 use syn::Token;
 
 use crate::hir::*;
+use crate::macro_rules::MacroRules;
 use crate::parse::{parse_function, ParseFailure};
 use crate::resolve::{BlockScopes, ModuleTree, PathKnowledge, Resolver, TypeParams, Unraw};
-use crate::source::{LineIndex, Pos, SourceFile, Span};
+use crate::source::{offset_in, LineIndex, Pos, SourceFile, Span};
 use crate::syntax_span;
 use crate::ty::Ty;
 
@@ -28,11 +29,12 @@ const MAX_EXPR_DEPTH: u32 = 1_000;
 /// left out.
 pub fn lower_file(
     syntax: &syn::File,
+    text: &str,
     source: &SourceFile,
     knowledge: &dyn PathKnowledge,
     include_tests: bool,
 ) -> FileHir {
-    lower_skeleton(syntax, source, knowledge, include_tests, &[]).0
+    lower_skeleton(syntax, text, source, knowledge, include_tests, &[]).0
 }
 
 /// Lowers `text` as the whole of module `module` of crate `app` (a test's one-file workspace).
@@ -49,14 +51,16 @@ pub(crate) fn lower_module_for_test(module: &str, text: &str) -> FileHir {
         runtime: crate::source::Runtime::Tokio,
     };
     let syntax = syn::parse_file(text).expect("test input parses");
-    lower_file(&syntax, &source, &crate::catalog::Catalog::builtin(), false)
+    lower_file(&syntax, text, &source, &crate::catalog::Catalog::builtin(), false)
 }
 
 /// Lowers a file parsed with [`crate::parse::parse_skeleton`]: the functions whose body's `{`
 /// is at one of `blanked` (sorted) get no body yet. Each is returned as a [`DeferredBody`],
-/// for [`PendingBodies::parse_and_lower`] once its body is needed.
+/// for [`PendingBodies::parse_and_lower`] once its body is needed. `text` is the file's text
+/// (its own `macro_rules!` definitions are read from it where they are invoked).
 pub fn lower_skeleton(
     syntax: &syn::File,
+    text: &str,
     source: &SourceFile,
     knowledge: &dyn PathKnowledge,
     include_tests: bool,
@@ -65,6 +69,7 @@ pub fn lower_skeleton(
     let tree = ModuleTree::build(syntax, &source.krate.name, &source.module);
     let mut lowerer = ItemLowerer {
         tree: &tree,
+        file_text: text,
         knowledge,
         out: FileHir { crate_name: tree.crate_name().to_string(), ..FileHir::default() },
         include_tests,
@@ -143,6 +148,7 @@ impl PendingBodies {
             deferred.self_ty.clone(),
             path.to_string(),
         );
+        body.file_text = lines.text();
         body.type_params = function_type_params(&body.resolver(), &deferred.impl_params, &item.sig.generics);
         let params = body.params(&item.sig);
         let root = body.block(&item.block, false);
@@ -171,6 +177,7 @@ struct ItemEnv {
 
 struct ItemLowerer<'a> {
     tree: &'a ModuleTree,
+    file_text: &'a str,
     knowledge: &'a dyn PathKnowledge,
     out: FileHir,
     include_tests: bool,
@@ -443,6 +450,7 @@ impl<'a> ItemLowerer<'a> {
         }
         let deferred = block.is_some_and(|block| self.defer_if_blanked(env, sig, block, &in_impl));
         let mut body = BodyLowerer::new(self.tree, self.knowledge, env, in_impl.self_ty, path.clone());
+        body.file_text = self.file_text;
         body.type_params = function_type_params(&body.resolver(), in_impl.params, &sig.generics);
         let params = if deferred { Vec::new() } else { body.params(sig) };
         let returns = match &sig.output {
@@ -709,6 +717,8 @@ enum RawMacroBody {
 
 struct BodyLowerer<'a> {
     tree: &'a ModuleTree,
+    /// The file's text, where the file's `macro_rules!` definitions are read from.
+    file_text: &'a str,
     knowledge: &'a dyn PathKnowledge,
     module: usize,
     blocks: BlockScopes,
@@ -725,7 +735,30 @@ struct BodyLowerer<'a> {
     depth: u32,
     /// The bounded type parameters of the function and its `impl` block.
     type_params: TypeParams,
+    /// Set while a `macro_rules!` expansion is lowered.
+    expansion: Option<Expansion>,
+    /// `macro_rules!` definitions met in the body so far (they shadow the file's).
+    body_macros: Vec<(String, TokenStream)>,
+    /// How many more tokens macro expansions may add to this body (a macro that invokes
+    /// itself many times over grows exponentially with depth).
+    expansion_budget: usize,
 }
+
+/// The invocation a macro expansion is lowered for. Tokens written in the macro's definition
+/// carry the span of the invocation's name (before `arguments_start`); what is made of them,
+/// in whole or in part, is placed on the whole invocation, while what comes from its
+/// arguments alone keeps its own span.
+#[derive(Clone, Copy)]
+struct Expansion {
+    invocation: Span,
+    arguments_start: Pos,
+    depth: u32,
+}
+
+/// Macros expanding macros deeper than this are left unexpanded (recursive macros).
+const MAX_EXPANSION_DEPTH: u32 = 8;
+/// What macro expansions may add to one body, in tokens; past it, invocations stay unexpanded.
+const MAX_EXPANDED_TOKENS_PER_BODY: usize = 100_000;
 
 impl<'a> BodyLowerer<'a> {
     fn new(
@@ -738,6 +771,7 @@ impl<'a> BodyLowerer<'a> {
         let self_path = self_ty.as_ref().and_then(|t| t.path_str().map(str::to_string));
         BodyLowerer {
             tree,
+            file_text: "",
             knowledge,
             module: env.module,
             blocks: env.blocks.clone(),
@@ -750,6 +784,9 @@ impl<'a> BodyLowerer<'a> {
             allowed_regions: Vec::new(),
             depth: 0,
             type_params: TypeParams::new(),
+            expansion: None,
+            body_macros: Vec::new(),
+            expansion_budget: MAX_EXPANDED_TOKENS_PER_BODY,
         }
     }
 
@@ -778,8 +815,19 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn alloc(&mut self, kind: ExprKind, span: Span) -> ExprId {
+        let span = self.placed(span);
         self.body.exprs.push(Expr { kind, span });
         ExprId(self.body.exprs.len() as u32 - 1)
+    }
+
+    /// Where a span of the code being lowered is shown: inside a macro expansion, what the
+    /// macro's definition wrote is shown on the whole invocation.
+    fn placed(&self, span: Span) -> Span {
+        match self.expansion {
+            // Made of the definition's tokens, in whole or in part.
+            Some(expansion) if span.start.min(span.end) < expansion.arguments_start => expansion.invocation,
+            _ => span,
+        }
     }
 
     fn bind(&mut self, name: String, span: Span, declared_ty: Option<Ty>, origin: LocalOrigin) -> LocalId {
@@ -851,8 +899,16 @@ impl<'a> BodyLowerer<'a> {
             let is_last = index + 1 == stmts.len();
             match stmt {
                 syn::Stmt::Local(local) => out.push(self.local(local)),
+                syn::Stmt::Item(syn::Item::Macro(m))
+                    if m.ident.is_some() && m.mac.path.is_ident("macro_rules") =>
+                {
+                    let name = m.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+                    self.body_macros.push((name, m.mac.tokens.clone()));
+                    out.push(Stmt::Item);
+                }
                 syn::Stmt::Item(item) => {
-                    if !matches!(item, syn::Item::Mod(_)) {
+                    // Items a macro expansion defines are not lowered (their spans are not theirs).
+                    if !matches!(item, syn::Item::Mod(_)) && self.expansion.is_none() {
                         self.nested.push((item.clone(), self.blocks.clone()));
                     }
                     out.push(Stmt::Item);
@@ -1078,7 +1134,8 @@ impl<'a> BodyLowerer<'a> {
             E::MethodCall(m) => {
                 let receiver = self.expr(&m.receiver);
                 let args = self.exprs(&m.args.iter().collect::<Vec<_>>());
-                let method_span = span_of(&m.method).to(Span::from_pm2(m.paren_token.span.close()));
+                let method_span =
+                    self.placed(span_of(&m.method).to(Span::from_pm2(m.paren_token.span.close())));
                 ExprKind::MethodCall { receiver, method: m.method.unraw(), method_span, args }
             }
             E::Paren(p) => return self.expr(&p.expr),
@@ -1175,6 +1232,9 @@ impl<'a> BodyLowerer<'a> {
     }
 
     fn macro_expr(&mut self, mac: &syn::Macro, span: Span) -> ExprId {
+        if let Some(expanded) = self.expand_file_macro(mac, span) {
+            return expanded;
+        }
         let path = self.resolve_path(&mac.path);
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let kind = match name.as_str() {
@@ -1183,6 +1243,8 @@ impl<'a> BodyLowerer<'a> {
                 Err(_) => self.generic_macro(mac.tokens.clone(), false),
             },
             "pin" | "pin_mut" => self.generic_macro(mac.tokens.clone(), true),
+            // Its tokens are turned into a string, never run.
+            "stringify" => MacroKind::Opaque,
             _ => self.generic_macro(mac.tokens.clone(), false),
         };
         if let (MacroKind::Exprs(args), true) = (&kind, is_std_write_macro(&mac.path)) {
@@ -1199,6 +1261,71 @@ impl<'a> BodyLowerer<'a> {
             }
         }
         self.alloc(ExprKind::Macro(Box::new(MacroCall { path, kind })), span)
+    }
+
+    /// An invocation of one of the file's own `macro_rules!` macros, lowered as its expansion
+    /// (a block; its `let`s stay inside), if it matches one of the macro's rules.
+    fn expand_file_macro(&mut self, mac: &syn::Macro, span: Span) -> Option<ExprId> {
+        let name = match mac.path.segments.len() {
+            1 => &mac.path.segments[0].ident,
+            2 if mac.path.segments[0].ident == "crate" => &mac.path.segments[1].ident,
+            _ => return None,
+        };
+        let depth = self.expansion.map_or(0, |outer| outer.depth + 1);
+        if depth >= MAX_EXPANSION_DEPTH {
+            return None;
+        }
+        let rules = MacroRules::parse(self.macro_definition(&name.to_string())?)?;
+        let tokens = rules.expand(mac.tokens.clone(), name.span())?;
+        let added = count_tokens(&tokens);
+        if added > self.expansion_budget {
+            self.expansion_budget = 0;
+            return None;
+        }
+        self.expansion_budget -= added;
+        let stmts = syn::Block::parse_within.parse2(tokens).ok()?;
+        let expansion = match self.expansion {
+            // Written in an outer macro's definition: placed on that macro's invocation.
+            Some(outer) if span.start < outer.arguments_start => Expansion { depth, ..outer },
+            _ => Expansion {
+                invocation: syntax_span::macro_call(mac, None),
+                arguments_start: syntax_span::macro_arguments_start(mac),
+                depth,
+            },
+        };
+        let outer = self.expansion.replace(expansion);
+        let lowered = match stmts.as_slice() {
+            // One expression: lowered as if written in place, so that its value is seen for
+            // what it is (a guard, a future) by every rule.
+            [syn::Stmt::Expr(value, None)] => self.expr(value),
+            _ => {
+                self.push_frame();
+                let block = self.stmts(&stmts, false);
+                self.pop_frame();
+                let expanded = self.alloc(ExprKind::Block(block), span);
+                let path = self.resolve_path(&mac.path);
+                self.alloc(
+                    ExprKind::Macro(Box::new(MacroCall { path, kind: MacroKind::Stmts(expanded) })),
+                    span,
+                )
+            }
+        };
+        self.expansion = outer;
+        if outer.is_none() {
+            self.body.expansions.push((expansion.invocation, name.to_string()));
+        }
+        Some(lowered)
+    }
+
+    /// The tokens of the `macro_rules! name` an invocation here reaches: the body's own, the
+    /// latest first, else the file's one definition.
+    fn macro_definition(&self, name: &str) -> Option<TokenStream> {
+        if let Some((_, tokens)) = self.body_macros.iter().rev().find(|(defined, _)| defined == name) {
+            return Some(tokens.clone());
+        }
+        let body = self.tree.macro_rules(name)?;
+        let range = offset_in(self.file_text, body.start)..offset_in(self.file_text, body.end);
+        self.file_text.get(range)?.parse().ok()
     }
 
     /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).
@@ -1263,6 +1390,18 @@ impl<'a> BodyLowerer<'a> {
 }
 
 /// The identifiers a format string captures implicitly: `{name}`, `{name:?}`, `{name:>8}`.
+/// The number of tokens in a stream, groups' contents included.
+fn count_tokens(tokens: &TokenStream) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|token| match token {
+            proc_macro2::TokenTree::Group(group) => 1 + count_tokens(&group.stream()),
+            _ => 1,
+        })
+        .sum()
+}
+
 fn format_captures(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
@@ -1464,7 +1603,7 @@ mod tests {
     /// A file's HIR lowered from a skeleton with every deferred body lowered afterwards.
     fn lower_late(text: &str, source: &SourceFile, catalog: &Catalog) -> (FileHir, usize) {
         let (syntax, blanked) = parse_skeleton(text).unwrap();
-        let (mut hir, pending) = lower_skeleton(&syntax, source, catalog, true, &blanked);
+        let (mut hir, pending) = lower_skeleton(&syntax, text, source, catalog, true, &blanked);
         let lines = LineIndex::new(std::sync::Arc::from(text));
         for deferred in &pending.bodies {
             let function = &mut hir.functions[deferred.function];
@@ -1511,7 +1650,7 @@ mod tests {
         for source in &files {
             let text = std::fs::read_to_string(&source.path).unwrap();
             let Ok(syntax) = parse_source(&text) else { continue };
-            let mut at_once = lower_file(&syntax, source, &catalog, true);
+            let mut at_once = lower_file(&syntax, &text, source, &catalog, true);
             at_once.allowed_regions.sort_by_key(|(span, _)| *span);
             let (late, count) = lower_late(&text, source, &catalog);
             assert_eq!(format!("{at_once:?}"), format!("{late:?}"), "{}", source.display);

@@ -42,6 +42,10 @@ pub struct ModuleTree {
     modules: Vec<Scope>,
     crate_name: String,
     root: usize,
+    /// The file's `macro_rules!` definitions at item level, by name: where their bodies are
+    /// in the file's text (token streams cannot move between threads, and most are never
+    /// invoked in a body that is lowered); `None` for a name defined twice (`#[cfg]` variants).
+    macro_rules: HashMap<String, Option<crate::source::Span>>,
 }
 
 /// Canonical-path facts the resolver needs from outside: which external paths exist
@@ -61,7 +65,12 @@ impl ModuleTree {
             path.push_str("::");
             path.push_str(segment);
         }
-        let mut tree = ModuleTree { modules: Vec::new(), crate_name: crate_name.to_string(), root: 0 };
+        let mut tree = ModuleTree {
+            modules: Vec::new(),
+            crate_name: crate_name.to_string(),
+            root: 0,
+            macro_rules: HashMap::new(),
+        };
         let parent_path = module_path.split_last().map(|(_, parents)| {
             let mut p = crate_name.to_string();
             for s in parents {
@@ -96,6 +105,11 @@ impl ModuleTree {
         &self.crate_name
     }
 
+    /// Where the body of the file's one `macro_rules! name` is, if it has exactly one.
+    pub fn macro_rules(&self, name: &str) -> Option<crate::source::Span> {
+        *self.macro_rules.get(name)?
+    }
+
     /// The child module `name` of `module`, if it is inline in this file.
     pub fn child(&self, module: usize, name: &str) -> Option<usize> {
         self.modules[module].children.get(name).copied()
@@ -116,6 +130,17 @@ impl ModuleTree {
                 continue;
             }
             if let syn::Item::Macro(m) = item {
+                if let (Some(name), true) = (&m.ident, m.mac.path.is_ident("macro_rules")) {
+                    let delimiters = m.mac.delimiter.span();
+                    let body = crate::source::Span {
+                        start: crate::source::Span::from_pm2(delimiters.open()).end,
+                        end: crate::source::Span::from_pm2(delimiters.close()).start,
+                    };
+                    self.macro_rules
+                        .entry(name.to_string())
+                        .and_modify(|seen| *seen = None)
+                        .or_insert(Some(body));
+                }
                 if let Some(items) = crate::macro_items::items_in_macro(m) {
                     self.collect_items(module, &items);
                     continue;

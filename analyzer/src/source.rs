@@ -131,6 +131,22 @@ impl Span {
     }
 }
 
+/// The byte offset of a position in `text`, clamped to it; for the rare lookup where no
+/// [`LineIndex`] is at hand (it scans the text up to the position's line).
+pub fn offset_in(text: &str, pos: Pos) -> usize {
+    // The start of the position's line, or of the last line when it is past the end.
+    let line_start = match pos.line.max(1) - 1 {
+        0 => 0,
+        breaks => text
+            .match_indices('\n')
+            .nth(breaks as usize - 1)
+            .or_else(|| text.rmatch_indices('\n').next())
+            .map_or(0, |(i, _)| i + 1),
+    };
+    let line = text[line_start..].split_inclusive('\n').next().unwrap_or("");
+    line_start + line.char_indices().nth(pos.column as usize).map_or(line.len(), |(i, _)| i)
+}
+
 /// Maps (line, character column) to byte offsets, for renderers that need byte ranges.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -183,7 +199,17 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
-    use super::Runtime;
+    use super::{offset_in, LineIndex, Pos, Runtime};
+
+    #[test]
+    fn offsets_without_an_index_are_those_of_the_index() {
+        let text = "fn é() {}\n  let ünï = 1;\r\n\nend";
+        let index = LineIndex::new(text.into());
+        for (line, column) in [(1, 0), (1, 4), (2, 6), (2, 40), (3, 0), (4, 2), (9, 0)] {
+            let pos = Pos { line, column };
+            assert_eq!(offset_in(text, pos), index.offset(pos), "{pos:?}");
+        }
+    }
 
     #[test]
     fn a_package_on_tokio_or_no_known_runtime_is_tokios() {

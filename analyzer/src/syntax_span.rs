@@ -37,6 +37,16 @@ pub fn macro_call(mac: &syn::Macro, semi: Option<&syn::token::Semi>) -> Span {
     between(path_first(None, &mac.path), end)
 }
 
+/// Where a macro invocation's arguments start: its opening delimiter.
+pub fn macro_arguments_start(mac: &syn::Macro) -> Pos {
+    let open = match &mac.delimiter {
+        syn::MacroDelimiter::Paren(d) => d.span.open(),
+        syn::MacroDelimiter::Brace(d) => d.span.open(),
+        syn::MacroDelimiter::Bracket(d) => d.span.open(),
+    };
+    from_raw(open).start
+}
+
 /// The span of a statement.
 pub fn stmt(stmt: &syn::Stmt) -> Span {
     match stmt {

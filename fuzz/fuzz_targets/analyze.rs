@@ -65,7 +65,7 @@ fn lower_every_deferred_body(text: &str, file: &SourceFile, catalog: &Catalog) {
         return;
     }
     let Ok((syntax, blanked)) = parse::parse_skeleton(text) else { return };
-    let (hir, pending) = lower::lower_skeleton(&syntax, file, catalog, true, &blanked);
+    let (hir, pending) = lower::lower_skeleton(&syntax, text, file, catalog, true, &blanked);
     let lines = LineIndex::new(std::sync::Arc::from(text));
     for deferred in &pending.bodies {
         let _ = pending.parse_and_lower(deferred, &lines, &hir.functions[deferred.function].path, catalog);
