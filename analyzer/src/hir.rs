@@ -356,6 +356,17 @@ impl Body {
             .filter(move |&id| matches!(self.kind(id), ExprKind::Local(l) if *l == local))
     }
 
+    /// The value a local holds throughout: the initializer of `let local = value;` when the
+    /// pattern is the local itself and nothing assigns it again.
+    pub fn bound_value(&self, local: LocalId) -> Option<ExprId> {
+        match &self.local(local).origin {
+            LocalOrigin::Let { init: Some(init), path } if path.is_empty() && !self.is_reassigned(local) => {
+                Some(*init)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether `local = ..` assigns the local a new value somewhere in the body.
     pub fn is_reassigned(&self, local: LocalId) -> bool {
         self.exprs.iter().any(|expr| match &expr.kind {

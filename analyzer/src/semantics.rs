@@ -124,11 +124,8 @@ impl<'a> Semantics<'a> {
     fn function_item<'b>(&self, body: &'b Body, callee: ExprId) -> Option<&'b str> {
         match body.kind(callee) {
             ExprKind::Path(Resolved::Item(path)) => Some(path),
-            ExprKind::Local(local) => match &body.local(*local).origin {
-                LocalOrigin::Let { init: Some(init), path } if path.is_empty() => match body.kind(*init) {
-                    ExprKind::Path(Resolved::Item(path)) if !body.is_reassigned(*local) => Some(path),
-                    _ => None,
-                },
+            ExprKind::Local(local) => match body.kind(body.bound_value(*local)?) {
+                ExprKind::Path(Resolved::Item(path)) => Some(path),
                 _ => None,
             },
             _ => None,
