@@ -24,7 +24,9 @@ Reports `tokio::spawn`, `tokio::task::spawn`, `spawn_local`, `Handle::spawn`,
 `let _worker = ..` that is never used) while the task's output is a
 `Result`: an async block that uses `?`, returns `Ok(..)`/`Err(..)`, or ends in a value typed
 `Result` (a call of a sync function returning one, or an awaited function or external
-future whose output is one); or a future whose output is a `Result`. The same for
+future whose output is one); or a future whose output is a `Result`. An async block bound
+to a local first (`let task = async move { .. }; tokio::spawn(task);`) counts as written in
+the call. The same for
 `tokio::task::spawn_blocking` (and async-std's) with a closure that does so
 (`spawn_blocking(move || std::fs::write(..))`). Tasks whose output is `()` are not reported.",
         why_is_this_bad: "\

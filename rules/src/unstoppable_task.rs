@@ -23,7 +23,8 @@ Reports a spawned task (`tokio::spawn`, `task::spawn`, `spawn_local`, `Handle::s
 a binding that is never used: a tokio handle dropped at the end of its scope still detaches the
 task, while a smol task is cancelled there and is not reported) and whose body
 (an async block, a workspace `async fn` or method such as `worker.run()`, or an async block
-that ends by awaiting one) runs a `loop` that nothing can end: no `break`
+that ends by awaiting one, also when bound to a local first: `let worker = async move { .. };
+tokio::spawn(worker)`) runs a `loop` that nothing can end: no `break`
 that leaves it, no `return`, no `?`, and no `select!` branch on a shutdown source
 (`CancellationToken::cancelled`, a `watch`/`broadcast`/`oneshot`/`mpsc` receiver,
 `signal::ctrl_c`). `while let Some(..) = rx.recv().await` loops end when the senders are
