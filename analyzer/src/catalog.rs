@@ -329,6 +329,11 @@ impl Catalog {
         tables::TIMERS.contains(&path)
     }
 
+    /// A timer set to an instant (`sleep_until(deadline)`), not a duration.
+    pub fn is_deadline_timer(&self, path: &str) -> bool {
+        tables::DEADLINE_TIMERS.contains(&path)
+    }
+
     /// A method or function whose future signals shutdown (`token.cancelled()`, `rx.recv()`).
     pub fn is_shutdown_method(&self, method: &str) -> bool {
         tables::SHUTDOWN_METHODS.contains(&method)

@@ -1,9 +1,10 @@
 //! `select_timer_reset`: a timer created inline in a `select!` loop restarts every iteration.
 
 use crate::util::select_branches;
-use async_lint_analyzer::hir::Function;
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
+use async_lint_analyzer::tasks::own_exprs;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 pub struct SelectTimerReset;
@@ -46,7 +47,11 @@ loop {
 }",
         known_limits: "\
 The rule cannot tell an intended idle timeout from a deadline; that is why it is off by
-default. `tokio::time::interval` ticks are cancel safe and not reported, and neither is a
+default. A deadline timer given an instant computed before the loop (`sleep_until(deadline)`,
+`timeout_at(deadline, ..)`) is not reported: created anew, it still fires at that instant; one
+whose instant is taken from the clock on every iteration (`sleep_until(Instant::now() + d)`,
+or a `let deadline = Instant::now() + d;` inside the loop) is.
+`tokio::time::interval` ticks are cancel safe and not reported, and neither is a
 timer whose every other branch leaves the loop (`_ = token.cancelled() => break`): it is only
 created anew after it fired.",
     },
@@ -79,9 +84,48 @@ fn find_inline_timers(sem: &Semantics<'_>, function: &Function) -> Vec<InlineTim
         .filter(|branch| !branch.others_leave_loop)
         .filter_map(|branch| {
             let timer = sem.timer_call(body, branch.future)?;
-            Some(InlineTimer { span: body.span(branch.future), loop_span: branch.loop_span?, timer })
+            let (loop_span, loop_expr) = (branch.loop_span?, branch.loop_expr?);
+            if sem.catalog.is_deadline_timer(&timer)
+                && !deadline_taken_now(sem, body, branch.future, loop_expr)
+            {
+                // `sleep_until(deadline)`: a new timer for the same instant, which does not
+                // move unless the code moves it.
+                return None;
+            }
+            Some(InlineTimer { span: body.span(branch.future), loop_span, timer })
         })
         .collect()
+}
+
+/// Whether a deadline timer's instant is taken from the clock on every iteration: in the
+/// branch (`sleep_until(Instant::now() + d)`) or in a local bound inside the loop
+/// (`let deadline = Instant::now() + d;`), so that it moves each time round.
+fn deadline_taken_now(sem: &Semantics<'_>, body: &Body, future: ExprId, loop_expr: ExprId) -> bool {
+    let loop_span = body.span(loop_expr);
+    let ExprKind::Call { args, .. } = body.kind(sem.strip_future_wrappers(body, future)) else {
+        return false;
+    };
+    let mut pending: Vec<ExprId> = args.first().copied().into_iter().collect();
+    while let Some(expr) = pending.pop() {
+        for id in own_exprs(body, expr) {
+            match body.kind(id) {
+                ExprKind::Call { callee, .. } if is_clock_read(body, *callee) => return true,
+                ExprKind::Local(local) if contains(loop_span, body.local(*local).span) => {
+                    pending.extend(body.bound_value(*local));
+                }
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
+fn is_clock_read(body: &Body, callee: ExprId) -> bool {
+    matches!(body.kind(callee), ExprKind::Path(Resolved::Item(path)) if path.ends_with("Instant::now"))
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
 }
 
 fn report(timer: &InlineTimer) -> Finding {

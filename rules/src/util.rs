@@ -274,6 +274,8 @@ pub struct RacedBranch {
     pub future: ExprId,
     /// The keyword span of the innermost loop that re-runs the select (`None` outside loops).
     pub loop_span: Option<Span>,
+    /// That loop.
+    pub loop_expr: Option<ExprId>,
     /// Whether every other branch's handler leaves that loop: this branch's future is then
     /// created anew only after it completed.
     pub others_leave_loop: bool,
@@ -285,8 +287,9 @@ pub fn select_branches(sem: &Semantics<'_>, function: &Function, outside_loops: 
     walk_function(sem, function, &mut |body, expr, cx| {
         let ExprKind::Macro(call) = body.kind(expr) else { return };
         let MacroKind::Select(select) = &call.kind else { return };
-        let loop_span = match cx.loops.last() {
-            Some(innermost) => Some(loop_keyword_span(body, *innermost)),
+        let loop_expr = cx.loops.last().copied();
+        let loop_span = match loop_expr {
+            Some(innermost) => Some(loop_keyword_span(body, innermost)),
             None if outside_loops => None,
             None => return,
         };
@@ -295,6 +298,7 @@ pub fn select_branches(sem: &Semantics<'_>, function: &Function, outside_loops: 
         found.extend(select.branches.iter().enumerate().map(|(i, branch)| RacedBranch {
             future: branch.future,
             loop_span,
+            loop_expr,
             others_leave_loop: leaves.iter().enumerate().all(|(j, leaves)| j == i || *leaves),
         }));
     });

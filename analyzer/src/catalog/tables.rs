@@ -1840,6 +1840,10 @@ pub const CANCEL_SAFE_SENDERS: &[&str] = &[
     "crossbeam_channel::Sender",
 ];
 
+/// Timers given an instant rather than a duration: created anew with the same deadline, they
+/// still fire at that instant.
+pub const DEADLINE_TIMERS: &[&str] = &["tokio::time::sleep_until", "tokio::time::timeout_at"];
+
 /// Timers: created inline in a `select!` loop they restart on every iteration.
 pub const TIMERS: &[&str] = &[
     "tokio::time::sleep",
