@@ -518,6 +518,36 @@ pub(crate) fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Id
 }
 
 /// The lints an item's `#[allow(..)]`/`#[expect(..)]` attributes name (`clippy::await_holding_lock`).
+/// The outer attributes of an expression.
+fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
+    use syn::Expr as E;
+    match expr {
+        E::Array(e) => &e.attrs,
+        E::Assign(e) => &e.attrs,
+        E::Async(e) => &e.attrs,
+        E::Await(e) => &e.attrs,
+        E::Binary(e) => &e.attrs,
+        E::Block(e) => &e.attrs,
+        E::Call(e) => &e.attrs,
+        E::Closure(e) => &e.attrs,
+        E::ForLoop(e) => &e.attrs,
+        E::If(e) => &e.attrs,
+        E::Loop(e) => &e.attrs,
+        E::Macro(e) => &e.attrs,
+        E::Match(e) => &e.attrs,
+        E::MethodCall(e) => &e.attrs,
+        E::Paren(e) => &e.attrs,
+        E::Path(e) => &e.attrs,
+        E::Reference(e) => &e.attrs,
+        E::Return(e) => &e.attrs,
+        E::Try(e) => &e.attrs,
+        E::Unary(e) => &e.attrs,
+        E::Unsafe(e) => &e.attrs,
+        E::While(e) => &e.attrs,
+        _ => &[],
+    }
+}
+
 fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
     let mut out = Vec::new();
     for attr in attrs {
@@ -1036,6 +1066,12 @@ impl<'a> BodyLowerer<'a> {
     fn expr(&mut self, expr: &syn::Expr) -> ExprId {
         if self.depth >= MAX_EXPR_DEPTH {
             return self.alloc(ExprKind::Lit, syntax_span::expr(expr));
+        }
+        // `#[allow(clippy::async_yields_async)] rt.spawn(async { .. })`, also on an
+        // expression statement, whose attributes syn gives the expression.
+        let lints = allowed_lints(expr_attrs(expr));
+        if !lints.is_empty() {
+            self.allowed_regions.push((self.placed(syntax_span::expr(expr)), lints));
         }
         self.depth += 1;
         let id = self.expr_inner(expr);

@@ -42,8 +42,9 @@ impl RuleMeta {
         } else {
             let names: Vec<String> = self.equivalent_lints.iter().map(|l| format!("`{l}`")).collect();
             format!(
-                "\nCode where {} is allowed (`#[allow(..)]` or `#[expect(..)]` on the function or an \
-                 enclosing item) is not reported: the finding is already acknowledged there.\n",
+                "\nCode where {} is allowed (`#[allow(..)]` or `#[expect(..)]` on the function, an \
+                 enclosing item, a `let` statement or an expression) is not reported: the finding \
+                 is already acknowledged there.\n",
                 names.join(" or ")
             )
         };

@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     id: "unawaited_future",
     default_level: Level::Warn,
     summary: "A future that is created and dropped without being awaited does nothing.",
-    equivalent_lints: &["clippy::let_underscore_future", "unused_must_use"],
+    equivalent_lints: &["clippy::let_underscore_future", "clippy::async_yields_async", "unused_must_use"],
     docs: RuleDocs {
         what_it_does: "\
 Reports a future that is thrown away without being awaited, polled, stored or passed on: a
@@ -24,6 +24,9 @@ statement `fut;` (also in loops, closures and sync functions), `let _ = fut;`, `
 `std::mem::forget(fut)`, a binding that is never used (or only dropped; `let _fut = fut;` too,
 except in tests, where a future built only for what its constructor does is an idiom), a discarded
 `async { .. }` block, and each branch of a discarded `if` or `match` that produces a future.
+Also a future an async block or closure yields as its value without awaiting it
+(`tokio::spawn(async move { send(msg) })`, `.map(|x| async move { process(x) })`): the
+block's output is the future itself, which whoever awaits the block drops.
 
 A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
@@ -90,8 +93,74 @@ impl Rule for UnawaitedFuture {
             for site in find_unawaited(cx, function) {
                 out.push(report(&site));
             }
+            out.extend(find_yielded(cx, function).iter().map(report_yielded));
         }
     }
+}
+
+/// A future an async block (or async closure) yields as its value, unawaited.
+struct Yielded<'a> {
+    span: Span,
+    source: FutureSource<'a>,
+    /// The `async` (or closure) header whose output the future is.
+    header: Span,
+    /// "async block" or "async closure".
+    yielder: &'static str,
+    code: String,
+}
+
+fn find_yielded<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Yielded<'a>> {
+    let Some(body) = &function.body else { return Vec::new() };
+    // A discarded async block is reported as such: its value is never produced.
+    let discarded: Vec<ExprId> = discarded_values(body).into_iter().map(|(expr, _)| expr).collect();
+    (0..body.exprs.len() as u32)
+        .map(ExprId)
+        // `async { fut }.await` hands the future to the code around it, which may await it.
+        .filter(|id| !discarded.contains(id) && !body.is_awaited(*id))
+        .filter_map(|id| {
+            let (value, header, yielder) = async_value(body, id)?;
+            if matches!(body.kind(value), ExprKind::Await(_)) {
+                return None;
+            }
+            let source = cx.sem.future_source(body, value)?;
+            if matches!(&source, FutureSource::Crate(sig) if sig.name.starts_with("spawn")) {
+                return None;
+            }
+            let code = snippet(cx.lines, body.span(value));
+            Some(Yielded { span: body.span(value), source, header, yielder, code })
+        })
+        .collect()
+}
+
+/// The value an async block or async closure produces (its tail), with its header and what
+/// it is.
+fn async_value(body: &Body, expr: ExprId) -> Option<(ExprId, Span, &'static str)> {
+    let (inner, header, yielder) = match body.kind(expr) {
+        ExprKind::Async { body: block, header, .. } => (*block, *header, "async block"),
+        ExprKind::Closure { is_async: true, body: closure_body, header, .. } => {
+            (*closure_body, *header, "async closure")
+        }
+        _ => return None,
+    };
+    match body.kind(inner) {
+        ExprKind::Block(block) => block.tail.map(|tail| (tail, header, yielder)),
+        _ => Some((inner, header, yielder)),
+    }
+}
+
+fn report_yielded(site: &Yielded<'_>) -> Finding {
+    let mut finding = Finding::new(
+        site.span,
+        format!("this {} yields a future without awaiting it: {}", site.yielder, describe(&site.source)),
+    )
+    .primary_label(format!("this future is the {}'s value, not awaited", site.yielder))
+    .label(site.header, format!("whoever awaits this {} gets the future back, unpolled", site.yielder))
+    .help(format!("await it inside the {}: `{}.await`", site.yielder, site.code));
+    if let FutureSource::Crate(sig) = &site.source {
+        let line = sig.location.name_span.start.line;
+        finding = finding.note(format!("`{}` is declared at {}:{line}", sig.name, sig.location.display));
+    }
+    finding.note("futures do nothing unless they are awaited or polled")
 }
 
 fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaited<'a>> {
