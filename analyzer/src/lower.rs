@@ -1320,37 +1320,44 @@ impl<'a> BodyLowerer<'a> {
         }
         self.expansion_budget -= added;
         let stmts = syn::Block::parse_within.parse2(tokens).ok()?;
-        let expansion = match self.expansion {
-            // Written in an outer macro's definition: placed on that macro's invocation.
+        let expansion = self.expansion_of(mac, span, depth);
+        let outer = self.expansion.replace(expansion);
+        let lowered = self.lower_expansion(&stmts, mac, span);
+        self.expansion = outer;
+        if outer.is_none() {
+            self.body.expansions.push((expansion.invocation, name.to_string()));
+        }
+        Some(lowered)
+    }
+
+    /// Where the expansion of `mac` is placed: on its own invocation, or, when an outer
+    /// macro's definition wrote the invocation, on that macro's.
+    fn expansion_of(&self, mac: &syn::Macro, span: Span, depth: u32) -> Expansion {
+        match self.expansion {
             Some(outer) if span.start < outer.arguments_start => Expansion { depth, ..outer },
             _ => Expansion {
                 invocation: syntax_span::macro_call(mac, None),
                 arguments_start: syntax_span::macro_arguments_start(mac),
                 depth,
             },
-        };
-        let outer = self.expansion.replace(expansion);
-        let lowered = match stmts.as_slice() {
+        }
+    }
+
+    fn lower_expansion(&mut self, stmts: &[syn::Stmt], mac: &syn::Macro, span: Span) -> ExprId {
+        match stmts {
             // One expression: lowered as if written in place, so that its value is seen for
             // what it is (a guard, a future) by every rule.
             [syn::Stmt::Expr(value, None)] => self.expr(value),
             _ => {
                 self.push_frame();
-                let block = self.stmts(&stmts, false);
+                let block = self.stmts(stmts, false);
                 self.pop_frame();
                 let expanded = self.alloc(ExprKind::Block(block), span);
                 let path = self.resolve_path(&mac.path);
-                self.alloc(
-                    ExprKind::Macro(Box::new(MacroCall { path, kind: MacroKind::Stmts(expanded) })),
-                    span,
-                )
+                let call = MacroCall { path, kind: MacroKind::Stmts(expanded) };
+                self.alloc(ExprKind::Macro(Box::new(call)), span)
             }
-        };
-        self.expansion = outer;
-        if outer.is_none() {
-            self.body.expansions.push((expansion.invocation, name.to_string()));
         }
-        Some(lowered)
     }
 
     /// The tokens of the `macro_rules! name` an invocation here reaches: the body's own, the
