@@ -348,7 +348,7 @@ impl<'a> Semantics<'a> {
                 Ty::Path { path, args } if self.catalog.derefs_to_first_arg(path) && !args.is_empty() => {
                     args[0].clone()
                 }
-                Ty::Path { path, args } => match self.index.alias(path, args) {
+                Ty::Path { path, args } => match self.aliased_or_reexported(path, args) {
                     Some(target) => target,
                     None => break,
                 },
@@ -586,12 +586,27 @@ impl<'a> Semantics<'a> {
         let mut ty = ty;
         for _ in 0..MAX_DEREF_STEPS {
             let Ty::Path { path, args } = &ty else { break };
-            match self.index.alias(path, args) {
+            match self.aliased_or_reexported(path, args) {
                 Some(target) => ty = target,
                 None => break,
             }
         }
         ty
+    }
+
+    /// What a workspace type path stands for: a `type` alias's value, or the type a
+    /// `pub use` re-exports (`pub use parking_lot::Mutex;` in `crate::sync`).
+    fn aliased_or_reexported(&self, path: &str, args: &[Ty]) -> Option<Ty> {
+        if let Some(target) = self.index.alias(path, args) {
+            return Some(target);
+        }
+        if self.catalog.is_known_path(path) {
+            // The catalog's name for it (`tokio::runtime::Runtime`, also when the workspace
+            // holds tokio and re-exports it from an inner module).
+            return None;
+        }
+        let canonical = self.index.canonical(path);
+        (canonical != path).then(|| Ty::path(canonical.as_ref(), args.to_vec()))
     }
 
     fn method_ty(&self, body: &Body, receiver: ExprId, method: &str, args: &[ExprId]) -> Ty {
