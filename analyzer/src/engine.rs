@@ -785,16 +785,7 @@ fn check_file(
         let id = rule.meta().id;
         let mut findings = Vec::new();
         rule.check(&cx, &mut findings);
-        // A macro argument its expansion uses twice is lowered twice, with its own span both times.
-        let mut reported: Vec<(crate::source::Span, String)> = Vec::new();
-        findings.retain(|f| {
-            let key = (f.span, f.message.clone());
-            let first = !reported.contains(&key);
-            if first {
-                reported.push(key);
-            }
-            first
-        });
+        remove_repeats(&mut findings);
         let level = options.levels.level(id);
         for finding in findings {
             if lowered.suppressions.is_suppressed(id, finding.span.start.line) {
@@ -815,6 +806,20 @@ fn check_file(
         }
     }
     out
+}
+
+/// Keeps one of a rule's findings with the same span and message: a macro argument its
+/// expansion uses twice is lowered twice, with its own span both times.
+fn remove_repeats(findings: &mut Vec<Finding>) {
+    let mut reported: Vec<(crate::source::Span, String)> = Vec::new();
+    findings.retain(|f| {
+        let key = (f.span, f.message.clone());
+        let first = !reported.contains(&key);
+        if first {
+            reported.push(key);
+        }
+        first
+    });
 }
 
 /// A finding inside the expansion of one of the file's macros is reported at the invocation,
