@@ -86,6 +86,10 @@ async fn bomb(d: std::time::Duration) {
     boom!();
     std::thread::sleep(d);
 }
+macro_rules! item_boom {
+    () => { item_boom!(); item_boom!(); item_boom!(); item_boom!(); async fn generated() {} };
+}
+item_boom!();
 ";
 
 /// A small deterministic generator (xorshift), so failures reproduce from the seed.

@@ -293,6 +293,11 @@ impl CrateIndex {
     }
 
     /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
+    /// Whether a type is defined at this very path (not reached through a re-export).
+    pub fn defines_type_at(&self, path: &str) -> bool {
+        self.local_types.contains(path)
+    }
+
     pub fn is_local_type(&self, path: &str) -> bool {
         self.local_types.contains(self.canonical(path).as_ref())
     }

@@ -1313,7 +1313,7 @@ impl<'a> BodyLowerer<'a> {
         }
         let rules = MacroRules::parse(self.macro_definition(&name.to_string())?)?;
         let tokens = rules.expand(mac.tokens.clone(), name.span())?;
-        let added = count_tokens(&tokens);
+        let added = crate::macro_rules::count_tokens(&tokens);
         if added > self.expansion_budget {
             self.expansion_budget = 0;
             return None;
@@ -1433,18 +1433,6 @@ impl<'a> BodyLowerer<'a> {
 }
 
 /// The identifiers a format string captures implicitly: `{name}`, `{name:?}`, `{name:>8}`.
-/// The number of tokens in a stream, groups' contents included.
-fn count_tokens(tokens: &TokenStream) -> usize {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|token| match token {
-            proc_macro2::TokenTree::Group(group) => 1 + count_tokens(&group.stream()),
-            _ => 1,
-        })
-        .sum()
-}
-
 fn format_captures(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;

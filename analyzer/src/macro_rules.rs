@@ -87,10 +87,23 @@ impl MacroRules {
                 return None;
             }
             let mut out = Vec::new();
-            transcribe(transcriber, &bindings, def_span, &mut out)?;
+            let scope = Scope { rounds: Vec::new(), bindings: &bindings };
+            transcribe(transcriber, &scope, def_span, &mut out)?;
             (out.len() <= MAX_OUTPUT_TOKENS).then(|| out.into_iter().collect())
         })
     }
+}
+
+/// The number of tokens in a stream, groups' contents included.
+pub(crate) fn count_tokens(tokens: &TokenStream) -> usize {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => 1 + count_tokens(&group.stream()),
+            _ => 1,
+        })
+        .sum()
 }
 
 fn parse_matcher(tokens: &[TokenTree]) -> Option<Vec<Matcher>> {
@@ -291,9 +304,25 @@ fn syn_width_with<T>(
     Some(input.len() - rest.into_iter().count())
 }
 
+/// The fragments a transcriber sees: the matched bindings, and for the repetitions being
+/// transcribed, each repeated fragment's value in the current round (innermost last).
+struct Scope<'b> {
+    rounds: Vec<(&'b str, &'b Binding)>,
+    bindings: &'b Bindings,
+}
+
+impl<'b> Scope<'b> {
+    fn get(&self, name: &str) -> Option<&'b Binding> {
+        match self.rounds.iter().rev().find(|(bound, _)| *bound == name) {
+            Some((_, value)) => Some(value),
+            None => self.bindings.get(name),
+        }
+    }
+}
+
 fn transcribe(
     tokens: &[TokenTree],
-    bindings: &Bindings,
+    scope: &Scope<'_>,
     def_span: Span,
     out: &mut Vec<TokenTree>,
 ) -> Option<()> {
@@ -307,7 +336,7 @@ fn transcribe(
                 if name == "crate" {
                     out.push(TokenTree::Ident(proc_macro2::Ident::new("crate", def_span)));
                 } else {
-                    match bindings.get(&name.to_string())? {
+                    match scope.get(&name.to_string())? {
                         Binding::Tokens(value) => out.extend(value.iter().cloned()),
                         Binding::Repeated(_) => return None,
                     }
@@ -319,13 +348,13 @@ fn transcribe(
             {
                 let (separator, _, width) = repetition_suffix(&tokens[i + 2..])?;
                 let inner: Vec<TokenTree> = group.stream().into_iter().collect();
-                transcribe_repeat(&inner, separator.as_deref(), bindings, def_span, out)?;
+                transcribe_repeat(&inner, separator.as_deref(), scope, def_span, out)?;
                 i += 2 + width;
             }
             (TokenTree::Group(group), _) => {
                 let inner: Vec<TokenTree> = group.stream().into_iter().collect();
                 let mut body = Vec::new();
-                transcribe(&inner, bindings, def_span, &mut body)?;
+                transcribe(&inner, scope, def_span, &mut body)?;
                 let mut copy = Group::new(group.delimiter(), body.into_iter().collect());
                 copy.set_span(def_span);
                 out.push(TokenTree::Group(copy));
@@ -346,7 +375,7 @@ fn transcribe(
 fn transcribe_repeat(
     inner: &[TokenTree],
     separator: Option<&str>,
-    bindings: &Bindings,
+    scope: &Scope<'_>,
     def_span: Span,
     out: &mut Vec<TokenTree>,
 ) -> Option<()> {
@@ -354,7 +383,7 @@ fn transcribe_repeat(
     transcriber_names(inner, &mut used);
     let repeated: Vec<(&String, &Vec<Binding>)> = used
         .iter()
-        .filter_map(|name| match bindings.get(name) {
+        .filter_map(|name| match scope.get(name) {
             Some(Binding::Repeated(values)) => Some((name, values)),
             _ => None,
         })
@@ -372,11 +401,9 @@ fn transcribe_repeat(
                 }));
             }
         }
-        let mut scoped = bindings.clone();
-        for (name, values) in &repeated {
-            scoped.insert((*name).clone(), values[round].clone());
-        }
-        transcribe(inner, &scoped, def_span, out)?;
+        let mut rounds = scope.rounds.clone();
+        rounds.extend(repeated.iter().map(|(name, values)| (name.as_str(), &values[round])));
+        transcribe(inner, &Scope { rounds, bindings: scope.bindings }, def_span, out)?;
     }
     Some(())
 }
