@@ -627,6 +627,11 @@ pub const EXTRACTOR_WRAPPERS: &[&str] = &[
 /// Return types of well-known constructors and methods (`Type.method` for methods).
 pub const RETURNS: &[(&str, &str)] = &[
     ("dashmap::DashMap::new", "dashmap::DashMap"),
+    ("futures::stream::iter", "futures::stream::Iter"),
+    ("tokio_stream::iter", "tokio_stream::Iter"),
+    ("futures::stream::FuturesUnordered::new", "futures::stream::FuturesUnordered"),
+    ("futures::stream::FuturesOrdered::new", "futures::stream::FuturesOrdered"),
+    ("tokio_stream::StreamMap::new", "tokio_stream::StreamMap"),
     ("dashmap::DashMap::with_capacity", "dashmap::DashMap"),
     ("dashmap::DashMap.get", "std::option::Option<dashmap::mapref::one::Ref>"),
     ("dashmap::DashMap.get_mut", "std::option::Option<dashmap::mapref::one::RefMut>"),
@@ -1487,6 +1492,11 @@ pub const ASYNC_EXTENSIONS: &[(&[&str], &[&str], &[&str])] = &[
             "tokio_stream::wrappers::SplitStream",
             "tokio_stream::wrappers::ReadDirStream",
             "tokio_stream::wrappers::SignalStream",
+            "tokio_stream::Iter",
+            "tokio_stream::StreamMap",
+            "futures::stream::Iter",
+            "futures::stream::FuturesUnordered",
+            "futures::stream::FuturesOrdered",
         ],
         &["next", "select_next_some"],
     ),
