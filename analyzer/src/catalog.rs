@@ -93,6 +93,8 @@ pub struct Catalog {
     offload_functions: HashSet<String>,
     offload_methods: HashSet<String>,
     returns: HashMap<Key, ReturnTemplate>,
+    /// Public fields of other crates' structs, by struct: (field, type).
+    fields: HashMap<String, Vec<(String, Ty)>>,
     known_paths: HashSet<String>,
     aliases: Vec<(String, String)>,
     /// See [`Catalog::is_std_method_name`].
@@ -135,6 +137,9 @@ impl Catalog {
                         .insert((runtime, target.to_string()), text.replace("{name}", name));
                 }
             }
+        }
+        for (owner, field, ty) in tables::FIELDS {
+            catalog.fields.entry(owner.to_string()).or_default().push((field.to_string(), parse_ty(ty)));
         }
         for (path, template) in tables::RETURNS {
             let key = parse_key(path);
@@ -559,6 +564,12 @@ impl Catalog {
 
     pub fn is_offload_method(&self, method: &str) -> bool {
         self.offload_methods.contains(method)
+    }
+
+    /// The type of a public field of another crate's struct (`std::process::Child::stdout`).
+    pub fn field_type(&self, owner: &str, field: &str) -> Option<Ty> {
+        let fields = self.fields.get(owner)?;
+        fields.iter().find(|(name, _)| name == field).map(|(_, ty)| ty.clone())
     }
 
     /// The return type of a known function, given its argument types.

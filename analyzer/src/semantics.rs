@@ -619,6 +619,8 @@ impl<'a> Semantics<'a> {
             | "unwrap_unchecked" => {
                 return receiver_ty.unwrapped();
             }
+            // `child.stdout.take()`: the option itself, moved out.
+            "take" if receiver_ty.is_path("std::option::Option") => return receiver_ty,
             // `map.get(k).cloned()`: an `Option<&T>` made an `Option<T>`.
             "cloned" | "copied" if receiver_ty.is_path("std::option::Option") => {
                 let owned = match receiver_ty.first_arg() {
@@ -729,6 +731,9 @@ impl<'a> Semantics<'a> {
                 (Ty::Path { path, args }, _) => {
                     if let Some(field) = self.index.field_type(path, name) {
                         return field.instantiate(args);
+                    }
+                    if let Some(field) = self.catalog.field_type(path, name) {
+                        return field;
                     }
                 }
                 _ => {}

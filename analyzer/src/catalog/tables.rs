@@ -200,6 +200,17 @@ pub const BLOCKING: &[BlockingEntry] = &[
     },
     BlockingEntry {
         targets: &[
+            "std::process::ChildStdout.read", "std::process::ChildStdout.read_to_end",
+            "std::process::ChildStdout.read_to_string", "std::process::ChildStdout.read_exact",
+            "std::process::ChildStderr.read", "std::process::ChildStderr.read_to_end",
+            "std::process::ChildStderr.read_to_string", "std::process::ChildStderr.read_exact",
+            "std::process::ChildStdin.write", "std::process::ChildStdin.write_all",
+        ],
+        hazard: Blocks,
+        replacement: "spawn it with `tokio::process::Command`, whose child's pipes are `AsyncRead`/`AsyncWrite`",
+    },
+    BlockingEntry {
+        targets: &[
             "std::process::Command.output", "std::process::Command.status",
             "std::process::Child.wait", "std::process::Child.wait_with_output",
         ],
@@ -625,6 +636,15 @@ pub const EXTRACTOR_WRAPPERS: &[&str] = &[
 ];
 
 /// Return types of well-known constructors and methods (`Type.method` for methods).
+/// Public fields of other crates' structs: `(struct, field, type)`.
+pub const FIELDS: &[(&str, &str, &str)] = &[
+    ("std::process::Child", "stdin", "std::option::Option<std::process::ChildStdin>"),
+    ("std::process::Child", "stdout", "std::option::Option<std::process::ChildStdout>"),
+    ("std::process::Child", "stderr", "std::option::Option<std::process::ChildStderr>"),
+    ("std::process::Output", "stdout", "std::vec::Vec<u8>"),
+    ("std::process::Output", "stderr", "std::vec::Vec<u8>"),
+];
+
 pub const RETURNS: &[(&str, &str)] = &[
     ("dashmap::DashMap::new", "dashmap::DashMap"),
     ("futures::stream::iter", "futures::stream::Iter"),
