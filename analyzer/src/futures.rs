@@ -236,12 +236,24 @@ impl<'a> Semantics<'a> {
 
     /// Whether `expr` spawns a task, and with what (the future itself, through wrappers that
     /// keep its work and output: `.instrument(span)`, `Box::pin(..)`).
+    /// The future a spawn call is handed, as written: through its wrappers, and through a
+    /// local bound to it first (`let task = async move { .. }; tokio::spawn(task)`).
+    fn spawned_future(&self, body: &Body, arg: ExprId) -> ExprId {
+        let task = self.strip_future_wrappers(body, arg);
+        match body.kind(task) {
+            ExprKind::Local(local) => {
+                body.bound_value(*local).map_or(task, |value| self.strip_future_wrappers(body, value))
+            }
+            _ => task,
+        }
+    }
+
     pub fn spawn_call(&self, body: &Body, expr: ExprId) -> Option<SpawnCall> {
         match body.kind(expr) {
             ExprKind::Call { callee, args } => {
                 let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
                 let kind = self.catalog.spawn_function(path)?;
-                let task = args.first().map(|task| self.strip_future_wrappers(body, *task));
+                let task = args.first().map(|task| self.spawned_future(body, *task));
                 Some(SpawnCall { kind, api: path.clone(), task })
             }
             ExprKind::MethodCall { receiver, method, args, .. } => {
@@ -249,7 +261,7 @@ impl<'a> Semantics<'a> {
                 self.deref_chain(&receiver_ty).iter().find_map(|ty| {
                     let path = ty.path_str()?;
                     let kind = self.catalog.spawn_method(path, method)?;
-                    let task = args.first().map(|task| self.strip_future_wrappers(body, *task));
+                    let task = args.first().map(|task| self.spawned_future(body, *task));
                     Some(SpawnCall { kind, api: format!("{path}::{method}"), task })
                 })
             }

@@ -292,12 +292,12 @@ impl CrateIndex {
         self.aliases.iter().map(|(path, target)| (path.as_str(), &target.value))
     }
 
-    /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
     /// Whether a type is defined at this very path (not reached through a re-export).
     pub fn defines_type_at(&self, path: &str) -> bool {
         self.local_types.contains(path)
     }
 
+    /// Whether a type (struct, enum, union, trait, alias) is defined in the workspace.
     pub fn is_local_type(&self, path: &str) -> bool {
         self.local_types.contains(self.canonical(path).as_ref())
     }

@@ -517,7 +517,6 @@ pub(crate) fn parse_static_decls(input: ParseStream) -> syn::Result<Vec<(syn::Id
     Ok(out)
 }
 
-/// The lints an item's `#[allow(..)]`/`#[expect(..)]` attributes name (`clippy::await_holding_lock`).
 /// The outer attributes of an expression.
 fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
     use syn::Expr as E;
@@ -548,6 +547,7 @@ fn expr_attrs(expr: &syn::Expr) -> &[syn::Attribute] {
     }
 }
 
+/// The lints an item's `#[allow(..)]`/`#[expect(..)]` attributes name (`clippy::await_holding_lock`).
 fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
     let mut out = Vec::new();
     for attr in attrs {
@@ -1300,7 +1300,7 @@ impl<'a> BodyLowerer<'a> {
     }
 
     /// An invocation of one of the file's own `macro_rules!` macros, lowered as its expansion
-    /// (a block; its `let`s stay inside), if it matches one of the macro's rules.
+    /// if it matches one of the macro's rules (see [`Self::lower_expansion`]).
     fn expand_file_macro(&mut self, mac: &syn::Macro, span: Span) -> Option<ExprId> {
         let name = match mac.path.segments.len() {
             1 => &mac.path.segments[0].ident,
@@ -1343,6 +1343,8 @@ impl<'a> BodyLowerer<'a> {
         }
     }
 
+    /// One expression is lowered in the invocation's place; statements as a block, whose
+    /// `let`s stay inside.
     fn lower_expansion(&mut self, stmts: &[syn::Stmt], mac: &syn::Macro, span: Span) -> ExprId {
         match stmts {
             // One expression: lowered as if written in place, so that its value is seen for

@@ -136,7 +136,7 @@ impl<'a> Semantics<'a> {
     /// workspace holds that crate and re-exports it from elsewhere); any other through the
     /// workspace's re-exports, where `crate::rt::spawn` may turn out to be std's.
     fn catalogued_or_canonical(&self, path: &str) -> String {
-        if self.index.defines_type_at(path) || self.catalog.is_known_path(path) {
+        if self.catalog.is_known_path(path) {
             path.to_string()
         } else {
             self.index.canonical(path).into_owned()

@@ -39,12 +39,7 @@ pub fn macro_call(mac: &syn::Macro, semi: Option<&syn::token::Semi>) -> Span {
 
 /// Where a macro invocation's arguments start: its opening delimiter.
 pub fn macro_arguments_start(mac: &syn::Macro) -> Pos {
-    let open = match &mac.delimiter {
-        syn::MacroDelimiter::Paren(d) => d.span.open(),
-        syn::MacroDelimiter::Brace(d) => d.span.open(),
-        syn::MacroDelimiter::Bracket(d) => d.span.open(),
-    };
-    from_raw(open).start
+    from_raw(mac.delimiter.span().open()).start
 }
 
 /// The span of a statement.

@@ -27,7 +27,8 @@ boxed, shared with `Arc::new`, stored in a struct or set as a panic or signal ho
 `std::thread::sleep`, `std::fs` (also through `fs-err`), `std::fs::File` I/O (also through a `BufReader`/`BufWriter`: `BufReader::new(file).lines()`,
 but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`; `std::io::copy` and `serde_json::from_reader`/`to_writer` over such a stream), directory entries' `metadata()`, `Path::exists` and friends, stdin reads, `std::net` sockets and
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar` (std's and parking_lot's),
-`Barrier`, thread joins, std Unix sockets, a child process's std pipes (`child.stdout`), tokio's `blocking_*` methods, `reqwest::blocking`,
+`Barrier`, thread joins, std Unix sockets, a child process's std pipes (`child.stdout`),
+tokio's `blocking_*` methods, `reqwest::blocking`,
 `ureq`, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and
 `mongodb::sync` clients, sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives,
 directory walks (`walkdir`, `glob`, `fs_extra`), `csv` and `image` file I/O, password hashing

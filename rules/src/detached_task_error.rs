@@ -114,12 +114,7 @@ fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
 
 /// Whether the task's future outputs a `Result`, and where that shows.
 fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evidence> {
-    // `let task = async move { .. }; tokio::spawn(task);`
-    let written = match body.kind(task) {
-        ExprKind::Local(local) => body.bound_value(*local).unwrap_or(task),
-        _ => task,
-    };
-    if let ExprKind::Async { body: block, .. } = body.kind(written) {
+    if let ExprKind::Async { body: block, .. } = body.kind(task) {
         return block_evidence(sem, body, *block);
     }
     let output = sem.future_call_output(body, task).or_else(|| sem.future_output(&sem.ty_of(body, task)))?;

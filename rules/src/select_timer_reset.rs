@@ -121,7 +121,8 @@ fn deadline_taken_now(sem: &Semantics<'_>, body: &Body, future: ExprId, loop_exp
 }
 
 fn is_clock_read(body: &Body, callee: ExprId) -> bool {
-    matches!(body.kind(callee), ExprKind::Path(Resolved::Item(path)) if path.ends_with("Instant::now"))
+    matches!(body.kind(callee), ExprKind::Path(Resolved::Item(path))
+        if path == "std::time::Instant::now" || path == "tokio::time::Instant::now")
 }
 
 fn contains(outer: Span, inner: Span) -> bool {

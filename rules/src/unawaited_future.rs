@@ -90,10 +90,12 @@ impl Rule for UnawaitedFuture {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for function in &cx.hir.functions {
-            for site in find_unawaited(cx, function) {
+            let Some(body) = &function.body else { continue };
+            let discarded = discarded_values(body);
+            for site in find_unawaited(cx, function, body, &discarded) {
                 out.push(report(&site));
             }
-            out.extend(find_yielded(cx, function).iter().map(report_yielded));
+            out.extend(find_yielded(cx, body, &discarded).iter().map(report_yielded));
         }
     }
 }
@@ -109,14 +111,12 @@ struct Yielded<'a> {
     code: String,
 }
 
-fn find_yielded<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Yielded<'a>> {
-    let Some(body) = &function.body else { return Vec::new() };
-    // A discarded async block is reported as such: its value is never produced.
-    let discarded: Vec<ExprId> = discarded_values(body).into_iter().map(|(expr, _)| expr).collect();
+fn find_yielded<'a>(cx: &RuleContext<'a>, body: &Body, discarded: &[(ExprId, Discard)]) -> Vec<Yielded<'a>> {
     (0..body.exprs.len() as u32)
         .map(ExprId)
+        // A discarded async block is reported as such: its value is never produced. And
         // `async { fut }.await` hands the future to the code around it, which may await it.
-        .filter(|id| !discarded.contains(id) && !body.is_awaited(*id))
+        .filter(|id| !discarded.iter().any(|(expr, _)| expr == id) && !body.is_awaited(*id))
         .filter_map(|id| {
             let (value, header, yielder) = async_value(body, id)?;
             if matches!(body.kind(value), ExprKind::Await(_)) {
@@ -163,10 +163,15 @@ fn report_yielded(site: &Yielded<'_>) -> Finding {
     finding.note("futures do nothing unless they are awaited or polled")
 }
 
-fn find_unawaited<'a>(cx: &RuleContext<'a>, function: &Function) -> Vec<Unawaited<'a>> {
-    let Some(body) = &function.body else { return Vec::new() };
-    discarded_values(body)
-        .into_iter()
+fn find_unawaited<'a>(
+    cx: &RuleContext<'a>,
+    function: &Function,
+    body: &Body,
+    discarded: &[(ExprId, Discard)],
+) -> Vec<Unawaited<'a>> {
+    discarded
+        .iter()
+        .cloned()
         .filter_map(|(expr, how)| {
             if let Discard::UnusedBinding { local, dropped_at: None } = &how {
                 // `let _fut = fut;` silences rustc, yet the future never runs: reported. Tests

@@ -121,11 +121,6 @@ fn detached_spawn(sem: &Semantics<'_>, body: &Body, discarded: ExprId) -> Option
 }
 
 fn endless_loop_of(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<EndlessAt> {
-    // `let worker = async move { loop { .. } }; tokio::spawn(worker);`
-    let task = match body.kind(task) {
-        ExprKind::Local(local) => body.bound_value(*local).unwrap_or(task),
-        _ => task,
-    };
     match body.kind(task) {
         ExprKind::Async { body: block, .. } => {
             if let Some(found) = sem.endless_loop(body, *block) {
