@@ -175,16 +175,26 @@ impl<'a> Semantics<'a> {
             self.blocking_method(body, arg, "read", 1).is_some()
                 || self.blocking_method(body, arg, "write", 1).is_some()
         };
-        // A stream opened in the argument (`from_reader(File::open(p)?)`) is reported where
-        // it is opened, once.
-        let opened_here = |arg: ExprId| {
-            let mut inner = arg;
-            while let ExprKind::Ref(next) | ExprKind::Try(next) = body.kind(inner) {
-                inner = *next;
+        args.iter().any(|&arg| !self.opened_in(body, arg) && blocks(arg)).then_some(api)
+    }
+
+    /// A stream opened in the argument itself (`from_reader(File::open(p)?)`, also through
+    /// a wrapper: `BufReader::new(File::open(p)?)`) is reported where it is opened, once;
+    /// a wrapper over a stream opened earlier (`BufReader::new(file)`) is not an opening.
+    fn opened_in(&self, body: &Body, arg: ExprId) -> bool {
+        let mut inner = arg;
+        while let ExprKind::Ref(next) | ExprKind::Try(next) = body.kind(inner) {
+            inner = *next;
+        }
+        match body.kind(inner) {
+            ExprKind::Call { args, .. } => {
+                self.blocking_api(body, inner).is_some() || args.iter().any(|&a| self.opened_in(body, a))
             }
-            matches!(body.kind(inner), ExprKind::Call { .. } | ExprKind::MethodCall { .. })
-        };
-        args.iter().any(|&arg| !opened_here(arg) && blocks(arg)).then_some(api)
+            ExprKind::MethodCall { receiver, .. } => {
+                self.blocking_api(body, inner).is_some() || self.opened_in(body, *receiver)
+            }
+            _ => false,
+        }
     }
 
     /// A trait method called by its path, the receiver first:
