@@ -1279,6 +1279,11 @@ impl<'a> BodyLowerer<'a> {
                 Err(_) => self.generic_macro(mac.tokens.clone(), false),
             },
             "pin" | "pin_mut" => self.generic_macro(mac.tokens.clone(), true),
+            // serde_json's `json!({ "key": value, "list": [a, b] })`: its values are expressions.
+            "json" => match mac.parse_body_with(json_values) {
+                Ok(exprs) => self.lowered_exprs(&exprs),
+                Err(_) => self.generic_macro(mac.tokens.clone(), false),
+            },
             // Its tokens are turned into a string, never run.
             "stringify" => MacroKind::Opaque,
             _ => self.generic_macro(mac.tokens.clone(), false),
@@ -1373,14 +1378,16 @@ impl<'a> BodyLowerer<'a> {
         self.file_text.get(range)?.parse().ok()
     }
 
+    fn lowered_exprs(&mut self, exprs: &[syn::Expr]) -> MacroKind {
+        let mut lowered: Vec<ExprId> = exprs.iter().map(|e| self.expr(e)).collect();
+        lowered.extend(self.inline_format_captures(exprs));
+        MacroKind::Exprs(lowered)
+    }
+
     /// `binds_outward`: the macro's `let`s bind in the enclosing block (`tokio::pin! { let x = ..; }`).
     fn generic_macro(&mut self, tokens: TokenStream, binds_outward: bool) -> MacroKind {
         match parse_macro_body(tokens) {
-            RawMacroBody::Exprs(exprs) => {
-                let mut lowered: Vec<ExprId> = exprs.iter().map(|e| self.expr(e)).collect();
-                lowered.extend(self.inline_format_captures(&exprs));
-                MacroKind::Exprs(lowered)
-            }
+            RawMacroBody::Exprs(exprs) => self.lowered_exprs(&exprs),
             RawMacroBody::Stmts(stmts) => {
                 if !binds_outward {
                     self.push_frame();
@@ -1557,6 +1564,47 @@ fn leading_expr(input: ParseStream) -> syn::Result<RawMacroBody> {
     input.parse::<Token![,]>()?;
     input.parse::<TokenStream>()?;
     Ok(RawMacroBody::Exprs(vec![first]))
+}
+
+/// The expressions of a `json!` value: an object's values (its keys are skipped up to their
+/// `:`), an array's elements, nested objects and arrays, or one expression.
+fn json_values(input: ParseStream) -> syn::Result<Vec<syn::Expr>> {
+    let mut values = Vec::new();
+    json_value(input, &mut values)?;
+    end_of_input(input)?;
+    Ok(values)
+}
+
+fn json_value(input: ParseStream, values: &mut Vec<syn::Expr>) -> syn::Result<()> {
+    if input.peek(syn::token::Brace) {
+        let object;
+        syn::braced!(object in input);
+        while !object.is_empty() {
+            while !(object.peek(Token![:]) && !object.peek(Token![::])) {
+                object.parse::<proc_macro2::TokenTree>()?;
+            }
+            object.parse::<Token![:]>()?;
+            json_value(&object, values)?;
+            json_separator(&object)?;
+        }
+    } else if input.peek(syn::token::Bracket) {
+        let array;
+        syn::bracketed!(array in input);
+        while !array.is_empty() {
+            json_value(&array, values)?;
+            json_separator(&array)?;
+        }
+    } else {
+        values.push(input.parse()?);
+    }
+    Ok(())
+}
+
+fn json_separator(input: ParseStream) -> syn::Result<()> {
+    if !input.is_empty() {
+        input.parse::<Token![,]>()?;
+    }
+    Ok(())
 }
 
 fn end_of_input(input: ParseStream) -> syn::Result<()> {
