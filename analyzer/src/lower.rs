@@ -1580,8 +1580,15 @@ fn json_value(input: ParseStream, values: &mut Vec<syn::Expr>) -> syn::Result<()
         let object;
         syn::braced!(object in input);
         while !object.is_empty() {
-            while !(object.peek(Token![:]) && !object.peek(Token![::])) {
-                object.parse::<proc_macro2::TokenTree>()?;
+            // A key is anything up to its `:` (a path's `::` is part of it).
+            loop {
+                if object.peek(Token![::]) {
+                    object.parse::<Token![::]>()?;
+                } else if object.peek(Token![:]) {
+                    break;
+                } else {
+                    object.parse::<proc_macro2::TokenTree>()?;
+                }
             }
             object.parse::<Token![:]>()?;
             json_value(&object, values)?;
