@@ -28,7 +28,9 @@ future whose output is one); or a future whose output is a `Result`. An async bl
 to a local first (`let task = async move { .. }; tokio::spawn(task);`) counts as written in
 the call. The same for
 `tokio::task::spawn_blocking` (and async-std's) with a closure that does so
-(`spawn_blocking(move || std::fs::write(..))`). Tasks whose output is `()` are not reported.",
+(`spawn_blocking(move || std::fs::write(..))`), and a call of a workspace function that
+returns a task's handle typed `JoinHandle<Result<..>>` (`fn start() -> JoinHandle<anyhow::Result<()>>`)
+whose value is thrown away. Tasks whose output is `()` are not reported.",
         why_is_this_bad: "\
 Dropping a `JoinHandle` detaches the task. When the task fails, its `Err` is returned into the
 void: nothing logs it, nothing retries, nothing notices. This \"silent failure\" is behind many
@@ -65,9 +67,10 @@ struct Detached {
     unused_binding: Option<(Span, String)>,
 }
 
-/// Why the task's output is a `Result`.
+/// Why the task's output is a `Result`, and where that shows (none where it is the
+/// handle's declared type, which is the call itself).
 struct Evidence {
-    span: Span,
+    span: Option<Span>,
     reason: String,
 }
 
@@ -102,10 +105,10 @@ fn find_detached(sem: &Semantics<'_>, function: &Function) -> Vec<Detached> {
                     (spawn.api, result_evidence(sem, body, spawn.task?)?)
                 }
                 Some(_) => return None,
-                None => {
-                    let (api, closure_body) = blocking_spawn(sem, body, expr)?;
-                    (api, closure_evidence(sem, body, closure_body)?)
-                }
+                None => match blocking_spawn(sem, body, expr) {
+                    Some((api, closure_body)) => (api, closure_evidence(sem, body, closure_body)?),
+                    None => returned_handle(sem, body, expr)?,
+                },
             };
             Some(Detached { span: callee_span(body, expr), api, evidence, dropped_at, unused_binding })
         })
@@ -118,9 +121,10 @@ fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evi
         return block_evidence(sem, body, *block);
     }
     let output = sem.future_call_output(body, task).or_else(|| sem.future_output(&sem.ty_of(body, task)))?;
-    sem.without_aliases(output)
-        .is_result()
-        .then(|| Evidence { span: body.span(task), reason: "this future's output is a `Result`".into() })
+    sem.without_aliases(output).is_result().then(|| Evidence {
+        span: Some(body.span(task)),
+        reason: "this future's output is a `Result`".into(),
+    })
 }
 
 fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evidence> {
@@ -130,11 +134,11 @@ fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evi
     }
     own_exprs(body, block).into_iter().find_map(|id| match body.kind(id) {
         ExprKind::Try(_) => Some(Evidence {
-            span: body.span(id),
+            span: Some(body.span(id)),
             reason: "the task uses `?`, so it returns a `Result`".into(),
         }),
         ExprKind::Return(Some(value)) if is_ok_or_err(body, *value) => {
-            Some(Evidence { span: body.span(id), reason: "the task returns a `Result`".into() })
+            Some(Evidence { span: Some(body.span(id)), reason: "the task returns a `Result`".into() })
         }
         _ => None,
     })
@@ -144,7 +148,7 @@ fn block_evidence(sem: &Semantics<'_>, body: &Body, block: ExprId) -> Option<Evi
 /// `Result`: `Ok(..)`/`Err(..)`, an awaited future whose output is one, or a value typed so.
 fn value_evidence(sem: &Semantics<'_>, body: &Body, value: ExprId) -> Option<Evidence> {
     if is_ok_or_err(body, value) {
-        return Some(Evidence { span: body.span(value), reason: "the task ends in a `Result`".into() });
+        return Some(Evidence { span: Some(body.span(value)), reason: "the task ends in a `Result`".into() });
     }
     let ty = match body.kind(value) {
         // A workspace future's declared output, else the awaited type (an external future
@@ -156,8 +160,30 @@ fn value_evidence(sem: &Semantics<'_>, body: &Body, value: ExprId) -> Option<Evi
     };
     sem.without_aliases(ty)
         .is_result()
-        .then(|| Evidence { span: body.span(value), reason: "the task returns this `Result`".into() })
+        .then(|| Evidence { span: Some(body.span(value)), reason: "the task returns this `Result`".into() })
 }
+
+/// A call of a workspace function that spawns the task and returns its handle
+/// (`fn start() -> JoinHandle<anyhow::Result<()>>`): the handle's type says the task's output.
+fn returned_handle(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(String, Evidence)> {
+    let name = match body.kind(expr) {
+        ExprKind::Call { callee, .. } => match body.kind(*callee) {
+            ExprKind::Path(Resolved::Item(path)) => path.rsplit("::").next().unwrap_or(path).to_string(),
+            _ => return None,
+        },
+        ExprKind::MethodCall { method, .. } => method.clone(),
+        _ => return None,
+    };
+    let handle = sem.without_aliases(sem.ty_of(body, expr));
+    let is_handle = DETACHING_HANDLES.iter().any(|path| handle.is_path(path));
+    (is_handle && sem.without_aliases(handle.first_arg()).is_result()).then(|| {
+        let reason = format!("`{name}` returns the `JoinHandle` of a task whose output is a `Result`");
+        (name, Evidence { span: None, reason })
+    })
+}
+
+/// Handles that detach their task when dropped.
+const DETACHING_HANDLES: &[&str] = &["tokio::task::JoinHandle", "async_std::task::JoinHandle"];
 
 /// `tokio::task::spawn_blocking(|| ..)`: the API, and the closure's body.
 fn blocking_spawn(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(String, ExprId)> {
@@ -190,8 +216,11 @@ fn report(task: &Detached) -> Finding {
         task.span,
         format!("the `JoinHandle` of this `{}` task is dropped, so its `Result` is never observed", task.api),
     )
-    .primary_label("the task's error is lost when this handle is dropped")
-    .label(task.evidence.span, task.evidence.reason.clone());
+    .primary_label("the task's error is lost when this handle is dropped");
+    finding = match task.evidence.span {
+        Some(span) => finding.label(span, task.evidence.reason.clone()),
+        None => finding.note(task.evidence.reason.clone()),
+    };
     if let Some(call) = task.dropped_at {
         finding = finding.label(call, "the handle is dropped here");
     } else if let Some((span, name)) = &task.unused_binding {
