@@ -54,6 +54,9 @@ pub enum GuardKind {
     /// A reference into a sharded concurrent map that holds its shard's lock (DashMap's
     /// `Ref`, `RefMut`, entries). Unlike a lock guard, it leaves the future `Send`.
     ShardLock,
+    /// A borrow of a tokio `watch` channel's value (`watch::Ref`): it holds the channel's
+    /// read lock, so the sender's `send` blocks while it lives, and the future is not `Send`.
+    WatchBorrow,
     /// A `RefCell` borrow (`Ref`/`RefMut`).
     RefCell,
     /// A type the configuration's `guard-types` names.
@@ -201,6 +204,9 @@ impl Catalog {
         }
         for path in tables::SHARD_LOCK_GUARDS {
             catalog.add_guard_type(path, GuardKind::ShardLock);
+        }
+        for path in tables::WATCH_BORROWS {
+            catalog.add_guard_type(path, GuardKind::WatchBorrow);
         }
         for path in tables::REFCELL_GUARDS {
             catalog.add_guard_type(path, GuardKind::RefCell);

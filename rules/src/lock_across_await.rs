@@ -11,7 +11,7 @@ pub struct LockAcrossAwait;
 static META: RuleMeta = RuleMeta {
     id: "lock_across_await",
     default_level: Level::Warn,
-    summary: "A std/parking_lot/spin lock guard (or a DashMap reference) alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
+    summary: "A std/parking_lot/spin lock guard (or a DashMap reference, or a `watch` borrow) alive at an `.await` stalls other tasks, makes the future !Send, and can deadlock.",
     equivalent_lints: &["clippy::await_holding_lock"],
     docs: RuleDocs {
         what_it_does: "\
@@ -19,8 +19,9 @@ Reports a guard of a synchronous lock that is alive at an `.await` in the same a
 `std::sync::Mutex::{lock, try_lock}`, `RwLock::{read, write, try_read, try_write}` (with
 `.unwrap()`, `.expect(..)`, `?` or `.unwrap_or_else(PoisonError::into_inner)`),
 `parking_lot::{Mutex, FairMutex, ReentrantMutex, RwLock}` and `spin::{Mutex, RwLock}` guards,
-and DashMap's `Ref`, `RefMut` and entries (from `get`, `get_mut`, `entry`, `or_insert`..),
-which lock a shard of the map.
+DashMap's `Ref`, `RefMut` and entries (from `get`, `get_mut`, `entry`, `or_insert`..),
+which lock a shard of the map, and a tokio `watch::Ref` (`rx.borrow()`,
+`borrow_and_update()`, `tx.borrow()`), which holds the channel's read lock.
 `select!` and `join!` count as await points.
 
 \"Alive\" follows Rust's drop rules, in both editions: a `let` binding (also `_g`) lives to the
@@ -68,13 +69,26 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let kinds = [GuardKind::Lock, GuardKind::ShardLock, GuardKind::Configured];
+        let kinds = [GuardKind::Lock, GuardKind::ShardLock, GuardKind::WatchBorrow, GuardKind::Configured];
         out.extend(guards_across_awaits(cx, &kinds).iter().map(|guard| match guard.kind {
             GuardKind::ShardLock => report_shard_lock(guard),
+            GuardKind::WatchBorrow => report_watch_borrow(guard),
             GuardKind::Configured => report_configured(guard),
             _ => report(guard, cx.file.runtime.async_mutex()),
         }));
     }
+}
+
+/// tokio's docs: outstanding borrows hold a read lock on the value, so the producer blocks,
+/// and a `Ref` alive across an `.await` can deadlock.
+fn report_watch_borrow(guard: &HeldGuard) -> Finding {
+    let message = "a `watch::Ref` borrow of the channel's value is held across an `.await`".to_string();
+    guard_finding(guard, message, "borrow", "the value is still borrowed at this await")
+        .note(
+            "a `watch::Ref` holds the channel's read lock: while it lives, the sender's `send` blocks \
+             its executor thread (a deadlock when this task cannot resume), and the future is not `Send`",
+        )
+        .help("clone what you need out first (`let value = rx.borrow().clone();`), or end the borrow's scope before the `.await`")
 }
 
 /// A type from the configuration's `guard-types`.

@@ -556,6 +556,9 @@ pub const SHARD_LOCK_GUARDS: &[&str] = &[
     "dashmap::setref::one::Ref",
 ];
 
+/// A borrow of a `watch` channel's value, which holds the channel's read lock.
+pub const WATCH_BORROWS: &[&str] = &["tokio::sync::watch::Ref"];
+
 pub const REFCELL_GUARDS: &[&str] = &["std::cell::Ref", "std::cell::RefMut"];
 
 /// Buffering wrappers: their I/O methods block exactly when the wrapped reader's `read` (or
@@ -752,6 +755,9 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::cell::RefCell.borrow_mut", "std::cell::RefMut<$self.0>"),
     ("std::cell::RefCell.try_borrow", "std::result::Result<std::cell::Ref<$self.0>>"),
     ("std::cell::RefCell.try_borrow_mut", "std::result::Result<std::cell::RefMut<$self.0>>"),
+    ("tokio::sync::watch::Receiver.borrow", "tokio::sync::watch::Ref<$self.0>"),
+    ("tokio::sync::watch::Receiver.borrow_and_update", "tokio::sync::watch::Ref<$self.0>"),
+    ("tokio::sync::watch::Sender.borrow", "tokio::sync::watch::Ref<$self.0>"),
     ("parking_lot::Mutex.lock", "parking_lot::MutexGuard<$self.0>"),
     ("parking_lot::Mutex.try_lock", "std::option::Option<parking_lot::MutexGuard<$self.0>>"),
     ("parking_lot::RwLock.read", "parking_lot::RwLockReadGuard<$self.0>"),
