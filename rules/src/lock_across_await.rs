@@ -19,6 +19,7 @@ Reports a guard of a synchronous lock that is alive at an `.await` in the same a
 `std::sync::Mutex::{lock, try_lock}`, `RwLock::{read, write, try_read, try_write}` (with
 `.unwrap()`, `.expect(..)`, `?` or `.unwrap_or_else(PoisonError::into_inner)`),
 `parking_lot::{Mutex, FairMutex, ReentrantMutex, RwLock}` and `spin::{Mutex, RwLock}` guards,
+`std::io::stdout().lock()` and `stderr().lock()`,
 DashMap's `Ref`, `RefMut` and entries (from `get`, `get_mut`, `entry`, `or_insert`..),
 which lock a shard of the map, and a tokio `watch::Ref` (`rx.borrow()`,
 `borrow_and_update()`, `tx.borrow()`), which holds the channel's read lock.
@@ -103,6 +104,9 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
+    if matches!(guard.type_name.as_str(), "StdoutLock" | "StderrLock") {
+        return report_stream_lock(guard);
+    }
     let message = format!("a `{}` is held across an `.await`", guard.type_name);
     let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {
@@ -122,6 +126,17 @@ fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
     finding
         .note("while the guard lives, other tasks that take the lock block their threads, and the future is not `Send`")
         .help(help)
+}
+
+/// `stdout().lock()`: the process-wide lock every `print!` takes, and no async lock replaces it.
+fn report_stream_lock(guard: &HeldGuard) -> Finding {
+    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    guard_finding(guard, message, "lock", "the stream is still locked at this await")
+        .note(
+            "while the lock lives, every other task that prints to the stream (`println!`, `eprintln!`, \
+             `tracing` to the terminal) blocks its thread, and the future is not `Send`",
+        )
+        .help("lock the stream only around the writes (`{ let mut out = stdout.lock(); writeln!(out, ..)?; }`), or write with `tokio::io::stdout()`")
 }
 
 /// DashMap's references lock one shard of the map. The future stays `Send`, so the general

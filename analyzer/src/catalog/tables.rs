@@ -545,6 +545,10 @@ pub const LOCK_GUARDS: &[&str] = &[
     "spin::RwLockReadGuard",
     "spin::RwLockWriteGuard",
     "spin::mutex::MutexGuard",
+    // The process-wide locks on the standard output streams: every `println!` of another
+    // task blocks. (Reading stdin is a blocking call already.)
+    "std::io::StdoutLock",
+    "std::io::StderrLock",
 ];
 
 /// References into a sharded map: each holds a read or write lock on its entry's shard.
@@ -698,6 +702,10 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("std::io::BufWriter::with_capacity", "std::io::BufWriter<$1>"),
     ("std::io::LineWriter::new", "std::io::LineWriter<$0>"),
     ("std::io::Stdin.lock", "std::io::StdinLock"),
+    ("std::io::stdout", "std::io::Stdout"),
+    ("std::io::stderr", "std::io::Stderr"),
+    ("std::io::Stdout.lock", "std::io::StdoutLock"),
+    ("std::io::Stderr.lock", "std::io::StderrLock"),
     ("std::path::Path::new", "&std::path::Path"),
     ("std::path::PathBuf::from", "std::path::PathBuf"),
     ("std::path::PathBuf::new", "std::path::PathBuf"),
