@@ -323,6 +323,12 @@ impl Catalog {
             .map(|(_, lost, instead)| (*lost, *instead))
     }
 
+    /// Whether a not-cancel-safe operation loses data when cancelled (bytes, a message), not
+    /// just a place in a queue (a lock, a semaphore, a notification).
+    pub fn loses_data_when_cancelled(&self, method: &str) -> bool {
+        !tables::LOSES_QUEUE_PLACE_ONLY.contains(&method) && self.not_cancel_safe(method).is_some()
+    }
+
     /// A not-cancel-safe method known only on one receiver type: `Barrier::wait`.
     pub fn not_cancel_safe_on(&self, receiver: &str, method: &str) -> Option<(&'static str, &'static str)> {
         tables::NOT_CANCEL_SAFE_TYPED

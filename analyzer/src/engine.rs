@@ -184,6 +184,8 @@ fn run_pipeline(
     index.set_blocking(blocking);
     let endless = crate::tasks::endless_async_fns(&hirs, &index, options.catalog);
     index.set_endless_loops(endless);
+    let cancel_unsafe = crate::tasks::cancel_unsafe_async_fns(&hirs, &index, options.catalog);
+    index.set_cancel_unsafe_fns(cancel_unsafe);
     clock.lap("call graph, endless loops");
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();

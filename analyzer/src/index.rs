@@ -75,6 +75,8 @@ pub struct CrateIndex {
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
     endless_loops: crate::tasks::EndlessLoops,
+    /// Async fns that are not cancel safe (see `tasks`).
+    cancel_unsafe_fns: crate::tasks::CancelUnsafeFns,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
@@ -325,6 +327,15 @@ impl CrateIndex {
 
     pub fn set_endless_loops(&mut self, loops: crate::tasks::EndlessLoops) {
         self.endless_loops = loops;
+    }
+
+    pub fn set_cancel_unsafe_fns(&mut self, fns: crate::tasks::CancelUnsafeFns) {
+        self.cancel_unsafe_fns = fns;
+    }
+
+    /// Why a workspace async fn is not cancel safe, if it is not.
+    pub fn cancel_unsafe_fn(&self, path: &str) -> Option<&crate::tasks::CancelUnsafeFn> {
+        self.cancel_unsafe_fns.get(self.canonical(path).as_ref())
     }
 
     /// Where a workspace async fn runs an endless loop: `(display path, loop span)`.

@@ -10,6 +10,7 @@ use crate::hir::*;
 use crate::index::CrateIndex;
 use crate::semantics::Semantics;
 use crate::source::Span;
+use crate::ty::Ty;
 
 /// A branch future that loses work when it is cancelled.
 #[derive(Clone, Debug)]
@@ -19,7 +20,27 @@ pub struct CancelUnsafe {
     pub lost: &'static str,
     /// What to write instead.
     pub instead: &'static str,
+    /// For a workspace async fn: the operation inside it that is not cancel safe.
+    pub via: Option<CancelUnsafeFn>,
 }
+
+/// Why a workspace async fn is not cancel safe: the not-cancel-safe operation it awaits on
+/// state that outlives its future (a parameter, `self`, what they point to), directly or
+/// through the workspace async fns it awaits.
+#[derive(Clone, Debug)]
+pub struct CancelUnsafeFn {
+    pub operation: String,
+    pub lost: &'static str,
+    pub instead: &'static str,
+    /// Where the operation is awaited: display path and span.
+    pub file: String,
+    pub span: Span,
+    /// The async fns awaited on the way to it, outermost first (empty when it is direct).
+    pub through: Vec<String>,
+}
+
+/// The workspace's async fns that are not cancel safe, by canonical path.
+pub type CancelUnsafeFns = HashMap<String, CancelUnsafeFn>;
 
 /// Where an async fn's endless loop is: `(display path, span of the loop)`.
 pub type EndlessLoops = HashMap<String, (String, Span)>;
@@ -63,6 +84,9 @@ impl<'a> Semantics<'a> {
     /// (also as the inner future of `timeout(d, fut)`).
     pub fn cancel_unsafe_operation(&self, body: &Body, future: ExprId) -> Option<CancelUnsafe> {
         let future = self.strip_future_wrappers(body, future);
+        if let Some(found) = self.cancel_unsafe_crate_fn(body, future) {
+            return Some(found);
+        }
         match body.kind(future) {
             ExprKind::Call { args, .. } => {
                 let timer = self.timer_call(body, future)?;
@@ -78,7 +102,7 @@ impl<'a> Semantics<'a> {
                     .filter_map(|t| t.path_str())
                     .find_map(|p| self.catalog.not_cancel_safe_on(p, method));
                 if let Some((lost, instead)) = typed_entry {
-                    return Some(CancelUnsafe { method: method.clone(), lost, instead });
+                    return Some(CancelUnsafe { method: method.clone(), lost, instead, via: None });
                 }
                 let (lost, instead) = self.catalog.not_cancel_safe(method)?;
                 let is_lock_access =
@@ -95,7 +119,78 @@ impl<'a> Semantics<'a> {
                 if method == "send" && typed_as(&|p| self.catalog.is_cancel_safe_sender(p)) {
                     return None;
                 }
-                Some(CancelUnsafe { method: method.clone(), lost, instead })
+                Some(CancelUnsafe { method: method.clone(), lost, instead, via: None })
+            }
+            _ => None,
+        }
+    }
+
+    /// A call of a workspace async fn that is not cancel safe (see [`cancel_unsafe_async_fns`]).
+    fn cancel_unsafe_crate_fn(&self, body: &Body, call: ExprId) -> Option<CancelUnsafe> {
+        let path = self.called_async_fn(body, call)?;
+        let via = self.index.cancel_unsafe_fn(&path)?;
+        let name = path.rsplit("::").next().unwrap_or(&path).to_string();
+        Some(CancelUnsafe { method: name, lost: via.lost, instead: via.instead, via: Some(via.clone()) })
+    }
+
+    /// The workspace async fn a call reaches: by path, or a method by the receiver's type.
+    fn called_async_fn(&self, body: &Body, call: ExprId) -> Option<String> {
+        let sig = match body.kind(call) {
+            ExprKind::Call { callee, .. } => match body.kind(*callee) {
+                ExprKind::Path(Resolved::Item(path)) => self.index.function(path)?,
+                _ => return None,
+            },
+            ExprKind::MethodCall { receiver, method, .. } => self.crate_method(body, *receiver, method)?,
+            _ => return None,
+        };
+        sig.is_async.then(|| sig.path.clone())
+    }
+
+    /// What an async fn awaits that stops it being cancel safe, in body order: a
+    /// data-losing operation on the caller's state, or a call of a workspace async fn that
+    /// is given some of that state (to be resolved against the others).
+    fn cancel_unsafe_awaits(&self, body: &Body, root: ExprId) -> Vec<AwaitedStep> {
+        let mut steps = Vec::new();
+        for id in own_exprs(body, root) {
+            let ExprKind::Await(awaited) = body.kind(id) else { continue };
+            let awaited = self.strip_future_wrappers(body, *awaited);
+            if let Some(op) = self.cancel_unsafe_operation(body, awaited) {
+                let receiver = self.operation_receiver(body, awaited);
+                let root = receiver.and_then(|r| borrowed_param(body, r, 0));
+                if let (true, Some(root)) = (self.catalog.loses_data_when_cancelled(&op.method), root) {
+                    steps.push(AwaitedStep::Operation { op, span: body.span(awaited), root });
+                }
+                continue;
+            }
+            // The inputs by the callee's parameter positions (`self` first).
+            let inputs: Vec<ExprId> = match body.kind(awaited) {
+                ExprKind::Call { args, .. } => args.clone(),
+                ExprKind::MethodCall { receiver, args, .. } => {
+                    std::iter::once(*receiver).chain(args.iter().copied()).collect()
+                }
+                _ => continue,
+            };
+            let given: Vec<(usize, usize)> = inputs
+                .iter()
+                .enumerate()
+                .filter_map(|(position, &input)| Some((position, borrowed_param(body, input, 0)?)))
+                .collect();
+            if !given.is_empty() {
+                if let Some(path) = self.called_async_fn(body, awaited) {
+                    steps.push(AwaitedStep::Call { path, given });
+                }
+            }
+        }
+        steps
+    }
+
+    /// The value a not-cancel-safe operation works on: its receiver, inside `timeout(d, ..)`.
+    fn operation_receiver(&self, body: &Body, op: ExprId) -> Option<ExprId> {
+        let op = self.strip_future_wrappers(body, op);
+        match body.kind(op) {
+            ExprKind::MethodCall { receiver, .. } => Some(*receiver),
+            ExprKind::Call { args, .. } if self.timer_call(body, op).is_some() => {
+                self.operation_receiver(body, *args.get(1)?)
             }
             _ => None,
         }
@@ -231,6 +326,21 @@ pub fn endless_async_fns(
     index: &CrateIndex,
     catalog: &Catalog,
 ) -> EndlessLoops {
+    let found = for_each_async_fn(files, index, catalog, |sem, path, body, root, display| {
+        let found = sem.endless_loop(body, root)?;
+        Some((path.to_string(), (display.to_string(), loop_keyword_span(body, found))))
+    });
+    found.into_iter().collect()
+}
+
+/// What `fact` finds in each workspace async fn's body, in parallel over the files, in file
+/// order: `fact(sem, fn path, body, body root, display path)`.
+fn for_each_async_fn<T: Send>(
+    files: &[(usize, &FileHir, &str)],
+    index: &CrateIndex,
+    catalog: &Catalog,
+    fact: impl Fn(&Semantics<'_>, &str, &Body, ExprId, &str) -> Option<T> + Sync,
+) -> Vec<T> {
     files
         .par_iter()
         .with_max_len(1)
@@ -241,12 +351,149 @@ pub fn endless_async_fns(
                 .filter(|f| f.is_async)
                 .filter_map(|f| {
                     let body = f.body.as_ref()?;
-                    let found = sem.endless_loop(body, body.root?)?;
-                    Some((f.path.clone(), (display.to_string(), loop_keyword_span(body, found))))
+                    fact(&sem, &f.path, body, body.root?, display)
                 })
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// One await of an async fn that may make it not cancel safe.
+enum AwaitedStep {
+    /// A data-losing operation on what parameter `root` (by position, `self` first) borrows.
+    Operation { op: CancelUnsafe, span: Span, root: usize },
+    /// A workspace async fn given some of the caller's borrowed state: `(callee's parameter
+    /// position, the caller's parameter it comes from)`.
+    Call { path: String, given: Vec<(usize, usize)> },
+}
+
+/// The parameter (by position, `self` first) whose borrowed state a value is, or is part
+/// of: a field of `&mut self`, `reader: &mut R`, a local bound to one (`let reader = &mut
+/// self.reader;`). Such state outlives an async fn's future, so a cancelled operation on it
+/// leaves it half read or half written for the caller. A stream the future owns (a
+/// parameter taken by value, one it opened) is dropped with it, and nobody sees the loss.
+fn borrowed_param(body: &Body, expr: ExprId, depth: u32) -> Option<usize> {
+    if depth > 8 {
+        return None;
+    }
+    match body.kind(expr) {
+        ExprKind::Field { base: inner, .. } | ExprKind::Ref(inner) | ExprKind::Deref(inner) => {
+            borrowed_param(body, *inner, depth + 1)
+        }
+        ExprKind::MethodCall { receiver, method, args, .. }
+            if args.is_empty() && matches!(method.as_str(), "as_mut" | "as_ref" | "get_mut" | "by_ref") =>
+        {
+            borrowed_param(body, *receiver, depth + 1)
+        }
+        ExprKind::Local(id) => {
+            let local = body.local(*id);
+            match &local.origin {
+                LocalOrigin::Param | LocalOrigin::SelfParam
+                    if local.declared_ty.as_ref().is_some_and(is_borrow) =>
+                {
+                    param_position(body, *id)
+                }
+                LocalOrigin::Let { init: Some(init), path } if path.is_empty() => {
+                    borrowed_param(body, *init, depth + 1)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A parameter's position in the signature (`self` first): parameters are the body's first
+/// locals. Unknown after a destructuring parameter, which binds several.
+fn param_position(body: &Body, param: LocalId) -> Option<usize> {
+    let mut position = 0;
+    for (index, local) in body.locals.iter().enumerate() {
+        if index == param.0 as usize {
+            return Some(position);
+        }
+        match local.origin {
+            LocalOrigin::Param | LocalOrigin::SelfParam => position += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// `&T`, `&mut T`, `Pin<&mut T>`: a parameter the caller keeps.
+fn is_borrow(ty: &Ty) -> bool {
+    match ty {
+        Ty::Ref(_) => true,
+        Ty::Path { path, args } if path == "std::pin::Pin" => args.first().is_some_and(is_borrow),
+        _ => false,
+    }
+}
+
+/// The workspace's async fns that are not cancel safe: each awaits a data-losing operation
+/// (`read_exact`, `write_all`, `mpsc::Sender::send`, ..; not the ones that only lose a place
+/// in a queue) on state that outlives its future, or awaits such an async fn and gives it some
+/// of that state. A `select!` racing a call of one loses what the operation had done.
+pub fn cancel_unsafe_async_fns(
+    files: &[(usize, &FileHir, &str)],
+    index: &CrateIndex,
+    catalog: &Catalog,
+) -> CancelUnsafeFns {
+    let facts = for_each_async_fn(files, index, catalog, |sem, path, body, root, display| {
+        let steps = sem.cancel_unsafe_awaits(body, root);
+        (!steps.is_empty()).then(|| (path.to_string(), display.to_string(), steps))
+    });
+    resolve_cancel_unsafe(facts)
+}
+
+/// From each async fn's awaits to the set of fns that are not cancel safe: direct operations
+/// first, then callers of members, round by round (each round adds one level of calls, and
+/// the first step in body order wins, so the result does not depend on thread timing).
+fn resolve_cancel_unsafe(facts: Vec<(String, String, Vec<AwaitedStep>)>) -> CancelUnsafeFns {
+    let mut found: HashMap<String, (CancelUnsafeFn, usize)> = HashMap::new();
+    for (path, file, steps) in &facts {
+        let direct = steps.iter().find_map(|step| match step {
+            AwaitedStep::Operation { op, span, root } => Some((
+                CancelUnsafeFn {
+                    operation: op.method.clone(),
+                    lost: op.lost,
+                    instead: op.instead,
+                    file: file.clone(),
+                    span: *span,
+                    through: Vec::new(),
+                },
+                *root,
+            )),
+            AwaitedStep::Call { .. } => None,
+        });
+        if let Some(direct) = direct {
+            found.entry(path.clone()).or_insert(direct);
+        }
+    }
+    loop {
+        let mut added = Vec::new();
+        for (path, _, steps) in &facts {
+            if found.contains_key(path) {
+                continue;
+            }
+            // A callee whose unsafe operation works on the very argument this fn gives it.
+            let via_callee = steps.iter().find_map(|step| {
+                let AwaitedStep::Call { path: callee, given } = step else { return None };
+                let (inner, inner_root) = found.get(callee)?;
+                let &(_, root) = given.iter().find(|(position, _)| position == inner_root)?;
+                Some((callee, inner, root))
+            });
+            if let Some((callee, inner, root)) = via_callee {
+                let mut via = inner.clone();
+                via.through.insert(0, callee.rsplit("::").next().unwrap_or(callee).to_string());
+                added.push((path.clone(), (via, root)));
+            }
+        }
+        if added.is_empty() {
+            return found.into_iter().map(|(path, (via, _))| (path, via)).collect();
+        }
+        for (path, via) in added {
+            found.entry(path).or_insert(via);
+        }
+    }
 }
 
 /// The wrapping methods called as functions: `FutureExt::fuse(fut)`, `futures::future::FutureExt::boxed(fut)`.

@@ -23,6 +23,12 @@ the multi-byte `read_u16` .. `read_f64` (and `_le`), `read_line`, `read_until`, 
 `Semaphore::acquire*`, `Notify::notified`, `Barrier::wait`, `SinkExt::send`/`feed`/`send_all`. Wrappers
 (`.fuse()` or `FutureExt::fuse(..)`, `Box::pin(..)`, the inner future of `timeout(d, ..)`) are looked through;
 `biased;`, `, if` preconditions, `else =>` and patterns such as `Some(x) = ..` are understood.
+A call of a workspace async fn or method is not cancel safe either when it awaits a
+data-losing operation (the I/O reads and writes above, `send`, `feed`, `send_all`; not the
+lock, semaphore and notification waits, which lose only a place in a queue) on state a
+parameter or `self` borrows (`reader: &mut R`, `&mut self` and its fields), directly or
+through the workspace async fns it hands that state to: `msg = read_message(&mut stream)`
+over a `read_exact` inside, `frame = conn.receive()`; a note shows where the operation is.
 A `&mut fut` branch over a future created and pinned outside the loop is fine, and so are the
 cancel-safe operations (`recv`, `read`, `accept`, `tick`, `next`, `cancelled`, ...).",
         why_is_this_bad: "\
@@ -49,7 +55,10 @@ loop {
 Selects outside any loop are not reported (a single race rarely hides the loss). Operations
 are matched by method name on receivers that are not the crate's own types; a crate's own
 async method named like a tokio one (`send`, `lock`) on a receiver of unknown type may be
-reported.",
+reported. A workspace async fn is followed when it is called by path or on a receiver of
+known type; a trait object's method, a function returning `impl Future` without `async`, and
+an operation on a stream the function owns (taken by value or opened inside, so dropped with
+its future) are not.",
     },
 };
 
@@ -93,9 +102,20 @@ fn report(branch: &UnsafeBranch) -> Finding {
         None => format!("`{}` is not cancel safe, and this `select!` may drop it half done", op.method),
     };
     let mut finding = Finding::new(branch.span, message)
-        .primary_label(format!("when another branch wins, this future is dropped and {} is lost", op.lost));
+        .primary_label(format!("when another branch wins, this future is dropped, and with it {}", op.lost));
     if let Some(loop_span) = branch.loop_span {
         finding = finding.label(loop_span, "the loop runs the `select!` again with a new future");
+    }
+    if let Some(via) = &op.via {
+        let through: Vec<String> = via.through.iter().map(|f| format!("`{f}`")).collect();
+        let through = match through.is_empty() {
+            true => String::new(),
+            false => format!(" (through {})", through.join(" -> ")),
+        };
+        finding = finding.note(format!(
+            "`{}` awaits `{}` at {}:{}{through}, which is not cancel safe",
+            op.method, via.operation, via.file, via.span.start.line
+        ));
     }
     finding
         .note("`select!` drops every branch future that did not complete; a not-cancel-safe operation loses its progress")

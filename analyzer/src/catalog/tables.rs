@@ -1913,6 +1913,26 @@ pub const NOT_CANCEL_SAFE: &[(&str, &str, &str)] = &[
     ("notified_owned", "a notification that arrives between polls", "create the future once before the loop and race `&mut` to it"),
 ];
 
+/// Not-cancel-safe operations that lose only a place in a queue when cancelled: an async fn
+/// awaiting one (briefly taking a lock) is not reported where a `select!` races it.
+pub const LOSES_QUEUE_PLACE_ONLY: &[&str] = &[
+    "reserve",
+    "reserve_many",
+    "reserve_owned",
+    "lock",
+    "lock_owned",
+    "read",
+    "write",
+    "read_owned",
+    "write_owned",
+    "acquire",
+    "acquire_many",
+    "acquire_owned",
+    "acquire_many_owned",
+    "notified",
+    "notified_owned",
+];
+
 /// Not-cancel-safe operations whose names are too common to match without the receiver's
 /// type (`Child::wait` is cancel safe): `(method, receiver type, what is lost, instead)`.
 pub const NOT_CANCEL_SAFE_TYPED: &[(&str, &str, &str, &str)] = &[(
