@@ -79,6 +79,9 @@ pub struct Catalog {
     async_apis: HashSet<Key>,
     async_modules: Vec<String>,
     future_types: HashSet<String>,
+    /// Future types of other crates whose output does not follow from their arguments
+    /// (`tokio_postgres::Connection`: `Result<(), Error>`), as templates over the type.
+    future_outputs: HashMap<String, ReturnTemplate>,
     spawns: HashMap<Key, SpawnKind>,
     blocking: Vec<BlockingApi>,
     blocking_keys: HashMap<Key, usize>,
@@ -189,6 +192,11 @@ impl Catalog {
             }
         }
         catalog.future_types.extend(tables::FUTURE_TYPES.iter().map(|p| p.to_string()));
+        for (path, output) in tables::FUTURE_OUTPUTS {
+            catalog.remember_path(path);
+            catalog.future_outputs.insert(path.to_string(), ReturnTemplate(parse_ty(output)));
+        }
+        catalog.add_io_extension_outputs();
         for (targets, kind) in [
             (tables::DETACHING_SPAWNS, SpawnKind::Detaching),
             (tables::CANCELLING_SPAWNS, SpawnKind::Cancelling),
@@ -298,6 +306,34 @@ impl Catalog {
     /// Whether a type path names a future (`BoxFuture`, the `Future` trait).
     pub fn is_future_type(&self, path: &str) -> bool {
         self.future_types.contains(path)
+    }
+
+    /// What awaiting a value of another crate's future type `ty` gives, where the catalog
+    /// knows (`JoinHandle<T>`: `Result<T, JoinError>`).
+    pub fn fixed_future_output(&self, ty: &Ty) -> Option<Ty> {
+        let template = self.future_outputs.get(ty.path_str()?)?;
+        Some(instantiate(&template.0, &[], ty))
+    }
+
+    /// The async I/O extension methods (`write_all`, `read_exact`, `flush` ..) on the types
+    /// that have them give an `io::Result` when awaited, so a task ending in one returns a
+    /// `Result`.
+    fn add_io_extension_outputs(&mut self) {
+        let output = ReturnTemplate(parse_ty("impl std::future::Future<std::io::Result<_>>"));
+        for (traits, implementors, methods) in tables::ASYNC_EXTENSIONS {
+            let is_io = traits
+                .iter()
+                .any(|t| t.starts_with("tokio::io::Async") || t.starts_with("futures::io::Async"));
+            if !is_io {
+                continue;
+            }
+            for receiver in *implementors {
+                for method in methods.iter().flat_map(|method| expand_numeric(method)) {
+                    let key = Key::Method { receiver: receiver.to_string(), method };
+                    self.returns.entry(key).or_insert_with(|| output.clone());
+                }
+            }
+        }
     }
 
     /// Whether a function runs a closure on a blocking thread and hands back a `JoinHandle`

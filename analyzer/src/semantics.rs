@@ -683,6 +683,8 @@ impl<'a> Semantics<'a> {
                 .find(|b| b.is_path("std::future::Future"))
                 .map(|b| b.first_arg())
                 .unwrap_or(Ty::Unknown),
+            // Another crate's future whose output the catalog knows (`handle.await`).
+            ty @ Ty::Path { .. } => self.catalog.fixed_future_output(&ty).unwrap_or(Ty::Unknown),
             _ => Ty::Unknown,
         }
     }

@@ -52,7 +52,9 @@ fn start(pool: Pool) {
 }",
         known_limits: "\
 The task's output is read from the async block's syntax, from workspace signatures and from
-the catalog's external futures (reqwest's requests, tokio's `fs` functions, sqlx's queries); any other
+the catalog's external futures (reqwest's requests, tokio's `fs` functions and I/O methods,
+`mpsc::Sender::send`, sqlx's queries, `tokio_postgres` and hyper connection drivers, axum,
+hyper and tonic servers, an awaited `JoinHandle`); any other
 external future whose output is a `Result` is not known. A handle stored and dropped later is
 not followed.",
     },
@@ -120,7 +122,11 @@ fn result_evidence(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<Evi
     if let ExprKind::Async { body: block, .. } = body.kind(task) {
         return block_evidence(sem, body, *block);
     }
-    let output = sem.future_call_output(body, task).or_else(|| sem.future_output(&sem.ty_of(body, task)))?;
+    let output = sem.future_call_output(body, task).or_else(|| {
+        let ty = sem.ty_of(body, task);
+        // Another crate's future the catalog knows the output of (`tokio_postgres::Connection`).
+        sem.future_output(&ty).or_else(|| sem.catalog.fixed_future_output(&ty))
+    })?;
     sem.without_aliases(output).is_result().then(|| Evidence {
         span: Some(body.span(task)),
         reason: "this future's output is a `Result`".into(),

@@ -1135,6 +1135,24 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("hyper::server::Builder.serve", "hyper::server::Server"),
     ("hyper::server::Server.with_graceful_shutdown", "hyper::server::Graceful"),
     ("tonic::transport::Server::builder", "tonic::transport::Server"),
+    (
+        "tonic::transport::server::Router.serve",
+        "impl std::future::Future<std::result::Result<(), tonic::transport::Error>>",
+    ),
+    (
+        "tonic::transport::server::Router.serve_with_shutdown",
+        "impl std::future::Future<std::result::Result<(), tonic::transport::Error>>",
+    ),
+    (
+        "tokio_postgres::connect",
+        "impl std::future::Future<std::result::Result<(tokio_postgres::Client, tokio_postgres::Connection<_, _>), tokio_postgres::Error>>",
+    ),
+    (
+        "tokio_postgres::Config.connect",
+        "impl std::future::Future<std::result::Result<(tokio_postgres::Client, tokio_postgres::Connection<_, _>), tokio_postgres::Error>>",
+    ),
+    ("tokio::sync::mpsc::Sender.send", "impl std::future::Future<std::result::Result<(), _>>"),
+    ("tokio::sync::mpsc::Sender.send_timeout", "impl std::future::Future<std::result::Result<(), _>>"),
     ("tonic::transport::Server.add_service", "tonic::transport::server::Router"),
     ("tonic::transport::server::Router.add_service", "$self"),
     (
@@ -1823,6 +1841,23 @@ pub const MACROS_TYPED_AS_FUNCTIONS: &[&str] = &[
 ];
 
 /// Future types, besides `impl Future`/`dyn Future` (recognised through `Pin`/`Box`).
+/// Other crates' future types (or `IntoFuture`s) and what awaiting one gives, over the
+/// type (`$self.0` is its first argument): a task that ends awaiting one returns a `Result`.
+pub const FUTURE_OUTPUTS: &[(&str, &str)] = &[
+    ("tokio::task::JoinHandle", "std::result::Result<$self.0, tokio::task::JoinError>"),
+    ("tokio_postgres::Connection", "std::result::Result<(), tokio_postgres::Error>"),
+    ("axum::serve::Serve", "std::io::Result<()>"),
+    ("axum::serve::WithGracefulShutdown", "std::io::Result<()>"),
+    ("hyper::server::Server", "std::result::Result<(), hyper::Error>"),
+    ("hyper::server::Graceful", "std::result::Result<(), hyper::Error>"),
+    ("hyper::server::conn::Connection", "std::result::Result<(), hyper::Error>"),
+    ("hyper::client::conn::Connection", "std::result::Result<(), hyper::Error>"),
+    ("hyper::client::conn::http1::Connection", "std::result::Result<(), hyper::Error>"),
+    ("hyper::client::conn::http2::Connection", "std::result::Result<(), hyper::Error>"),
+    ("hyper::server::conn::http1::Connection", "std::result::Result<(), hyper::Error>"),
+    ("hyper::server::conn::http2::Connection", "std::result::Result<(), hyper::Error>"),
+];
+
 pub const FUTURE_TYPES: &[&str] = &[
     "std::future::Future",
     "futures::future::BoxFuture",
