@@ -2,9 +2,11 @@
 
 use async_lint_analyzer::catalog::SpawnKind;
 use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved};
+use async_lint_analyzer::index::FnSig;
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
 use async_lint_analyzer::tasks::own_exprs;
+use async_lint_analyzer::ty::Ty;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::{callee_span, discarded_values, Discard};
@@ -172,20 +174,40 @@ fn value_evidence(sem: &Semantics<'_>, body: &Body, value: ExprId) -> Option<Evi
 /// A call of a workspace function that spawns the task and returns its handle
 /// (`fn start() -> JoinHandle<anyhow::Result<()>>`): the handle's type says the task's output.
 fn returned_handle(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(String, Evidence)> {
-    let name = match body.kind(expr) {
-        ExprKind::Call { callee, .. } => match body.kind(*callee) {
-            ExprKind::Path(Resolved::Item(path)) => path.rsplit("::").next().unwrap_or(path).to_string(),
-            _ => return None,
-        },
-        ExprKind::MethodCall { method, .. } => method.clone(),
+    // Most discarded values are calls of functions that return no handle: the declared
+    // return type of the function (or of every method of that name) rules them out cheaply.
+    let declares_handle = |sig: &FnSig| sig.returns.as_ref().is_some_and(|ty| is_result_handle(sem, ty));
+    let (name, returns) = match body.kind(expr) {
+        ExprKind::Call { callee, .. } => {
+            let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
+            let sig = sem.index.function(path).filter(|sig| declares_handle(sig))?;
+            (sig.name.clone(), sig.returns.clone()?)
+        }
+        ExprKind::MethodCall { receiver, method, .. } => {
+            let candidates = sem.index.methods_named(method)?;
+            if !candidates.iter().filter_map(|path| sem.index.function(path)).any(declares_handle) {
+                return None;
+            }
+            let sig = sem.crate_method(body, *receiver, method).filter(|sig| declares_handle(sig))?;
+            (sig.name.clone(), sig.returns.clone()?)
+        }
         _ => return None,
     };
-    let handle = sem.without_aliases(sem.ty_of(body, expr));
-    let is_handle = DETACHING_HANDLES.iter().any(|path| handle.is_path(path));
-    (is_handle && sem.without_aliases(handle.first_arg()).is_result()).then(|| {
+    is_result_handle(sem, &returns).then(|| {
         let reason = format!("`{name}` returns the `JoinHandle` of a task whose output is a `Result`");
         (name, Evidence { span: None, reason })
     })
+}
+
+/// `JoinHandle<Result<..>>` (also through the crate's aliases).
+fn is_result_handle(sem: &Semantics<'_>, ty: &Ty) -> bool {
+    let Ty::Path { path, args } = ty else { return false };
+    if !path.ends_with("JoinHandle") && sem.index.alias(path, args).is_none() {
+        return false;
+    }
+    let handle = sem.without_aliases(ty.clone());
+    DETACHING_HANDLES.iter().any(|path| handle.is_path(path))
+        && sem.without_aliases(handle.first_arg()).is_result()
 }
 
 /// Handles that detach their task when dropped.
