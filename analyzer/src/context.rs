@@ -4,7 +4,8 @@
 //! closure, and a plain closure written inside an async context (it runs inline, e.g. in
 //! `iter().map(..)`). Not async: nested `fn` items (they are separate functions), and
 //! closures handed to an offloading API (`spawn_blocking`, `std::thread::spawn`, ...), which
-//! run on another thread, or kept for later (`Box::new(|| ..)`, a struct field, a panic hook).
+//! run on another thread, or kept for later (`Box::new(|| ..)`, a struct field, a panic hook,
+//! a workspace function's `'static` parameter).
 
 use crate::hir::*;
 use crate::semantics::Semantics;
@@ -148,6 +149,10 @@ impl WalkOrder {
                 && (matches!(body.kind(id), ExprKind::Struct { .. }) || sem.is_closure_keeping_call(body, id))
             {
                 kept_closures.extend(closures());
+            } else if closures().next().is_some() {
+                // A workspace function taking the closure as `'static` keeps it too.
+                let kept = children.iter().filter(|&&c| sem.callee_keeps_argument(body, id, c));
+                kept_closures.extend(kept.filter_map(|&c| body.closure_value(c)));
             }
             for &child in children.iter().rev() {
                 let offloaded = offloaded_closures.contains(&child) || offloaded_later(sem, body, child);

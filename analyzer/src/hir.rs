@@ -509,6 +509,9 @@ pub struct Function {
     /// Lints allowed (`#[allow(..)]`, `#[expect(..)]`) on the function or around it: a finding
     /// whose clippy/rustc equivalent is allowed there is not reported.
     pub allowed_lints: Vec<String>,
+    /// Parameters (by position, `self` first) typed `'static`: a closure passed there is kept
+    /// for later or run on another thread.
+    pub static_params: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]

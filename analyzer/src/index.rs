@@ -35,6 +35,8 @@ pub struct FnSig {
     pub returns: Option<Ty>,
     pub owner: FnOwner,
     pub location: FnLocation,
+    /// See [`Function::static_params`].
+    pub static_params: Vec<usize>,
 }
 
 /// The index does not depend on the order files are added in: it is the same as if they
@@ -77,6 +79,9 @@ pub struct CrateIndex {
     endless_loops: crate::tasks::EndlessLoops,
     /// Async fns that are not cancel safe (see `tasks`).
     cancel_unsafe_fns: crate::tasks::CancelUnsafeFns,
+    /// Names of the functions and methods with a `'static` parameter (see
+    /// [`Function::static_params`]): a quick test before a call is resolved.
+    static_param_names: HashSet<String>,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
@@ -195,7 +200,11 @@ impl CrateIndex {
             returns: function.returns.clone(),
             owner: function.owner.clone(),
             location,
+            static_params: function.static_params.clone(),
         };
+        if !sig.static_params.is_empty() {
+            self.static_param_names.insert(sig.name.clone());
+        }
         let order = (sig.location.file, sig.location.function);
         if function.has_self || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. }) {
             // Most names are there already: no key to allocate then.
@@ -327,6 +336,11 @@ impl CrateIndex {
 
     pub fn set_endless_loops(&mut self, loops: crate::tasks::EndlessLoops) {
         self.endless_loops = loops;
+    }
+
+    /// Whether some workspace function or method of this name has a `'static` parameter.
+    pub fn has_static_param_named(&self, name: &str) -> bool {
+        self.static_param_names.contains(name)
     }
 
     pub fn set_cancel_unsafe_fns(&mut self, fns: crate::tasks::CancelUnsafeFns) {

@@ -479,6 +479,7 @@ impl<'a> ItemLowerer<'a> {
             is_test,
             is_entry_point: self.current_attrs_entry_point,
             allowed_lints: allowed.clone(),
+            static_params: static_closure_params(sig),
         });
         for (item, blocks) in nested {
             let nested_env = ItemEnv {
@@ -647,6 +648,60 @@ fn function_type_params(
     let mut params = impl_params.clone();
     params.extend(bounded_type_params(resolver, generics));
     params
+}
+
+/// The parameters (by position, `self` first) whose type must be `'static`: a closure passed
+/// there is kept by the callee or sent to another thread, never only called during the call
+/// (`f: impl Fn() + Send + 'static`, `F: FnOnce() + 'static`, `Box<dyn Fn()>`).
+fn static_closure_params(sig: &syn::Signature) -> Vec<usize> {
+    let static_generics = static_type_params(&sig.generics);
+    sig.inputs
+        .iter()
+        .enumerate()
+        .filter(|(_, input)| match input {
+            syn::FnArg::Typed(t) => requires_static(&t.ty, &static_generics),
+            syn::FnArg::Receiver(_) => false,
+        })
+        .map(|(position, _)| position)
+        .collect()
+}
+
+/// Type parameters bounded by `'static`, in the parameter list or the `where` clause.
+fn static_type_params(generics: &syn::Generics) -> Vec<String> {
+    let mut out: Vec<String> =
+        generics.type_params().filter(|p| has_static_bound(&p.bounds)).map(|p| p.ident.to_string()).collect();
+    for predicate in generics.where_clause.iter().flat_map(|w| &w.predicates) {
+        let syn::WherePredicate::Type(t) = predicate else { continue };
+        if let (syn::Type::Path(path), true) = (&t.bounded_ty, has_static_bound(&t.bounds)) {
+            out.extend(path.path.get_ident().map(|i| i.to_string()));
+        }
+    }
+    out
+}
+
+fn has_static_bound(bounds: &Punctuated<syn::TypeParamBound, Token![+]>) -> bool {
+    bounds.iter().any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident == "static"))
+}
+
+fn requires_static(ty: &syn::Type, static_generics: &[String]) -> bool {
+    match ty {
+        syn::Type::ImplTrait(t) => has_static_bound(&t.bounds),
+        syn::Type::Path(path) => {
+            if let Some(ident) = path.path.get_ident() {
+                return static_generics.iter().any(|g| ident == g);
+            }
+            // `Box<dyn Fn()>`: a boxed trait object without a lifetime is `'static`.
+            let Some(last) = path.path.segments.last() else { return false };
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return false };
+            last.ident == "Box"
+                && args.args.iter().any(|arg| {
+                    matches!(arg, syn::GenericArgument::Type(syn::Type::TraitObject(object))
+                        if !object.bounds.iter().any(|b| matches!(b, syn::TypeParamBound::Lifetime(l) if l.ident != "static")))
+                })
+        }
+        syn::Type::Paren(inner) => requires_static(&inner.elem, static_generics),
+        _ => false,
+    }
 }
 
 /// A struct's type parameters as placeholders in its field types: the `i`-th is `$i`

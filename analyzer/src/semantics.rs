@@ -319,6 +319,33 @@ impl<'a> Semantics<'a> {
         matches!(self.call_target(body, expr), Some(CallTarget::Path(path)) if self.catalog.keeps_closure(&path))
     }
 
+    /// Whether the workspace function a call reaches takes the argument `arg` as `'static`
+    /// (`fn on_shutdown(&mut self, f: impl Fn() + Send + 'static)`): the closure is kept for
+    /// later or sent to another thread, not run during the call.
+    pub fn callee_keeps_argument(&self, body: &Body, call: ExprId, arg: ExprId) -> bool {
+        // Resolving the call is the costly part: most names have no workspace function
+        // taking a `'static` argument at all.
+        let (sig, position) = match body.kind(call) {
+            ExprKind::Call { callee, args } => {
+                let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return false };
+                if !self.index.has_static_param_named(path.rsplit("::").next().unwrap_or(path)) {
+                    return false;
+                }
+                let Some(sig) = self.index.function(path) else { return false };
+                (sig, args.iter().position(|a| *a == arg))
+            }
+            ExprKind::MethodCall { receiver, method, args, .. } => {
+                if !self.index.has_static_param_named(method) {
+                    return false;
+                }
+                let Some(sig) = self.unique_crate_method(body, *receiver, method) else { return false };
+                (sig, args.iter().position(|a| *a == arg).map(|i| i + 1))
+            }
+            _ => return false,
+        };
+        position.is_some_and(|position| sig.static_params.contains(&position))
+    }
+
     /// `builder.spawn(|| ..)`, `scope.spawn(|| ..)`: a `spawn` method taking a plain closure
     /// runs it on another thread (async spawns take futures, not closures).
     fn has_sync_closure_arg(&self, body: &Body, expr: ExprId) -> bool {

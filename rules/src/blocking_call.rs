@@ -23,7 +23,9 @@ static META: RuleMeta = RuleMeta {
 Reports a call to a known blocking API inside an async context: the body of an `async fn`
 (also trait methods and `#[async_trait]`), an `async` block, an async closure, or a closure
 that runs inline in one of those (`iter().map(|p| std::fs::read(p))`; not one kept for later:
-boxed, shared with `Arc::new`, stored in a struct or set as a panic or signal hook). The catalog covers
+boxed, shared with `Arc::new`, stored in a struct, set as a panic or signal hook or a file
+watcher's handler, or handed to a workspace function that takes it as `'static`, such as
+`fn on_exit(&mut self, hook: impl Fn() + Send + 'static)`). The catalog covers
 `std::thread::sleep`, `std::fs` (also through `fs-err`), `std::fs::File` I/O (also through a `BufReader`/`BufWriter`: `BufReader::new(file).lines()`,
 but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not to a `String`; `std::io::copy` and `serde_json::from_reader`/`to_writer` over such a stream), directory entries' `metadata()`, `Path::exists` and friends, stdin reads, `std::net` sockets and
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar` (std's and parking_lot's),

@@ -526,6 +526,9 @@ pub const CLOSURE_KEEPERS: &[&str] = &[
     "std::rc::Rc::new",
     "std::panic::set_hook",
     "ctrlc::set_handler",
+    // File watchers call their handler on the watcher's own thread.
+    "notify::recommended_watcher",
+    "notify::RecommendedWatcher::new",
 ];
 
 /// Guards that must not live across `.await`: lock guards, and `RefCell` borrows.
