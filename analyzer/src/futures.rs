@@ -21,6 +21,10 @@ pub enum FutureSource<'a> {
     /// A call of a local closure whose value is a future (`let make = || async { .. };`,
     /// an `async` closure, or `|id| fetch(id)`): the local's name, and the closure's header.
     Closure { name: String, header: Span },
+    /// A call of a value typed as a function returning a future (`(self.handler)(req)` with
+    /// `handler: Box<dyn Fn(Req) -> BoxFuture<'static, ()>>`, `f(x)` with `F: Fn(u32) -> Fut`):
+    /// the value's name.
+    FnValue { name: String },
 }
 
 /// A call that spawns a task.
@@ -37,6 +41,9 @@ pub struct SpawnCall {
 const FUTURE_COMBINATORS: &[&str] =
     &["boxed", "boxed_local", "fuse", "map", "then", "inspect", "shared", "catch_unwind", "instrument"];
 
+/// The function traits: `Fn(A) -> R` is lowered as the trait with `R` as its argument.
+const FN_TRAITS: &[&str] = &["std::ops::Fn", "std::ops::FnMut", "std::ops::FnOnce"];
+
 /// Functions that wrap a future into another future that does the same work when polled.
 const WRAPPERS_OF_FUTURES: &[&str] = &["std::boxed::Box::pin"];
 
@@ -48,8 +55,12 @@ impl<'a> Semantics<'a> {
             ExprKind::Call { callee, args } => {
                 let path = match body.kind(*callee) {
                     ExprKind::Path(Resolved::Item(path)) => path,
-                    ExprKind::Local(local) => return self.closure_call_future(body, *local),
-                    _ => return None,
+                    ExprKind::Local(local) => {
+                        return self
+                            .closure_call_future(body, *local)
+                            .or_else(|| self.fn_value_future(body, *callee))
+                    }
+                    _ => return self.fn_value_future(body, *callee),
                 };
                 if WRAPPERS_OF_FUTURES.contains(&path.as_str()) {
                     // `Box::pin(fut)` is the same future, pinned on the heap.
@@ -81,6 +92,28 @@ impl<'a> Semantics<'a> {
         }
         let returns_future = *is_async || self.future_source(body, value).is_some();
         returns_future.then(|| FutureSource::Closure { name: info.name.clone(), header: *header })
+    }
+
+    /// A call of a value whose type is `Fn(..) -> F` (also `FnMut`, `FnOnce`, boxed or as a
+    /// type parameter's bound) with `F` a future.
+    fn fn_value_future(&self, body: &Body, callee: ExprId) -> Option<FutureSource<'a>> {
+        let name = match body.kind(callee) {
+            ExprKind::Local(local) => body.local(*local).name.clone(),
+            ExprKind::Field { name, .. } => name.clone(),
+            _ => return None,
+        };
+        let returns_future = self.deref_chain(&self.ty_of(body, callee)).iter().any(|ty| {
+            let bounds = match ty {
+                Ty::Bounds(bounds) => bounds.as_slice(),
+                Ty::Path { .. } => std::slice::from_ref(ty),
+                _ => &[],
+            };
+            bounds.iter().any(|bound| {
+                let is_fn = bound.path_str().is_some_and(|p| FN_TRAITS.contains(&p));
+                is_fn && self.future_output(&bound.first_arg()).is_some()
+            })
+        });
+        returns_future.then_some(FutureSource::FnValue { name })
     }
 
     fn method_future(&self, body: &Body, receiver: ExprId, method: &str) -> Option<FutureSource<'a>> {

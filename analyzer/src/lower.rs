@@ -647,7 +647,15 @@ fn function_type_params(
 ) -> TypeParams {
     let mut params = impl_params.clone();
     params.extend(bounded_type_params(resolver, generics));
-    params
+    if generics.type_params().nth(1).is_none() {
+        return params;
+    }
+    // A bound may name a sibling parameter (`F: Fn() -> Fut, Fut: Future<Output = ()>`):
+    // lowered again with the first reading in scope, `F` calls return a future.
+    let with_siblings = Resolver { type_params: &params, ..*resolver };
+    let mut again = impl_params.clone();
+    again.extend(bounded_type_params(&with_siblings, generics));
+    again
 }
 
 /// The parameters (by position, `self` first) whose type must be `'static`: a closure passed

@@ -31,7 +31,9 @@ block's output is the future itself, which whoever awaits the block drops.
 A future is a call of a workspace `async fn` or method (inherent, trait or trait impl, across
 files and workspace crates), of a function returning `impl Future`, `Pin<Box<dyn Future>>`,
 `BoxFuture` or `LocalBoxFuture`, an async block, a call of a local closure whose value is a
-future (`let retry = || async { .. }; retry();`, an `async` closure), or a catalogued external async API
+future (`let retry = || async { .. }; retry();`, an `async` closure), a call of a value typed as a
+function returning a future (`(self.handler)(req)` with `handler: Box<dyn Fn(Req) -> BoxFuture<..>>`,
+`f(x)` with `F: Fn(u32) -> Fut, Fut: Future`), or a catalogued external async API
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
 `reqwest`, `sqlx` queries (also `sqlx::query!(..)`), pools and transactions (`tx.commit()`), `futures::future::join_all`,
 `async-channel` and `flume` async sends and receives, async-std's and smol's `fs`,
@@ -236,6 +238,7 @@ fn describe(source: &FutureSource<'_>) -> String {
         FutureSource::External(path) => format!("`{path}` returns a future"),
         FutureSource::AsyncBlock => "an async block is a future".to_string(),
         FutureSource::Closure { name, .. } => format!("the closure `{name}` returns a future"),
+        FutureSource::FnValue { name } => format!("`{name}` is a function returning a future"),
     }
 }
 
