@@ -51,7 +51,7 @@ impl<'a> Semantics<'a> {
     /// Why `expr` evaluates to a future, if it does.
     pub fn future_source(&self, body: &Body, expr: ExprId) -> Option<FutureSource<'a>> {
         match body.kind(expr) {
-            ExprKind::Async { .. } => Some(FutureSource::AsyncBlock),
+            ExprKind::Async { is_stream: false, .. } => Some(FutureSource::AsyncBlock),
             ExprKind::Call { callee, args } => {
                 let path = match body.kind(*callee) {
                     ExprKind::Path(Resolved::Item(path)) => path,

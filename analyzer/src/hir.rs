@@ -80,6 +80,9 @@ pub enum ExprKind {
         is_move: bool,
         /// Span of the `async` keyword (and `move`), for labels.
         header: Span,
+        /// An `async_stream::stream!` body: async code, but its value is a stream, not a
+        /// future.
+        is_stream: bool,
     },
     Closure {
         is_async: bool,

@@ -1158,7 +1158,7 @@ impl<'a> BodyLowerer<'a> {
                     .map(|c| span_of(&a.async_token).to(span_of(&c)))
                     .unwrap_or(span_of(&a.async_token));
                 let body = self.block(&a.block, false);
-                ExprKind::Async { body, is_move: a.capture.is_some(), header }
+                ExprKind::Async { body, is_move: a.capture.is_some(), header, is_stream: false }
             }
             E::Await(a) => ExprKind::Await(self.expr(&a.base)),
             E::Binary(b) => ExprKind::Other(self.exprs(&[&b.left, &b.right])),
@@ -1335,6 +1335,11 @@ impl<'a> BodyLowerer<'a> {
             return expanded;
         }
         let path = self.resolve_path(&mac.path);
+        if matches!(path.item(), Some("async_stream::stream" | "async_stream::try_stream")) {
+            if let Some(stream) = self.async_stream_body(mac) {
+                return stream;
+            }
+        }
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
         let kind = match name.as_str() {
             "select" | "select_biased" => match mac.parse_body_with(parse_select) {
@@ -1441,6 +1446,23 @@ impl<'a> BodyLowerer<'a> {
         self.file_text.get(range)?.parse().ok()
     }
 
+    /// `async_stream::stream! { .. yield x; .. }`: the body runs as an async block does (it
+    /// is polled by whoever polls the stream), so it is lowered as one.
+    fn async_stream_body(&mut self, mac: &syn::Macro) -> Option<ExprId> {
+        // `for await x in s` is the macro's own syntax: read as a `for` loop over `s`.
+        let tokens = without_for_await(mac.tokens.clone());
+        let stmts = syn::Block::parse_within.parse2(tokens).ok()?;
+        let header = syntax_span::macro_call(mac, None);
+        self.push_frame();
+        let block = self.stmts(&stmts, false);
+        self.pop_frame();
+        let body = self.alloc(ExprKind::Block(block), header);
+        Some(self.alloc(
+            ExprKind::Async { body, is_move: true, header: span_of(&mac.path), is_stream: true },
+            header,
+        ))
+    }
+
     fn lowered_exprs(&mut self, exprs: &[syn::Expr]) -> MacroKind {
         let mut lowered: Vec<ExprId> = exprs.iter().map(|e| self.expr(e)).collect();
         lowered.extend(self.inline_format_captures(exprs));
@@ -1535,6 +1557,29 @@ fn is_std_write_macro(path: &syn::Path) -> bool {
         [krate, name] => (*krate == "std" || *krate == "core") && is_write(name),
         _ => false,
     }
+}
+
+/// Drops the `await` of every `for await` (`async_stream`'s loop over a stream).
+fn without_for_await(tokens: TokenStream) -> TokenStream {
+    let mut out = Vec::new();
+    let mut after_for = false;
+    for tree in tokens {
+        let tree = match tree {
+            proc_macro2::TokenTree::Ident(ident) if after_for && ident == "await" => {
+                after_for = false;
+                continue;
+            }
+            proc_macro2::TokenTree::Group(group) => {
+                let mut inner = proc_macro2::Group::new(group.delimiter(), without_for_await(group.stream()));
+                inner.set_span(group.span());
+                proc_macro2::TokenTree::Group(inner)
+            }
+            other => other,
+        };
+        after_for = matches!(&tree, proc_macro2::TokenTree::Ident(ident) if ident == "for");
+        out.push(tree);
+    }
+    out.into_iter().collect()
 }
 
 /// Parses a macro body as comma-separated expressions, `expr; expr` (`vec![x; n]`), statements,

@@ -441,7 +441,7 @@ impl<'a> Semantics<'a> {
             }
             ExprKind::Struct { path: Resolved::Item(path), .. } => Ty::simple(path.clone()),
             ExprKind::Tuple(items) => Ty::Tuple(items.iter().map(|i| self.ty_of(body, *i)).collect()),
-            ExprKind::Async { .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
+            ExprKind::Async { is_stream: false, .. } => Ty::Bounds(vec![Ty::simple("std::future::Future")]),
             ExprKind::Macro(call) => match &call.path {
                 Resolved::Item(path) => self.catalog.macro_value(path).unwrap_or(Ty::Unknown),
                 _ => Ty::Unknown,

@@ -21,7 +21,8 @@ static META: RuleMeta = RuleMeta {
     docs: RuleDocs {
         what_it_does: "\
 Reports a call to a known blocking API inside an async context: the body of an `async fn`
-(also trait methods and `#[async_trait]`), an `async` block, an async closure, or a closure
+(also trait methods and `#[async_trait]`), an `async` block (also an `async_stream::stream!` or
+`try_stream!` body), an async closure, or a closure
 that runs inline in one of those (`iter().map(|p| std::fs::read(p))`; not one kept for later:
 boxed, shared with `Arc::new`, stored in a struct, set as a panic or signal hook or a file
 watcher's handler, or handed to a workspace function that takes it as `'static`, such as

@@ -138,7 +138,7 @@ fn find_yielded<'a>(cx: &RuleContext<'a>, body: &Body, discarded: &[(ExprId, Dis
 /// it is.
 fn async_value(body: &Body, expr: ExprId) -> Option<(ExprId, Span, &'static str)> {
     let (inner, header, yielder) = match body.kind(expr) {
-        ExprKind::Async { body: block, header, .. } => (*block, *header, "async block"),
+        ExprKind::Async { body: block, header, is_stream: false, .. } => (*block, *header, "async block"),
         ExprKind::Closure { is_async: true, body: closure_body, header, .. } => {
             (*closure_body, *header, "async closure")
         }
