@@ -1,8 +1,8 @@
 //! The pre-scan: one byte-level pass over every file, before anything is parsed.
 //!
 //! Most files of a large codebase contain no async code. The pre-scan finds the **roots**: the
-//! files a rule could report on by themselves, because they mention `async`, `await`, a
-//! future type, a `poll*` method of a polled trait's impl, an async runtime's spawn, an
+//! files a rule could report on by themselves, because they mention `async`, `await`, an
+//! async-stream `stream!`, a future type, a `poll*` method of a polled trait's impl, an async runtime's spawn, an
 //! external async API, or have delimiters that do not balance or nest too deep (so their
 //! syntax error is reported). For every other file it records what
 //! [`crate::selection`] needs to decide, from the parsed roots, whether the file is needed
@@ -143,6 +143,11 @@ fn is_root_ident(ident: &str) -> bool {
     // Called for every identifier of every file: look for the `F` before searching.
     matches!(ident, "async" | "await")
         || ident.bytes().position(|b| b == b'F').is_some_and(|at| ident[at..].contains("Future"))
+}
+
+/// `stream!`/`try_stream!` (async-stream's): its body is async code, as an `async` block's.
+fn is_stream_macro(ident: &str, bytes: &[u8], end: usize) -> bool {
+    matches!(ident, "stream" | "try_stream") && next_non_space(bytes, end) == Some(b'!')
 }
 
 /// The lexer's memory of the few tokens a decision needs.
@@ -384,7 +389,7 @@ fn lex(text: &str, stop_at_root_ident: bool) -> Option<Lexed> {
                     i += 1;
                 }
                 let ident = &text[start..i];
-                if stop_at_root_ident && is_root_ident(ident) {
+                if stop_at_root_ident && (is_root_ident(ident) || is_stream_macro(ident, bytes, i)) {
                     return None;
                 }
                 let slot = &mut recent[(hash as usize) & 0xff];
@@ -697,6 +702,10 @@ mod tests {
         assert!(scan("fn f() { tokio::fs::remove_file(p); }", &e).root);
         assert!(!scan("// async in a comment\nfn f() { let s = \"await\"; let r = r#\"async\"#; }", &e).root);
         assert!(!scan("fn f<'a>(x: &'a str) -> char { 'c' }", &e).root);
+        // An async-stream body is async code; a variable named `stream` is not.
+        assert!(scan("fn f() -> impl Stream { stream! { yield 1; } }", &e).root);
+        assert!(scan("fn f() -> S { async_stream::try_stream ! { yield 1; } }", &e).root);
+        assert!(!scan("fn f(stream: TcpStream) { let try_stream = stream; }", &e).root);
     }
 
     #[test]
