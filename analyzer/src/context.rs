@@ -21,6 +21,10 @@ pub enum AsyncOrigin {
     AsyncBlock {
         span: Span,
     },
+    /// An `async_stream::stream!` body: polled whenever its stream is.
+    StreamBody {
+        span: Span,
+    },
     AsyncClosure {
         span: Span,
     },
@@ -37,6 +41,7 @@ impl AsyncOrigin {
         match self {
             AsyncOrigin::AsyncFn { span, .. }
             | AsyncOrigin::AsyncBlock { span }
+            | AsyncOrigin::StreamBody { span }
             | AsyncOrigin::AsyncClosure { span }
             | AsyncOrigin::PollFn { span, .. } => *span,
         }
@@ -49,6 +54,7 @@ impl AsyncOrigin {
                 format!("the async fn `{name}` runs on an executor thread")
             }
             AsyncOrigin::AsyncBlock { .. } => "this async block runs on an executor thread".to_string(),
+            AsyncOrigin::StreamBody { .. } => "this stream's body runs on an executor thread".to_string(),
             AsyncOrigin::AsyncClosure { .. } => "this async closure runs on an executor thread".to_string(),
             AsyncOrigin::PollFn { name, .. } => {
                 format!("`{name}` runs on an executor thread each time it is polled")
@@ -215,8 +221,12 @@ fn child_context(
     kept_for_later: bool,
 ) -> Option<Context> {
     match body.kind(child) {
-        ExprKind::Async { header, .. } => {
-            return Some(Context::entering(Some(AsyncOrigin::AsyncBlock { span: *header })))
+        ExprKind::Async { header, is_stream, .. } => {
+            let origin = match is_stream {
+                true => AsyncOrigin::StreamBody { span: *header },
+                false => AsyncOrigin::AsyncBlock { span: *header },
+            };
+            return Some(Context::entering(Some(origin)));
         }
         ExprKind::Closure { is_async: true, header, .. } => {
             return Some(Context::entering(Some(AsyncOrigin::AsyncClosure { span: *header })))
