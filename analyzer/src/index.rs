@@ -347,6 +347,10 @@ impl CrateIndex {
         self.cancel_unsafe_fns = fns;
     }
 
+    pub fn has_cancel_unsafe_fns(&self) -> bool {
+        !self.cancel_unsafe_fns.is_empty()
+    }
+
     /// Why a workspace async fn is not cancel safe, if it is not.
     pub fn cancel_unsafe_fn(&self, path: &str) -> Option<&crate::tasks::CancelUnsafeFn> {
         self.cancel_unsafe_fns.get(self.canonical(path).as_ref())

@@ -127,6 +127,10 @@ impl<'a> Semantics<'a> {
 
     /// A call of a workspace async fn that is not cancel safe (see [`cancel_unsafe_async_fns`]).
     fn cancel_unsafe_crate_fn(&self, body: &Body, call: ExprId) -> Option<CancelUnsafe> {
+        // Empty while the workspace pass itself runs, and in most workspaces.
+        if !self.index.has_cancel_unsafe_fns() {
+            return None;
+        }
         let path = self.called_async_fn(body, call)?;
         let via = self.index.cancel_unsafe_fn(&path)?;
         let name = path.rsplit("::").next().unwrap_or(&path).to_string();
@@ -430,8 +434,9 @@ fn is_borrow(ty: &Ty) -> bool {
 
 /// The workspace's async fns that are not cancel safe: each awaits a data-losing operation
 /// (`read_exact`, `write_all`, `mpsc::Sender::send`, ..; not the ones that only lose a place
-/// in a queue) on state that outlives its future, or awaits such an async fn and gives it some
-/// of that state. A `select!` racing a call of one loses what the operation had done.
+/// in a queue) on state a parameter borrows, or awaits such an async fn and hands it, in
+/// that parameter's place, state of its own parameters. A `select!` racing a call of one
+/// loses what the operation had done.
 pub fn cancel_unsafe_async_fns(
     files: &[(usize, &FileHir, &str)],
     index: &CrateIndex,
