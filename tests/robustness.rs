@@ -22,12 +22,26 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
     let dir = scratch_dir("hostile");
     let deep_parens = format!("fn f() {{ let x = {}1{}; }}\n", "(".repeat(100_000), ")".repeat(100_000));
     let deep_blocks = format!("async fn g() {{ {} }}\n", "{".repeat(100_000) + &"}".repeat(100_000));
+    // Nested as deep as the parser takes: `json!` values and `stream!` bodies are read
+    // recursively, and the blocking call at the bottom is still found.
+    let deep_json = format!(
+        "async fn j() {{ let _ = serde_json::json!({}std::fs::read(\"x\").unwrap(){}); }}\n",
+        "[".repeat(450),
+        "]".repeat(450)
+    );
+    let deep_stream = format!(
+        "use async_stream::stream;\nfn s(i: S) -> impl Stream {{ stream! {{ {}for await x in i {{ std::thread::sleep(x); }}{} }} }}\n",
+        "{".repeat(450),
+        "}".repeat(450)
+    );
     write_files(
         &dir,
         &[
             ("good.rs", GOOD),
             ("deep_parens.rs", &deep_parens),
             ("deep_blocks.rs", &deep_blocks),
+            ("deep_json.rs", &deep_json),
+            ("deep_stream.rs", &deep_stream),
             ("empty.rs", ""),
             // Balanced, with no async code, but not Rust: still reported without `--parse-all`.
             ("prose.rs", "This file is notes, not code.\n"),
@@ -57,6 +71,8 @@ fn hostile_inputs_each_get_a_clear_diagnostic() {
     for item in [
         expect("deep_blocks.rs", "syntax_error"),
         expect("deep_parens.rs", "syntax_error"),
+        expect("deep_json.rs", "blocking_call"),
+        expect("deep_stream.rs", "blocking_call"),
         expect("good.rs", "blocking_call"),
         expect("macro_bomb.rs", "blocking_call"),
         expect("huge.rs", "syntax_error"),
