@@ -32,7 +32,8 @@ but not over bytes in memory; `write!`/`writeln!` to a file or socket, but not t
 name resolution (`(host, port).to_socket_addrs()`), `std::process::Command::output`/`status`, std channel receives, `Condvar` (std's and parking_lot's),
 `Barrier`, thread joins, std Unix sockets, a child process's std pipes (`child.stdout`),
 tokio's `blocking_*` methods, `reqwest::blocking`,
-`ureq`, `minreq`, `attohttpc`, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and
+`ureq`, `minreq`, `attohttpc`, `isahc`'s and `curl`'s sync requests, `rocksdb`, `sled::open`
+and `flush`, `git2` repositories and remotes, `tar` archives, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and
 `mongodb::sync` clients, sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives,
 directory walks (`walkdir`, `glob`, `fs_extra`), `csv` and `image` file I/O, password hashing
 (`bcrypt`, `argon2`, `scrypt`, `pbkdf2`: slow on purpose, tens of milliseconds of CPU or

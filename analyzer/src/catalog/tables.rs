@@ -15,8 +15,8 @@
 //!
 //! Sources: std, tokio, reqwest, postgres, rusqlite, diesel, redis, ureq, crossbeam, rayon docs, as
 //! summarised in the project's design notes on blocking APIs; and the docs of mysql, mongodb,
-//! lettre, tungstenite, walkdir, glob, fs_extra, csv, image, minreq, attohttpc and the
-//! password-hashing crates.
+//! lettre, tungstenite, walkdir, glob, fs_extra, csv, image, minreq, attohttpc, isahc, curl,
+//! rocksdb, sled, git2, tar and the password-hashing crates.
 
 use super::Hazard::{self, Blocks, PanicsInRuntime};
 
@@ -290,6 +290,11 @@ pub const BLOCKING: &[BlockingEntry] = &[
             "ureq::Request.send_empty",
             "minreq::Request.send", "minreq::Request.send_lazy",
             "attohttpc::RequestBuilder.send", "attohttpc::PreparedRequest.send",
+            // isahc's plain functions and client methods are its sync ones (`get_async` ..).
+            "isahc::get", "isahc::post", "isahc::put", "isahc::delete", "isahc::head", "isahc::send",
+            "isahc::HttpClient.get", "isahc::HttpClient.post", "isahc::HttpClient.put",
+            "isahc::HttpClient.delete", "isahc::HttpClient.head", "isahc::HttpClient.send",
+            "curl::easy::Easy.perform", "curl::easy::Easy2.perform", "curl::multi::Multi.wait",
         ],
         hazard: Blocks,
         replacement: "use an async HTTP client (`reqwest::Client`), or run the request in `spawn_blocking`",
@@ -440,6 +445,21 @@ pub const BLOCKING: &[BlockingEntry] = &[
         ],
         hazard: PanicsInRuntime,
         replacement: "use the async `mongodb::Client` and `.{name}(..).await`",
+    },
+    BlockingEntry {
+        // Embedded stores and repositories on disk, and archives: synchronous file I/O.
+        targets: &[
+            "rocksdb::DB::open", "rocksdb::DB::open_default", "rocksdb::DB::open_cf",
+            "rocksdb::DB.put", "rocksdb::DB.get", "rocksdb::DB.delete", "rocksdb::DB.write",
+            "rocksdb::DB.flush", "rocksdb::DB.put_cf", "rocksdb::DB.get_cf", "rocksdb::DB.delete_cf",
+            "sled::open", "sled::Config.open", "sled::Db.flush", "sled::Tree.flush",
+            "git2::Repository::open", "git2::Repository::clone", "git2::Repository::init",
+            "git2::Repository::discover", "git2::Remote.fetch", "git2::Remote.push",
+            "tar::Archive.unpack", "tar::Builder.append_path", "tar::Builder.append_dir_all",
+            "tar::Builder.append_path_with_name", "tar::Builder.finish",
+        ],
+        hazard: Blocks,
+        replacement: SPAWN_BLOCKING,
     },
     BlockingEntry {
         targets: &["dns_lookup::lookup_host", "dns_lookup::lookup_addr", "dns_lookup::getaddrinfo"],
@@ -993,6 +1013,19 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("ureq::Request.header", "$self"),
     ("ureq::Request.query", "$self"),
     ("ureq::Request.timeout", "$self"),
+    ("isahc::HttpClient::new", "std::result::Result<isahc::HttpClient>"),
+    ("curl::easy::Easy::new", "curl::easy::Easy"),
+    ("rocksdb::DB::open_default", "std::result::Result<rocksdb::DB>"),
+    ("rocksdb::DB::open", "std::result::Result<rocksdb::DB>"),
+    ("sled::open", "std::result::Result<sled::Db>"),
+    ("sled::Db.open_tree", "std::result::Result<sled::Tree>"),
+    ("git2::Repository::open", "std::result::Result<git2::Repository>"),
+    ("git2::Repository::init", "std::result::Result<git2::Repository>"),
+    ("git2::Repository::discover", "std::result::Result<git2::Repository>"),
+    ("git2::Repository.find_remote", "std::result::Result<git2::Remote>"),
+    ("git2::Repository.remote", "std::result::Result<git2::Remote>"),
+    ("tar::Archive::new", "tar::Archive"),
+    ("tar::Builder::new", "tar::Builder"),
     // ureq 3's agents.
     ("ureq::Agent::new_with_defaults", "ureq::Agent"),
     ("ureq::Agent::new_with_config", "ureq::Agent"),
