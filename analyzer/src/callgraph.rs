@@ -173,11 +173,14 @@ pub fn follows_implementations(owner: &FnOwner, name: &str, is_async: bool) -> b
 /// [`follows_implementations`]) and those implementations in the workspace's
 /// `impl Trait for Type` blocks, by canonical paths.
 fn trait_dispatches(files: &[(usize, &FileHir, &str)], index: &CrateIndex) -> Vec<Dispatch> {
-    let mut required: BTreeMap<String, Vec<Implementation>> = BTreeMap::new();
+    // Each required method, whether the trait is test code, and its implementations.
+    let mut required: BTreeMap<String, (bool, Vec<Implementation>)> = BTreeMap::new();
     for (_, hir, _) in files {
         for function in &hir.functions {
             if follows_implementations(&function.owner, &function.name, function.is_async) {
-                required.entry(index.canonical(&function.path).into_owned()).or_default();
+                required
+                    .entry(index.canonical(&function.path).into_owned())
+                    .or_insert((function.is_test, Vec::new()));
             }
         }
     }
@@ -188,7 +191,13 @@ fn trait_dispatches(files: &[(usize, &FileHir, &str)], index: &CrateIndex) -> Ve
         for function in &hir.functions {
             let FnOwner::Impl { trait_path: Some(trait_path), .. } = &function.owner else { continue };
             let trait_method = format!("{}::{}", index.canonical(trait_path), function.name);
-            let Some(implementations) = required.get_mut(&trait_method) else { continue };
+            let Some((trait_is_test, implementations)) = required.get_mut(&trait_method) else { continue };
+            if function.is_test && !*trait_is_test {
+                // A test double (`impl Store for MockStore` in `#[cfg(test)]`) is not what the
+                // workspace's own code runs: a trait method blocks when its real
+                // implementations all do.
+                continue;
+            }
             // `cfg`'d alternatives share a path, and are one node of the graph.
             if !implementations.iter().any(|i| i.path == function.path) {
                 let hop = Hop {
@@ -202,6 +211,7 @@ fn trait_dispatches(files: &[(usize, &FileHir, &str)], index: &CrateIndex) -> Ve
     }
     required
         .into_iter()
+        .map(|(trait_method, (_, implementations))| (trait_method, implementations))
         .filter(|(_, implementations)| !implementations.is_empty())
         .map(|(trait_method, implementations)| Dispatch { trait_method, implementations })
         .collect()

@@ -56,8 +56,10 @@ async fn handler() {
         known_limits: "\
 Calls through function pointers and closures stored in fields are not followed. A trait
 method called on a trait object or a bounded type parameter is not reported when some
-workspace implementation does not block (an in-memory store, a test double), nor when the
-trait is implemented outside the workspace only: which implementation runs is not known.
+workspace implementation does not block (an in-memory store), nor when the trait is
+implemented outside the workspace only: which implementation runs is not known. A test double
+(an implementation in test code, for a trait that is not) does not count: it is not what the
+workspace's own code runs.
 Implementations a macro generates are not seen. `poll*` methods are not followed through
 their implementations, nor `async` ones (a blocking call in an `async` implementation is
 reported where it blocks). A trait's default
