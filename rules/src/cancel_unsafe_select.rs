@@ -58,7 +58,8 @@ async method named like a tokio one (`send`, `lock`) on a receiver of unknown ty
 reported. A workspace async fn is followed when it is called by path or on a receiver of
 known type; a trait object's method, a function returning `impl Future` without `async`, and
 an operation on a stream the function owns (taken by value or opened inside, so dropped with
-its future) are not.",
+its future) are not; a generic reader taken by value (`mut r: R` with `R: AsyncRead`) counts
+as owned, even where a caller passes `&mut stream` for it.",
     },
 };
 
