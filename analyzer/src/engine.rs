@@ -184,6 +184,8 @@ fn run_pipeline(
     index.set_blocking(blocking);
     let endless = crate::tasks::endless_async_fns(&hirs, &index, options.catalog);
     index.set_endless_loops(endless);
+    let endless_handles = crate::tasks::endless_handle_fns(&hirs, &index, options.catalog);
+    index.set_endless_handles(endless_handles);
     let cancel_unsafe = crate::tasks::cancel_unsafe_async_fns(&hirs, &index, options.catalog);
     index.set_cancel_unsafe_fns(cancel_unsafe);
     clock.lap("call graph, endless loops");

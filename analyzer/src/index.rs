@@ -77,6 +77,8 @@ pub struct CrateIndex {
     blocking: BlockingSummary,
     /// Async fns that run an endless loop (see `tasks`).
     endless_loops: crate::tasks::EndlessLoops,
+    /// Functions returning the handle of an endless task they spawn (see `tasks`).
+    endless_handles: crate::tasks::EndlessHandles,
     /// Async fns that are not cancel safe (see `tasks`).
     cancel_unsafe_fns: crate::tasks::CancelUnsafeFns,
     /// Names of the functions and methods with a `'static` parameter (see
@@ -345,6 +347,15 @@ impl CrateIndex {
 
     pub fn set_cancel_unsafe_fns(&mut self, fns: crate::tasks::CancelUnsafeFns) {
         self.cancel_unsafe_fns = fns;
+    }
+
+    pub fn set_endless_handles(&mut self, handles: crate::tasks::EndlessHandles) {
+        self.endless_handles = handles;
+    }
+
+    /// Where the endless task is whose handle a workspace function returns: `(display path, line)`.
+    pub fn endless_handle(&self, path: &str) -> Option<&(String, u32)> {
+        self.endless_handles.get(self.canonical(path).as_ref())
     }
 
     pub fn has_cancel_unsafe_fns(&self) -> bool {

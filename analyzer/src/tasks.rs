@@ -45,6 +45,20 @@ pub type CancelUnsafeFns = HashMap<String, CancelUnsafeFn>;
 /// Where an async fn's endless loop is: `(display path, span of the loop)`.
 pub type EndlessLoops = HashMap<String, (String, Span)>;
 
+/// Where a spawned task's endless loop is.
+#[derive(Clone, Debug)]
+pub enum EndlessAt {
+    /// In the task's async block, in the file being checked.
+    Here(Span),
+    /// In `function`, which the task runs.
+    Elsewhere { function: String, file: String, line: u32 },
+}
+
+/// Workspace functions that spawn a task with an endless loop and return its handle
+/// (`fn start_cleanup(..) -> JoinHandle<()> { tokio::spawn(async move { loop { .. } }) }`):
+/// where the loop is, `(display path, line)`.
+pub type EndlessHandles = HashMap<String, (String, u32)>;
+
 impl<'a> Semantics<'a> {
     /// The future a branch races or a task runs, through `.fuse()`, `.boxed()`,
     /// `Box::pin(..)` and tracing's `.instrument(span)`/`.in_current_span()`.
@@ -125,6 +139,47 @@ impl<'a> Semantics<'a> {
         }
     }
 
+    /// Whether a spawned task (an async block, or a call of a workspace async fn) runs an
+    /// endless loop, and where: its own loop, or one it ends by awaiting
+    /// (`async move { worker.run().await }`).
+    pub fn endless_task(&self, body: &Body, task: ExprId) -> Option<EndlessAt> {
+        match body.kind(task) {
+            ExprKind::Async { body: block, .. } => {
+                if let Some(found) = self.endless_loop(body, *block) {
+                    return Some(EndlessAt::Here(loop_keyword_span(body, found)));
+                }
+                // `async move { worker.run().await }`: the block ends by awaiting an endless callee.
+                let awaited = final_await(body, *block)?;
+                let exits_early = own_exprs(body, *block)
+                    .into_iter()
+                    .any(|id| matches!(body.kind(id), ExprKind::Return(_) | ExprKind::Try(_)));
+                if exits_early {
+                    return None;
+                }
+                self.endless_callee(body, self.strip_future_wrappers(body, awaited))
+            }
+            _ => self.endless_callee(body, task),
+        }
+    }
+
+    /// A call of a workspace `async fn` or method whose body runs an endless loop: a function by
+    /// path (`run(state)`), or a method by the receiver's type (`worker.run()`).
+    fn endless_callee(&self, body: &Body, call: ExprId) -> Option<EndlessAt> {
+        let path = match body.kind(call) {
+            ExprKind::Call { callee, .. } => match body.kind(*callee) {
+                ExprKind::Path(Resolved::Item(path)) => path.clone(),
+                _ => return None,
+            },
+            ExprKind::MethodCall { receiver, method, .. } => {
+                self.crate_method(body, *receiver, method)?.path.clone()
+            }
+            _ => return None,
+        };
+        let (file, span) = self.index.endless_loop(&path)?;
+        let function = path.rsplit("::").next().unwrap_or(&path).to_string();
+        Some(EndlessAt::Elsewhere { function, file: file.clone(), line: span.start.line })
+    }
+
     /// A call of a workspace async fn that is not cancel safe (see [`cancel_unsafe_async_fns`]).
     fn cancel_unsafe_crate_fn(&self, body: &Body, call: ExprId) -> Option<CancelUnsafe> {
         // Empty while the workspace pass itself runs, and in most workspaces.
@@ -137,17 +192,23 @@ impl<'a> Semantics<'a> {
         Some(CancelUnsafe { method: name, lost: via.lost, instead: via.instead, via: Some(via.clone()) })
     }
 
-    /// The workspace async fn a call reaches: by path, or a method by the receiver's type.
+    /// The workspace async fn a call reaches.
     fn called_async_fn(&self, body: &Body, call: ExprId) -> Option<String> {
-        let sig = match body.kind(call) {
-            ExprKind::Call { callee, .. } => match body.kind(*callee) {
-                ExprKind::Path(Resolved::Item(path)) => self.index.function(path)?,
-                _ => return None,
-            },
-            ExprKind::MethodCall { receiver, method, .. } => self.crate_method(body, *receiver, method)?,
-            _ => return None,
-        };
+        let sig = self.called_crate_function(body, call)?;
         sig.is_async.then(|| sig.path.clone())
+    }
+
+    /// The workspace function a call reaches: by path, or a method by the receiver's type
+    /// (see [`Semantics::crate_method`]).
+    pub fn called_crate_function(&self, body: &Body, call: ExprId) -> Option<&'a crate::index::FnSig> {
+        match body.kind(call) {
+            ExprKind::Call { callee, .. } => match body.kind(*callee) {
+                ExprKind::Path(Resolved::Item(path)) => self.index.function(path),
+                _ => None,
+            },
+            ExprKind::MethodCall { receiver, method, .. } => self.crate_method(body, *receiver, method),
+            _ => None,
+        }
     }
 
     /// What an async fn awaits that stops it being cancel safe, in body order: a
@@ -337,12 +398,23 @@ pub fn endless_async_fns(
     found.into_iter().collect()
 }
 
-/// What `fact` finds in each workspace async fn's body, in parallel over the files, in file
-/// order: `fact(sem, fn path, body, body root, display path)`.
+/// What `fact` finds in each workspace async fn's body (see [`for_each_function`]).
 fn for_each_async_fn<T: Send>(
     files: &[(usize, &FileHir, &str)],
     index: &CrateIndex,
     catalog: &Catalog,
+    fact: impl Fn(&Semantics<'_>, &str, &Body, ExprId, &str) -> Option<T> + Sync,
+) -> Vec<T> {
+    for_each_function(files, index, catalog, |f| f.is_async, fact)
+}
+
+/// What `fact` finds in the body of each workspace function that is `wanted`, in parallel
+/// over the files, in file order: `fact(sem, fn path, body, body root, display path)`.
+fn for_each_function<T: Send>(
+    files: &[(usize, &FileHir, &str)],
+    index: &CrateIndex,
+    catalog: &Catalog,
+    wanted: impl Fn(&Function) -> bool + Sync,
     fact: impl Fn(&Semantics<'_>, &str, &Body, ExprId, &str) -> Option<T> + Sync,
 ) -> Vec<T> {
     files
@@ -352,7 +424,7 @@ fn for_each_async_fn<T: Send>(
             let sem = Semantics::new(catalog, index, hir);
             hir.functions
                 .iter()
-                .filter(|f| f.is_async)
+                .filter(|f| wanted(f))
                 .filter_map(|f| {
                     let body = f.body.as_ref()?;
                     fact(&sem, &f.path, body, body.root?, display)
@@ -360,6 +432,49 @@ fn for_each_async_fn<T: Send>(
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The future a block awaits last, as its tail or its last statement (`fut.await` or `fut.await;`).
+fn final_await(body: &Body, block: ExprId) -> Option<ExprId> {
+    let ExprKind::Block(block) = body.kind(block) else { return None };
+    let last = match (block.tail, block.stmts.last()) {
+        (Some(tail), _) => tail,
+        (None, Some(Stmt::Expr { expr, .. })) => *expr,
+        _ => return None,
+    };
+    match body.kind(last) {
+        ExprKind::Await(inner) => Some(*inner),
+        _ => None,
+    }
+}
+
+/// The workspace functions declared to return a `JoinHandle` that return the handle of a
+/// task they spawn with an endless loop: as their body's value, directly or through a local
+/// (`let handle = tokio::spawn(..); handle`). Needs the endless async fns in the index.
+pub fn endless_handle_fns(
+    files: &[(usize, &FileHir, &str)],
+    index: &CrateIndex,
+    catalog: &Catalog,
+) -> EndlessHandles {
+    let returns_handle =
+        |f: &Function| f.returns.as_ref().and_then(Ty::path_str).is_some_and(|p| p.ends_with("::JoinHandle"));
+    let found = for_each_function(files, index, catalog, returns_handle, |sem, path, body, root, display| {
+        let ExprKind::Block(block) = body.kind(root) else { return None };
+        let mut value = block.tail?;
+        if let ExprKind::Local(local) = body.kind(value) {
+            value = body.bound_value(*local)?;
+        }
+        let spawn = sem.spawn_call(body, value)?;
+        if spawn.kind != crate::catalog::SpawnKind::Detaching {
+            return None;
+        }
+        let at = match sem.endless_task(body, spawn.task?)? {
+            EndlessAt::Here(span) => (display.to_string(), span.start.line),
+            EndlessAt::Elsewhere { file, line, .. } => (file, line),
+        };
+        Some((path.to_string(), at))
+    });
+    found.into_iter().collect()
 }
 
 /// One await of an async fn that may make it not cancel safe.

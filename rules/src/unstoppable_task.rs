@@ -1,10 +1,10 @@
 //! `unstoppable_task`: a detached task running an endless loop with no way to stop it.
 
 use async_lint_analyzer::catalog::SpawnKind;
-use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function, Resolved, Stmt};
+use async_lint_analyzer::hir::{Body, ExprId, ExprKind, Function};
 use async_lint_analyzer::semantics::Semantics;
 use async_lint_analyzer::source::Span;
-use async_lint_analyzer::tasks::{loop_keyword_span, own_exprs};
+use async_lint_analyzer::tasks::EndlessAt;
 use async_lint_analyzer::{Finding, Level, Rule, RuleContext, RuleDocs, RuleMeta};
 
 use crate::util::{callee_span, discarded_values, Discard};
@@ -28,7 +28,9 @@ tokio::spawn(worker)`) runs a `loop` that nothing can end: no `break`
 that leaves it, no `return`, no `?`, and no `select!` branch on a shutdown source
 (`CancellationToken::cancelled`, a `watch`/`broadcast`/`oneshot`/`mpsc` receiver,
 `signal::ctrl_c`). `while let Some(..) = rx.recv().await` loops end when the senders are
-dropped and are not reported.",
+dropped and are not reported. Also a call of a workspace function that spawns such a task
+and returns its handle (`fn start_sweeper() -> JoinHandle<()> { tokio::spawn(async move {
+loop { .. } }) }`, also through a local it returns) whose handle is thrown away.",
         why_is_this_bad: "\
 Nothing can stop such a task except dropping the whole runtime: graceful shutdown cannot wait
 for it, its cleanup never runs, and in tests it leaks into the next case. Without its
@@ -68,11 +70,8 @@ struct Unstoppable {
     unused_binding: Option<String>,
     /// The endless loop: in this file (a label), or elsewhere (a note).
     endless: EndlessAt,
-}
-
-enum EndlessAt {
-    Here(Span),
-    Elsewhere { function: String, file: String, line: u32 },
+    /// The handle was returned by this workspace function, which spawned the task.
+    returned_by: Option<String>,
 }
 
 impl Rule for UnstoppableTask {
@@ -92,7 +91,9 @@ fn find_unstoppable(sem: &Semantics<'_>, function: &Function) -> Vec<Unstoppable
     discarded_values(body)
         .into_iter()
         .filter_map(|(expr, how)| {
-            let spawn_expr = detached_spawn(sem, body, expr)?;
+            let Some(spawn_expr) = detached_spawn(sem, body, expr) else {
+                return returned_endless_handle(sem, body, expr, &how);
+            };
             let spawn = sem.spawn_call(body, spawn_expr)?;
             // A handle kept in a binding that is never used: a tokio task is detached at the end
             // of the scope, but a smol task is cancelled there, which stops it.
@@ -101,10 +102,34 @@ fn find_unstoppable(sem: &Semantics<'_>, function: &Function) -> Vec<Unstoppable
                 Discard::UnusedBinding { local, .. } => Some(body.local(local).name.clone()),
                 _ => None,
             };
-            let endless = endless_loop_of(sem, body, spawn.task?)?;
-            Some(Unstoppable { span: callee_span(body, spawn_expr), api: spawn.api, unused_binding, endless })
+            let endless = sem.endless_task(body, spawn.task?)?;
+            let span = callee_span(body, spawn_expr);
+            Some(Unstoppable { span, api: spawn.api, unused_binding, endless, returned_by: None })
         })
         .collect()
+}
+
+/// A call of a workspace function that spawns an endless task and returns its handle
+/// (`fn start_cleanup() -> JoinHandle<()>`), whose handle is thrown away here.
+fn returned_endless_handle(
+    sem: &Semantics<'_>,
+    body: &Body,
+    call: ExprId,
+    how: &Discard,
+) -> Option<Unstoppable> {
+    let sig = sem.called_crate_function(body, call)?;
+    let (file, line) = sem.index.endless_handle(&sig.path)?;
+    let unused_binding = match how {
+        Discard::UnusedBinding { local, .. } => Some(body.local(*local).name.clone()),
+        _ => None,
+    };
+    Some(Unstoppable {
+        span: callee_span(body, call),
+        api: sig.name.clone(),
+        unused_binding,
+        endless: EndlessAt::Elsewhere { function: sig.name.clone(), file: file.clone(), line: *line },
+        returned_by: Some(sig.name.clone()),
+    })
 }
 
 /// The spawn call whose handle is thrown away: the discarded value itself (tokio), or the
@@ -120,62 +145,13 @@ fn detached_spawn(sem: &Semantics<'_>, body: &Body, discarded: ExprId) -> Option
     (spawn.kind == SpawnKind::Detaching).then_some(discarded)
 }
 
-fn endless_loop_of(sem: &Semantics<'_>, body: &Body, task: ExprId) -> Option<EndlessAt> {
-    match body.kind(task) {
-        ExprKind::Async { body: block, .. } => {
-            if let Some(found) = sem.endless_loop(body, *block) {
-                return Some(EndlessAt::Here(loop_keyword_span(body, found)));
-            }
-            // `async move { worker.run().await }`: the block ends by awaiting an endless callee.
-            let awaited = final_await(body, *block)?;
-            let exits_early = own_exprs(body, *block)
-                .into_iter()
-                .any(|id| matches!(body.kind(id), ExprKind::Return(_) | ExprKind::Try(_)));
-            if exits_early {
-                return None;
-            }
-            endless_callee(sem, body, sem.strip_future_wrappers(body, awaited))
-        }
-        _ => endless_callee(sem, body, task),
-    }
-}
-
-/// The future a block awaits last, as its tail or its last statement (`fut.await` or `fut.await;`).
-fn final_await(body: &Body, block: ExprId) -> Option<ExprId> {
-    let ExprKind::Block(block) = body.kind(block) else { return None };
-    let last = match (block.tail, block.stmts.last()) {
-        (Some(tail), _) => tail,
-        (None, Some(Stmt::Expr { expr, .. })) => *expr,
-        _ => return None,
-    };
-    match body.kind(last) {
-        ExprKind::Await(inner) => Some(*inner),
-        _ => None,
-    }
-}
-
-/// A call of a workspace `async fn` or method whose body runs an endless loop: a function by
-/// path (`run(state)`), or a method by the receiver's type (`worker.run()`).
-fn endless_callee(sem: &Semantics<'_>, body: &Body, call: ExprId) -> Option<EndlessAt> {
-    let path = match body.kind(call) {
-        ExprKind::Call { callee, .. } => match body.kind(*callee) {
-            ExprKind::Path(Resolved::Item(path)) => path.clone(),
-            _ => return None,
-        },
-        ExprKind::MethodCall { receiver, method, .. } => {
-            sem.crate_method(body, *receiver, method)?.path.clone()
-        }
-        _ => return None,
-    };
-    let (file, span) = sem.index.endless_loop(&path)?;
-    let function = path.rsplit("::").next().unwrap_or(&path).to_string();
-    Some(EndlessAt::Elsewhere { function, file: file.clone(), line: span.start.line })
-}
-
 fn report(task: &Unstoppable) -> Finding {
-    let label = match &task.unused_binding {
-        Some(name) => format!("its handle `{name}` is never used, so the task can never be aborted"),
-        None => "spawned without keeping a handle, so it can never be aborted".to_string(),
+    let label = match (&task.unused_binding, &task.returned_by) {
+        (Some(name), _) => format!("its handle `{name}` is never used, so the task can never be aborted"),
+        (None, Some(function)) => {
+            format!("the handle `{function}` returns is dropped here, so the task can never be aborted")
+        }
+        (None, None) => "spawned without keeping a handle, so it can never be aborted".to_string(),
     };
     let mut finding =
         Finding::new(task.span, format!("this `{}` task loops forever and cannot be stopped", task.api))
@@ -184,6 +160,9 @@ fn report(task: &Unstoppable) -> Finding {
         EndlessAt::Here(span) => {
             finding.label(*span, "this loop has no `break`, `return`, `?` or shutdown branch")
         }
+        EndlessAt::Elsewhere { function, file, line } if task.returned_by.is_some() => finding.note(format!(
+            "`{function}` spawns a task running a loop with no `break`, `return`, `?` or shutdown branch at {file}:{line}"
+        )),
         EndlessAt::Elsewhere { function, file, line } => finding.note(format!(
             "`{function}` runs a loop with no `break`, `return`, `?` or shutdown branch at {file}:{line}"
         )),
