@@ -79,6 +79,7 @@ pub struct CrateIndex {
     endless_loops: crate::tasks::EndlessLoops,
     /// Functions returning the handle of an endless task they spawn (see `tasks`).
     endless_handles: crate::tasks::EndlessHandles,
+    endless_handle_names: HashSet<String>,
     /// Async fns that are not cancel safe (see `tasks`).
     cancel_unsafe_fns: crate::tasks::CancelUnsafeFns,
     /// Names of the functions and methods with a `'static` parameter (see
@@ -350,7 +351,15 @@ impl CrateIndex {
     }
 
     pub fn set_endless_handles(&mut self, handles: crate::tasks::EndlessHandles) {
+        self.endless_handle_names =
+            handles.keys().map(|path| path.rsplit("::").next().unwrap_or(path).to_string()).collect();
         self.endless_handles = handles;
+    }
+
+    /// Whether some function returning an endless task's handle has this name: a quick test
+    /// before a call is resolved.
+    pub fn has_endless_handle_named(&self, name: &str) -> bool {
+        self.endless_handle_names.contains(name)
     }
 
     /// Where the endless task is whose handle a workspace function returns: `(display path, line)`.
