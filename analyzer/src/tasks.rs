@@ -37,6 +37,10 @@ pub struct CancelUnsafeFn {
     pub span: Span,
     /// The async fns awaited on the way to it, outermost first (empty when it is direct).
     pub through: Vec<String>,
+    /// When the state is a generic parameter taken by value (`mut reader: R`): its position
+    /// (`self` first). A call is then unsafe only where it passes a borrow there
+    /// (`read_frame(&mut stream)`); a value it hands over dies with the future.
+    pub borrowed_argument: Option<usize>,
 }
 
 /// The workspace's async fns that are not cancel safe, by canonical path.
@@ -188,6 +192,21 @@ impl<'a> Semantics<'a> {
         }
         let path = self.called_async_fn(body, call)?;
         let via = self.index.cancel_unsafe_fn(&path)?;
+        if let Some(position) = via.borrowed_argument {
+            // A generic taken by value: only a borrow passed there leaves the caller's state
+            // half done.
+            let input = match body.kind(call) {
+                ExprKind::Call { args, .. } => args.get(position).copied(),
+                ExprKind::MethodCall { receiver, args, .. } => match position {
+                    0 => Some(*receiver),
+                    _ => args.get(position - 1).copied(),
+                },
+                _ => None,
+            };
+            if !input.is_some_and(|input| is_borrow_value(body, input)) {
+                return None;
+            }
+        }
         let name = path.rsplit("::").next().unwrap_or(&path).to_string();
         Some(CancelUnsafe { method: name, lost: via.lost, instead: via.instead, via: Some(via.clone()) })
     }
@@ -221,7 +240,7 @@ impl<'a> Semantics<'a> {
             let awaited = self.strip_future_wrappers(body, *awaited);
             if let Some(op) = self.cancel_unsafe_operation(body, awaited) {
                 let receiver = self.operation_receiver(body, awaited);
-                let root = receiver.and_then(|r| borrowed_param(body, r, 0));
+                let root = receiver.and_then(|r| caller_state(body, r, 0));
                 if let (true, Some(root)) = (self.catalog.loses_data_when_cancelled(&op.method), root) {
                     steps.push(AwaitedStep::Operation { op, span: body.span(awaited), root });
                 }
@@ -235,10 +254,13 @@ impl<'a> Semantics<'a> {
                 }
                 _ => continue,
             };
-            let given: Vec<(usize, usize)> = inputs
+            let given: Vec<Given> = inputs
                 .iter()
                 .enumerate()
-                .filter_map(|(position, &input)| Some((position, borrowed_param(body, input, 0)?)))
+                .filter_map(|(position, &input)| {
+                    let root = caller_state(body, input, 0)?;
+                    Some(Given { position, root, is_borrow: is_borrow_value(body, input) })
+                })
                 .collect();
             if !given.is_empty() {
                 if let Some(path) = self.called_async_fn(body, awaited) {
@@ -479,46 +501,74 @@ pub fn endless_handle_fns(
 
 /// One await of an async fn that may make it not cancel safe.
 enum AwaitedStep {
-    /// A data-losing operation on what parameter `root` (by position, `self` first) borrows.
-    Operation { op: CancelUnsafe, span: Span, root: usize },
-    /// A workspace async fn given some of the caller's borrowed state: `(callee's parameter
-    /// position, the caller's parameter it comes from)`.
-    Call { path: String, given: Vec<(usize, usize)> },
+    /// A data-losing operation on state that parameter `root` holds.
+    Operation { op: CancelUnsafe, span: Span, root: Root },
+    /// A workspace async fn given some of the caller's state.
+    Call { path: String, given: Vec<Given> },
 }
 
-/// The parameter (by position, `self` first) whose borrowed state a value is, or is part
-/// of: a field of `&mut self`, `reader: &mut R`, a local bound to one (`let reader = &mut
-/// self.reader;`). Such state outlives an async fn's future, so a cancelled operation on it
-/// leaves it half read or half written for the caller. A stream the future owns (a
-/// parameter taken by value, one it opened) is dropped with it, and nobody sees the loss.
-fn borrowed_param(body: &Body, expr: ExprId, depth: u32) -> Option<usize> {
+/// The parameter (by position, `self` first) whose state a value is, or is part of.
+#[derive(Clone, Copy, PartialEq)]
+struct Root {
+    position: usize,
+    /// A generic parameter taken by value (`mut reader: R`, `impl AsyncRead`): the caller's
+    /// own state only where the caller passes a borrow for it.
+    by_value: bool,
+}
+
+/// One argument of an awaited call that carries the caller's state.
+struct Given {
+    /// The callee's parameter it is passed as.
+    position: usize,
+    root: Root,
+    /// Written as a borrow (`&mut stream`) or a borrowing parameter.
+    is_borrow: bool,
+}
+
+/// The parameter whose state a value is, or is part of: a field of `&mut self`, `reader:
+/// &mut R`, a generic `mut reader: R` (which a caller may instantiate with `&mut stream`),
+/// a local bound to one (`let reader = &mut self.reader;`). Such state can outlive an async
+/// fn's future, so a cancelled operation on it leaves it half read or half written for the
+/// caller. A concrete stream the future owns (`stream: TcpStream`, one it opened) is dropped
+/// with it, and nobody sees the loss.
+fn caller_state(body: &Body, expr: ExprId, depth: u32) -> Option<Root> {
     if depth > 8 {
         return None;
     }
     match body.kind(expr) {
         ExprKind::Field { base: inner, .. } | ExprKind::Ref(inner) | ExprKind::Deref(inner) => {
-            borrowed_param(body, *inner, depth + 1)
+            caller_state(body, *inner, depth + 1)
         }
         ExprKind::MethodCall { receiver, method, args, .. }
             if args.is_empty() && matches!(method.as_str(), "as_mut" | "as_ref" | "get_mut" | "by_ref") =>
         {
-            borrowed_param(body, *receiver, depth + 1)
+            caller_state(body, *receiver, depth + 1)
         }
         ExprKind::Local(id) => {
             let local = body.local(*id);
-            match &local.origin {
-                LocalOrigin::Param | LocalOrigin::SelfParam
-                    if local.declared_ty.as_ref().is_some_and(is_borrow) =>
-                {
-                    param_position(body, *id)
+            match (&local.origin, &local.declared_ty) {
+                (LocalOrigin::Param | LocalOrigin::SelfParam, Some(ty)) if is_borrow(ty) => {
+                    Some(Root { position: param_position(body, *id)?, by_value: false })
                 }
-                LocalOrigin::Let { init: Some(init), path } if path.is_empty() => {
-                    borrowed_param(body, *init, depth + 1)
+                (LocalOrigin::Param, Some(Ty::Bounds(_))) => {
+                    Some(Root { position: param_position(body, *id)?, by_value: true })
+                }
+                (LocalOrigin::Let { init: Some(init), path }, _) if path.is_empty() => {
+                    caller_state(body, *init, depth + 1)
                 }
                 _ => None,
             }
         }
         _ => None,
+    }
+}
+
+/// Whether an argument is written as a borrow (`&mut stream`) or is a borrowing parameter.
+fn is_borrow_value(body: &Body, expr: ExprId) -> bool {
+    match body.kind(expr) {
+        ExprKind::Ref(_) => true,
+        ExprKind::Local(id) => body.local(*id).declared_ty.as_ref().is_some_and(is_borrow),
+        _ => false,
     }
 }
 
@@ -568,7 +618,7 @@ pub fn cancel_unsafe_async_fns(
 /// first, then callers of members, round by round (each round adds one level of calls, and
 /// the first step in body order wins, so the result does not depend on thread timing).
 fn resolve_cancel_unsafe(facts: Vec<(String, String, Vec<AwaitedStep>)>) -> CancelUnsafeFns {
-    let mut found: HashMap<String, (CancelUnsafeFn, usize)> = HashMap::new();
+    let mut found: HashMap<String, (CancelUnsafeFn, Root)> = HashMap::new();
     for (path, file, steps) in &facts {
         let direct = steps.iter().find_map(|step| match step {
             AwaitedStep::Operation { op, span, root } => Some((
@@ -579,6 +629,7 @@ fn resolve_cancel_unsafe(facts: Vec<(String, String, Vec<AwaitedStep>)>) -> Canc
                     file: file.clone(),
                     span: *span,
                     through: Vec::new(),
+                    borrowed_argument: None,
                 },
                 *root,
             )),
@@ -595,11 +646,14 @@ fn resolve_cancel_unsafe(facts: Vec<(String, String, Vec<AwaitedStep>)>) -> Canc
                 continue;
             }
             // A callee whose unsafe operation works on the very argument this fn gives it.
+            // Where the callee takes a generic by value, that argument must be a borrow, or
+            // this fn's own generic passed on (then its callers must lend it one).
             let via_callee = steps.iter().find_map(|step| {
                 let AwaitedStep::Call { path: callee, given } = step else { return None };
                 let (inner, inner_root) = found.get(callee)?;
-                let &(_, root) = given.iter().find(|(position, _)| position == inner_root)?;
-                Some((callee, inner, root))
+                let lends = |g: &Given| g.is_borrow || g.root.by_value || !inner_root.by_value;
+                let given = given.iter().find(|g| g.position == inner_root.position && lends(g))?;
+                Some((callee, inner, given.root))
             });
             if let Some((callee, inner, root)) = via_callee {
                 let mut via = inner.clone();
@@ -608,7 +662,13 @@ fn resolve_cancel_unsafe(facts: Vec<(String, String, Vec<AwaitedStep>)>) -> Canc
             }
         }
         if added.is_empty() {
-            return found.into_iter().map(|(path, (via, _))| (path, via)).collect();
+            return found
+                .into_iter()
+                .map(|(path, (mut via, root))| {
+                    via.borrowed_argument = root.by_value.then_some(root.position);
+                    (path, via)
+                })
+                .collect();
         }
         for (path, via) in added {
             found.entry(path).or_insert(via);

@@ -26,7 +26,8 @@ the multi-byte `read_u16` .. `read_f64` (and `_le`), `read_line`, `read_until`, 
 A call of a workspace async fn or method is not cancel safe either when it awaits a
 data-losing operation (the I/O reads and writes above, `send`, `feed`, `send_all`; not the
 lock, semaphore and notification waits, which lose only a place in a queue) on state a
-parameter or `self` borrows (`reader: &mut R`, `&mut self` and its fields), directly or
+parameter or `self` borrows (`reader: &mut R`, `&mut self` and its fields, a generic reader
+taken by value where the call passes `&mut stream` for it), directly or
 through the workspace async fns it hands that state to: `msg = read_message(&mut stream)`
 over a `read_exact` inside, `frame = conn.receive()`; a note shows where the operation is.
 A `&mut fut` branch over a future created and pinned outside the loop is fine, and so are the
@@ -57,9 +58,10 @@ are matched by method name on receivers that are not the crate's own types; a cr
 async method named like a tokio one (`send`, `lock`) on a receiver of unknown type may be
 reported. A workspace async fn is followed when it is called by path or on a receiver of
 known type; a trait object's method, a function returning `impl Future` without `async`, and
-an operation on a stream the function owns (taken by value or opened inside, so dropped with
-its future) are not; a generic reader taken by value (`mut r: R` with `R: AsyncRead`) counts
-as owned, even where a caller passes `&mut stream` for it.",
+an operation on a stream the function owns (a concrete stream taken by value or opened
+inside, so dropped with its future) are not. A generic reader taken by value (`mut r: R`
+with `R: AsyncRead`, `impl AsyncRead`) counts where the call lends it a borrow
+(`read_message(&mut stream)`).",
     },
 };
 
