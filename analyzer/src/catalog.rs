@@ -54,6 +54,9 @@ pub enum GuardKind {
     /// A reference into a sharded concurrent map that holds its shard's lock (DashMap's
     /// `Ref`, `RefMut`, entries). Unlike a lock guard, it leaves the future `Send`.
     ShardLock,
+    /// `stdout().lock()`/`stderr().lock()`: the stream's process-wide lock, which every
+    /// `print!` of another task waits for.
+    StreamLock,
     /// A borrow of a tokio `watch` channel's value (`watch::Ref`): it holds the channel's
     /// read lock, so the sender's `send` blocks while it lives, and the future is not `Send`.
     WatchBorrow,
@@ -212,6 +215,9 @@ impl Catalog {
         }
         for path in tables::SHARD_LOCK_GUARDS {
             catalog.add_guard_type(path, GuardKind::ShardLock);
+        }
+        for path in tables::STREAM_LOCKS {
+            catalog.add_guard_type(path, GuardKind::StreamLock);
         }
         for path in tables::WATCH_BORROWS {
             catalog.add_guard_type(path, GuardKind::WatchBorrow);

@@ -188,7 +188,7 @@ fn run_pipeline(
     index.set_endless_handles(endless_handles);
     let cancel_unsafe = crate::tasks::cancel_unsafe_async_fns(&hirs, &index, options.catalog);
     index.set_cancel_unsafe_fns(cancel_unsafe);
-    clock.lap("call graph, endless loops");
+    clock.lap("call graph, task summaries");
     let enabled: Vec<&dyn Rule> =
         options.rules.iter().copied().filter(|r| options.levels.level(r.meta().id) != Level::Allow).collect();
     let mut diagnostics: Vec<Diagnostic> = files

@@ -267,8 +267,6 @@ impl<'a> Semantics<'a> {
         }
     }
 
-    /// Whether `expr` spawns a task, and with what (the future itself, through wrappers that
-    /// keep its work and output: `.instrument(span)`, `Box::pin(..)`).
     /// The future a spawn call is handed, as written: through its wrappers, and through a
     /// local bound to it first (`let task = async move { .. }; tokio::spawn(task)`).
     fn spawned_future(&self, body: &Body, arg: ExprId) -> ExprId {
@@ -281,6 +279,8 @@ impl<'a> Semantics<'a> {
         }
     }
 
+    /// Whether `expr` spawns a task, and with what (the future itself, through wrappers that
+    /// keep its work and output: `.instrument(span)`, `Box::pin(..)`).
     pub fn spawn_call(&self, body: &Body, expr: ExprId) -> Option<SpawnCall> {
         match body.kind(expr) {
             ExprKind::Call { callee, args } => {

@@ -370,6 +370,18 @@ impl Body {
         }
     }
 
+    /// The name a call calls: the last segment of its path, or its method.
+    pub fn callee_name(&self, call: ExprId) -> Option<&str> {
+        match self.kind(call) {
+            ExprKind::Call { callee, .. } => match self.kind(*callee) {
+                ExprKind::Path(path) => Some(path.name()),
+                _ => None,
+            },
+            ExprKind::MethodCall { method, .. } => Some(method),
+            _ => None,
+        }
+    }
+
     /// Whether `local = ..` assigns the local a new value somewhere in the body.
     pub fn is_reassigned(&self, local: LocalId) -> bool {
         self.exprs.iter().any(|expr| match &expr.kind {

@@ -2,8 +2,8 @@
 //!
 //! Most files of a large codebase contain no async code. The pre-scan finds the **roots**: the
 //! files a rule could report on by themselves, because they mention `async`, `await`, an
-//! async-stream `stream!`, a future type, a `poll*` method of a polled trait's impl, an async runtime's spawn, an
-//! external async API, or have delimiters that do not balance or nest too deep (so their
+//! async-stream `stream!`, a future type, a `poll*` method of a polled trait's impl, an async
+//! runtime's spawn, an external async API, or have delimiters that do not balance or nest too deep (so their
 //! syntax error is reported). For every other file it records what
 //! [`crate::selection`] needs to decide, from the parsed roots, whether the file is needed
 //! after all: the names of the functions and types it defines, what it re-exports, the

@@ -325,19 +325,16 @@ impl<'a> Semantics<'a> {
     pub fn callee_keeps_argument(&self, body: &Body, call: ExprId, arg: ExprId) -> bool {
         // Resolving the call is the costly part: most names have no workspace function
         // taking a `'static` argument at all.
+        if !body.callee_name(call).is_some_and(|name| self.index.has_static_param_named(name)) {
+            return false;
+        }
         let (sig, position) = match body.kind(call) {
             ExprKind::Call { callee, args } => {
                 let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return false };
-                if !self.index.has_static_param_named(path.rsplit("::").next().unwrap_or(path)) {
-                    return false;
-                }
                 let Some(sig) = self.index.function(path) else { return false };
                 (sig, args.iter().position(|a| *a == arg))
             }
             ExprKind::MethodCall { receiver, method, args, .. } => {
-                if !self.index.has_static_param_named(method) {
-                    return false;
-                }
                 let Some(sig) = self.unique_crate_method(body, *receiver, method) else { return false };
                 (sig, args.iter().position(|a| *a == arg).map(|i| i + 1))
             }

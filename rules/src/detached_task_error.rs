@@ -177,26 +177,15 @@ fn returned_handle(sem: &Semantics<'_>, body: &Body, expr: ExprId) -> Option<(St
     // Most discarded values are calls of functions that return no handle: the declared
     // return type of the function (or of every method of that name) rules them out cheaply.
     let declares_handle = |sig: &FnSig| sig.returns.as_ref().is_some_and(|ty| is_result_handle(sem, ty));
-    let (name, returns) = match body.kind(expr) {
-        ExprKind::Call { callee, .. } => {
-            let ExprKind::Path(Resolved::Item(path)) = body.kind(*callee) else { return None };
-            let sig = sem.index.function(path).filter(|sig| declares_handle(sig))?;
-            (sig.name.clone(), sig.returns.clone()?)
+    if let ExprKind::MethodCall { method, .. } = body.kind(expr) {
+        let candidates = sem.index.methods_named(method)?;
+        if !candidates.iter().filter_map(|path| sem.index.function(path)).any(declares_handle) {
+            return None;
         }
-        ExprKind::MethodCall { receiver, method, .. } => {
-            let candidates = sem.index.methods_named(method)?;
-            if !candidates.iter().filter_map(|path| sem.index.function(path)).any(declares_handle) {
-                return None;
-            }
-            let sig = sem.crate_method(body, *receiver, method).filter(|sig| declares_handle(sig))?;
-            (sig.name.clone(), sig.returns.clone()?)
-        }
-        _ => return None,
-    };
-    is_result_handle(sem, &returns).then(|| {
-        let reason = format!("`{name}` returns the `JoinHandle` of a task whose output is a `Result`");
-        (name, Evidence { span: None, reason })
-    })
+    }
+    let sig = sem.called_crate_function(body, expr).filter(|sig| declares_handle(sig))?;
+    let reason = format!("`{}` returns the `JoinHandle` of a task whose output is a `Result`", sig.name);
+    Some((sig.name.clone(), Evidence { span: None, reason }))
 }
 
 /// `JoinHandle<Result<..>>` (also through the crate's aliases).

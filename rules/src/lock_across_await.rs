@@ -70,9 +70,16 @@ impl Rule for LockAcrossAwait {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let kinds = [GuardKind::Lock, GuardKind::ShardLock, GuardKind::WatchBorrow, GuardKind::Configured];
+        let kinds = [
+            GuardKind::Lock,
+            GuardKind::ShardLock,
+            GuardKind::StreamLock,
+            GuardKind::WatchBorrow,
+            GuardKind::Configured,
+        ];
         out.extend(guards_across_awaits(cx, &kinds).iter().map(|guard| match guard.kind {
             GuardKind::ShardLock => report_shard_lock(guard),
+            GuardKind::StreamLock => report_stream_lock(guard),
             GuardKind::WatchBorrow => report_watch_borrow(guard),
             GuardKind::Configured => report_configured(guard),
             _ => report(guard, cx.file.runtime.async_mutex()),
@@ -104,9 +111,6 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
-    if matches!(guard.type_name.as_str(), "StdoutLock" | "StderrLock") {
-        return report_stream_lock(guard);
-    }
     let message = format!("a `{}` is held across an `.await`", guard.type_name);
     let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {

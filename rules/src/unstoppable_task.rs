@@ -117,16 +117,8 @@ fn returned_endless_handle(
     call: ExprId,
     how: &Discard,
 ) -> Option<Unstoppable> {
-    let name = match body.kind(call) {
-        ExprKind::Call { callee, .. } => match body.kind(*callee) {
-            ExprKind::Path(path) => path.name(),
-            _ => return None,
-        },
-        ExprKind::MethodCall { method, .. } => method.as_str(),
-        _ => return None,
-    };
     // Resolving the call is the costly part; most names have no such function.
-    if !sem.index.has_endless_handle_named(name) {
+    if !sem.index.has_endless_handle_named(body.callee_name(call)?) {
         return None;
     }
     let sig = sem.called_crate_function(body, call)?;

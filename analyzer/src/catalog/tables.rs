@@ -568,11 +568,11 @@ pub const LOCK_GUARDS: &[&str] = &[
     "spin::RwLockReadGuard",
     "spin::RwLockWriteGuard",
     "spin::mutex::MutexGuard",
-    // The process-wide locks on the standard output streams: every `println!` of another
-    // task blocks. (Reading stdin is a blocking call already.)
-    "std::io::StdoutLock",
-    "std::io::StderrLock",
 ];
+
+/// The process-wide locks on the standard output streams: every `println!` of another task
+/// blocks while one lives. (Reading stdin is a blocking call already.)
+pub const STREAM_LOCKS: &[&str] = &["std::io::StdoutLock", "std::io::StderrLock"];
 
 /// References into a sharded map: each holds a read or write lock on its entry's shard.
 pub const SHARD_LOCK_GUARDS: &[&str] = &[
@@ -668,7 +668,6 @@ pub const EXTRACTOR_WRAPPERS: &[&str] = &[
     "actix_web::web::Form",
 ];
 
-/// Return types of well-known constructors and methods (`Type.method` for methods).
 /// Public fields of other crates' structs: `(struct, field, type)`.
 pub const FIELDS: &[(&str, &str, &str)] = &[
     ("std::process::Child", "stdin", "std::option::Option<std::process::ChildStdin>"),
@@ -678,6 +677,7 @@ pub const FIELDS: &[(&str, &str, &str)] = &[
     ("std::process::Output", "stderr", "std::vec::Vec<u8>"),
 ];
 
+/// Return types of well-known constructors and methods (`Type.method` for methods).
 pub const RETURNS: &[(&str, &str)] = &[
     ("dashmap::DashMap::new", "dashmap::DashMap"),
     ("futures::stream::iter", "futures::stream::Iter"),
