@@ -738,7 +738,12 @@ fn load(
         (ParseMode::Skeleton, _) => parse_skeleton(&text),
         _ => parse_source(&text).map(|file| (file, Vec::new())),
     };
-    let (hir, pending, failure) = match parsed {
+    let mut item_expansions = Vec::new();
+    let parsed = parsed.map(|(mut syntax, blanked)| {
+        item_expansions = crate::macro_items::expand_own_macros(&mut syntax, &text);
+        (syntax, blanked)
+    });
+    let (mut hir, pending, failure) = match parsed {
         Ok((syntax, blanked)) if !matches!(mode, ParseMode::Whole) => {
             let (hir, pending) = lower_skeleton(&syntax, &text, file, catalog, include_tests, &blanked);
             (Some(hir), Some(pending), None)
@@ -746,6 +751,9 @@ fn load(
         Ok((syntax, _)) => (Some(lower_file(&syntax, &text, file, catalog, include_tests)), None, None),
         Err(failure) => (None, None, Some(failure)),
     };
+    if let Some(hir) = &mut hir {
+        hir.item_expansions = item_expansions;
+    }
     // Spans were turned into positions during lowering; free proc-macro2's per-thread
     // source map so memory stays flat over thousands of files.
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -804,7 +812,7 @@ fn check_file(
             let acknowledged = in_allowed_statement || enclosing.is_some_and(|f| allows(&f.allowed_lints));
             if !acknowledged {
                 let path = enclosing.map(|f| f.path.clone());
-                let finding = placed_in_expansion(enclosing, finding);
+                let finding = placed_in_expansion(hir, enclosing, finding);
                 out.push(to_diagnostic(id, level, file_id, finding, path));
             }
         }
@@ -828,13 +836,19 @@ fn remove_repeats(findings: &mut Vec<Finding>) {
 
 /// A finding inside the expansion of one of the file's macros is reported at the invocation,
 /// says so, and carries no fix: the code to change is in the macro's definition.
-fn placed_in_expansion(function: Option<&crate::hir::Function>, mut finding: Finding) -> Finding {
-    let expansion = function
+/// Items an item-level invocation generates are all placed on it.
+fn placed_in_expansion(
+    hir: &FileHir,
+    function: Option<&crate::hir::Function>,
+    mut finding: Finding,
+) -> Finding {
+    let in_body = function
         .and_then(|f| f.body.as_ref())
         // What the definition wrote starts where the invocation does; what the arguments
         // wrote starts inside it.
         .and_then(|body| body.expansions.iter().find(|(span, _)| span.start == finding.span.start));
-    if let Some((_, name)) = expansion {
+    let in_items = || hir.item_expansions.iter().find(|(span, _)| span.start == finding.span.start);
+    if let Some((_, name)) = in_body.or_else(in_items) {
         finding.notes.push(format!("in this expansion of `{name}!`, a `macro_rules!` macro of this file"));
         finding.fix = None;
     }

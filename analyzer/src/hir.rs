@@ -570,4 +570,8 @@ pub struct FileHir {
     /// `(type path, trait path)`. A trait's default method is the type's method unless the
     /// impl overrides it.
     pub trait_impls: Vec<(String, String)>,
+    /// Item-level invocations of the file's own `macro_rules!` macros that were replaced by
+    /// the items they generate (see `macro_items::expand_own_macros`): the span everything
+    /// generated is placed on, and the macro's name.
+    pub item_expansions: Vec<(Span, String)>,
 }

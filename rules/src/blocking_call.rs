@@ -43,7 +43,8 @@ imported: the thread waits for rayon's pool).
 Calls are matched by their resolved path (`use std::thread::sleep as nap; nap(..)` is found, also
 through the crate's own re-exports, glob ones included, and inside item macros that pass their
 items through such as `cfg_if!`, and in the expansion of the file's own `macro_rules!`
-macros, reported at the invocation; a crate's own `mod time { pub fn sleep() }` is not) and
+macros, reported at the invocation, also where one generates async functions at item level,
+`page_handler!(index);`; a crate's own `mod time { pub fn sleep() }` is not) and
 methods by the receiver's declared type:
 a user type's own `read_to_string()` or `recv()` is never reported. A trait method called by
 its path (`Read::read_to_string(&mut file, &mut s)`) is matched as the method call would be.
@@ -70,7 +71,8 @@ Types are taken from declarations (parameters, `let` annotations, struct fields,
 function signatures) and from well-known constructors; a method called on a value whose type
 cannot be derived that way is not reported. Blocking reached through the crate's own helper
 functions is the `transitive_blocking_call` rule's job. A `macro_rules!` macro of another
-file is not expanded: only its arguments, where they read as expressions, are checked. Short
+file is not expanded: only its arguments, where they read as expressions, are checked. Nor
+is an item-level invocation whose expansion has no async code (a generated sync helper). Short
 critical sections under a
 `std::sync::Mutex` are not reported: holding the guard across `.await` is the hazard, and the
 lock rules check it.",
