@@ -655,6 +655,20 @@ impl Catalog {
             .map(|(_, probe, _)| *probe)
     }
 
+    /// What an `r2d2::PooledConnection<M>` derefs to: the connection manager `M` hands out
+    /// (`postgres::Client` for `r2d2_postgres`'s, `C` for diesel's `ConnectionManager<C>`).
+    pub fn pooled_connection(&self, path: &str, args: &[Ty]) -> Option<Ty> {
+        if path != "r2d2::PooledConnection" {
+            return None;
+        }
+        let manager = args.first()?;
+        let (_, connection) = tables::POOLED_CONNECTIONS.iter().find(|(known, _)| manager.is_path(known))?;
+        match *connection {
+            "$0" => Some(manager.first_arg()).filter(|ty| !ty.is_unknown()),
+            connection => Some(Ty::simple(connection)),
+        }
+    }
+
     /// Whether a type is a smart pointer, guard or extractor that auto-derefs to its first
     /// argument.
     pub fn derefs_to_first_arg(&self, path: &str) -> bool {

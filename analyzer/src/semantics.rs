@@ -382,10 +382,16 @@ impl<'a> Semantics<'a> {
                 Ty::Path { path, args } if self.catalog.derefs_to_first_arg(path) && !args.is_empty() => {
                     args[0].clone()
                 }
-                Ty::Path { path, args } => match self.aliased_or_reexported(path, args) {
-                    Some(target) => target,
-                    None => break,
-                },
+                Ty::Path { path, args } => {
+                    match self
+                        .catalog
+                        .pooled_connection(path, args)
+                        .or_else(|| self.aliased_or_reexported(path, args))
+                    {
+                        Some(target) => target,
+                        None => break,
+                    }
+                }
                 _ => break,
             };
             chain.push(next.clone());

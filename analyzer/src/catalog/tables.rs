@@ -360,6 +360,11 @@ pub const BLOCKING: &[BlockingEntry] = &[
         replacement: "use redis' async connection (`client.get_multiplexed_async_connection().await`)",
     },
     BlockingEntry {
+        targets: &["async_channel::Receiver.recv_blocking", "async_channel::Sender.send_blocking"],
+        hazard: Blocks,
+        replacement: "`.await` the async form instead (`.recv().await`, `.send(..).await`)",
+    },
+    BlockingEntry {
         targets: &[
             "crossbeam_channel::Receiver.recv", "crossbeam_channel::Receiver.recv_timeout",
             "crossbeam_channel::Receiver.iter", "for crossbeam_channel::Receiver",
@@ -619,6 +624,17 @@ pub const IO_TRAITS: &[&str] = &["std::io::Read", "std::io::Write", "std::io::Bu
 const BUFFERED_WRITES: &[&str] = &["write", "write_all", "write_fmt", "flush"];
 
 /// Smart pointers, guards and lazies that auto-deref to their first generic argument.
+/// The connection an r2d2 connection manager hands out, which `r2d2::PooledConnection<M>`
+/// derefs to (`$0` is the manager's first argument: diesel's `ConnectionManager<C>`).
+pub const POOLED_CONNECTIONS: &[(&str, &str)] = &[
+    ("r2d2_postgres::PostgresConnectionManager", "postgres::Client"),
+    ("r2d2_sqlite::SqliteConnectionManager", "rusqlite::Connection"),
+    ("r2d2_mysql::MySqlConnectionManager", "mysql::Conn"),
+    ("r2d2_redis::RedisConnectionManager", "redis::Connection"),
+    ("redis::Client", "redis::Connection"),
+    ("r2d2::ConnectionManager", "$0"),
+];
+
 pub const DEREF_WRAPPERS: &[&str] = &[
     "std::sync::Arc",
     "std::rc::Rc",
@@ -1112,7 +1128,7 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("r2d2::Builder.min_idle", "$self"),
     ("r2d2::Builder.connection_timeout", "$self"),
     ("r2d2::Builder.build", "std::result::Result<r2d2::Pool>"),
-    ("r2d2::Pool.get", "std::result::Result<r2d2::PooledConnection>"),
+    ("r2d2::Pool.get", "std::result::Result<r2d2::PooledConnection<$self.0>>"),
     ("reqwest::Client::new", "reqwest::Client"),
     ("reqwest::Client::builder", "reqwest::ClientBuilder"),
     ("reqwest::ClientBuilder::new", "reqwest::ClientBuilder"),
