@@ -137,6 +137,9 @@ fn direct_facts(sem: &Semantics<'_>, function: &Function, display: &str) -> Dire
                     facts.leaves.push(hop(Callee::Api(api.display.clone())));
                 } else if let Some(api) = sem.executor_call(body, expr) {
                     facts.leaves.push(hop(Callee::Api(api)));
+                } else if let Some((entry, attribute)) = sem.runtime_entry_call(body, expr) {
+                    // The function itself blocks: it starts a runtime and `block_on`s its body.
+                    facts.leaves.push(hop(Callee::Api(format!("#[{attribute}] fn {}", entry.name))));
                 } else if let Some(callee) = called_sync_function(sem, body, expr) {
                     facts.calls.push(hop(Callee::Function(callee)));
                 }

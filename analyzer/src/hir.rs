@@ -521,6 +521,9 @@ pub struct Function {
     /// `#[tokio::main]`, `#[tokio::test]` and the like: the attribute turns the `async fn` into
     /// a sync one for its callers (its body is still async code).
     pub is_entry_point: bool,
+    /// Such an attribute that makes the function start a runtime and block on its body when
+    /// called (`tokio::main`, `async_std::main`, `actix_web::main`: a `*::main`), as written.
+    pub runtime_entry: Option<String>,
     /// Lints allowed (`#[allow(..)]`, `#[expect(..)]`) on the function or around it: a finding
     /// whose clippy/rustc equivalent is allowed there is not reported.
     pub allowed_lints: Vec<String>,

@@ -32,6 +32,8 @@ pub struct FnSig {
     pub is_async: bool,
     /// `#[tokio::main]`-style: sync for its callers.
     pub is_entry_point: bool,
+    /// See [`Function::runtime_entry`].
+    pub runtime_entry: Option<String>,
     pub returns: Option<Ty>,
     pub owner: FnOwner,
     pub location: FnLocation,
@@ -200,6 +202,7 @@ impl CrateIndex {
             name: function.name.clone(),
             is_async: function.is_async,
             is_entry_point: function.is_entry_point,
+            runtime_entry: function.runtime_entry.clone(),
             returns: function.returns.clone(),
             owner: function.owner.clone(),
             location,

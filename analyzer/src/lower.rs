@@ -74,6 +74,7 @@ pub fn lower_skeleton(
         out: FileHir { crate_name: tree.crate_name().to_string(), ..FileHir::default() },
         include_tests,
         current_attrs_entry_point: false,
+        current_runtime_entry: None,
         blanked,
         deferred: Vec::new(),
     };
@@ -183,6 +184,7 @@ struct ItemLowerer<'a> {
     include_tests: bool,
     /// Whether the function being lowered has a runtime entry-point attribute.
     current_attrs_entry_point: bool,
+    current_runtime_entry: Option<String>,
     /// Where the bodies blanked before parsing start, and the functions they belong to.
     blanked: &'a [Pos],
     deferred: Vec<DeferredBody>,
@@ -214,9 +216,11 @@ impl<'a> ItemLowerer<'a> {
                 let test = env.in_test || has_test_attr(&f.attrs);
                 let allowed = [env.allowed.clone(), allowed_lints(&f.attrs)].concat();
                 self.current_attrs_entry_point = is_entry_point(&f.attrs);
+                self.current_runtime_entry = runtime_entry(&f.attrs);
                 let free = InImpl { self_ty: None, params: &NO_TYPE_PARAMS };
                 self.function(env, &f.sig, Some(&f.block), owner, path, free, test, allowed);
                 self.current_attrs_entry_point = false;
+                self.current_runtime_entry = None;
             }
             syn::Item::Impl(imp) => self.impl_block(env, imp),
             syn::Item::Trait(t) => self.trait_def(env, t),
@@ -478,6 +482,7 @@ impl<'a> ItemLowerer<'a> {
                 .to(block.map(syntax_span::block).unwrap_or_else(|| span_of(sig))),
             is_test,
             is_entry_point: self.current_attrs_entry_point,
+            runtime_entry: self.current_runtime_entry.take(),
             allowed_lints: allowed.clone(),
             static_params: static_closure_params(sig),
         });
@@ -574,6 +579,16 @@ fn is_entry_point(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         let segments: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
         segments.len() >= 2 && matches!(segments.last().map(String::as_str), Some("main" | "test"))
+    })
+}
+
+/// The `*::main` attribute among `attrs` (`tokio::main`), as written: calling the function
+/// builds a runtime and blocks on its body.
+fn runtime_entry(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|a| {
+        let segments: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
+        (segments.len() >= 2 && segments.last().is_some_and(|last| last == "main"))
+            .then(|| segments.join("::"))
     })
 }
 

@@ -292,6 +292,20 @@ impl<'a> Semantics<'a> {
         }
     }
 
+    /// A call of a workspace function marked `#[tokio::main]` (or another runtime's `*::main`):
+    /// it builds a runtime and blocks on the function's body. With the attribute, as written.
+    pub fn runtime_entry_call(
+        &self,
+        body: &Body,
+        expr: ExprId,
+    ) -> Option<(&'a crate::index::FnSig, &'a str)> {
+        if !matches!(body.kind(expr), ExprKind::Call { .. } | ExprKind::MethodCall { .. }) {
+            return None;
+        }
+        let sig = self.called_crate_function(body, expr)?;
+        Some((sig, sig.runtime_entry.as_deref()?))
+    }
+
     /// Whether the call at `expr` hands its closure arguments to another thread.
     pub fn is_offload_call(&self, body: &Body, expr: ExprId) -> bool {
         match self.call_target(body, expr) {

@@ -27,7 +27,10 @@ context: `futures::executor::block_on`, `pollster::block_on` (and `FutureExt::bl
 tokio's `Runtime::block_on`, `Handle::block_on` and `LocalSet::block_on`,
 `async_std::task::block_on`, `smol::block_on`, `futures_lite::future::block_on`,
 `async_io::block_on`. A `block_on` method called on a value whose type is unknown is reported
-too: no async API uses that name. `block_on` in sync code (a `main` that starts the runtime, a
+too: no async API uses that name. So is a call of a workspace function marked
+`#[tokio::main]` (or `#[async_std::main]`, `#[actix_web::main]`..): the attribute makes it a
+sync function that builds a runtime and blocks on its body (a sync helper calling one is
+`transitive_blocking_call`'s). `block_on` in sync code (a `main` that starts the runtime, a
 closure handed to `spawn_blocking`, `block_in_place` or `std::thread::spawn`) is fine and
 never reported.
 
@@ -65,6 +68,8 @@ struct NestedBlockOn {
     span: Span,
     api: String,
     origin: AsyncOrigin,
+    /// A workspace function's runtime attribute (`tokio::main`), when the call is of one.
+    entry_attribute: Option<String>,
 }
 
 impl Rule for NestedRuntime {
@@ -89,8 +94,12 @@ fn find_nested_block_on(sem: &Semantics<'_>, function: &Function) -> Vec<NestedB
         if !matches!(body.kind(expr), ExprKind::Call { .. } | ExprKind::MethodCall { .. }) {
             return;
         }
+        let span = call_span(body, expr);
         if let Some(api) = sem.executor_call(body, expr) {
-            found.push(NestedBlockOn { span: call_span(body, expr), api, origin: origin.clone() });
+            found.push(NestedBlockOn { span, api, origin: origin.clone(), entry_attribute: None });
+        } else if let Some((entry, attribute)) = sem.runtime_entry_call(body, expr) {
+            let (api, entry_attribute) = (entry.name.clone(), Some(attribute.to_string()));
+            found.push(NestedBlockOn { span, api, origin: origin.clone(), entry_attribute });
         }
     });
     found
@@ -304,6 +313,9 @@ fn report_drop(site: &RuntimeDrop) -> Finding {
 }
 
 fn report(site: &NestedBlockOn) -> Finding {
+    if let Some(attribute) = &site.entry_attribute {
+        return report_entry_call(site, attribute);
+    }
     // tokio's own `block_on`s check for a runtime on the thread; other executors just block.
     let note = if site.api.starts_with("tokio::") || site.api.starts_with("tokio_test::") {
         "inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\""
@@ -315,6 +327,23 @@ fn report(site: &NestedBlockOn) -> Finding {
         .label(site.origin.span(), site.origin.describe())
         .note(note)
         .help("`.await` the future instead; from sync code called by async code, use `tokio::task::block_in_place` or `spawn_blocking`")
+}
+
+/// A call of a function whose `#[tokio::main]`-style attribute makes it build a runtime.
+fn report_entry_call(site: &NestedBlockOn, attribute: &str) -> Finding {
+    let note = if attribute.starts_with("tokio::") {
+        format!("`#[{attribute}]` makes `{}` a sync function that builds a runtime and blocks on its body; inside a tokio runtime this panics: \"Cannot start a runtime from within a runtime\"", site.api)
+    } else {
+        format!("`#[{attribute}]` makes `{}` a sync function that starts an executor and blocks this thread on its body", site.api)
+    };
+    Finding::new(
+        site.span,
+        format!("`{}` starts a runtime inside an async context: it is a `#[{attribute}]` function", site.api),
+    )
+    .primary_label("blocks this executor thread until the new runtime's future completes")
+    .label(site.origin.span(), site.origin.describe())
+    .note(note)
+    .help(format!("remove `#[{attribute}]` from `{}` (keep it on `main`) and `.await` the call", site.api))
 }
 
 #[cfg(test)]
