@@ -42,6 +42,9 @@ pub struct HeldGuard {
     pub kind: GuardKind,
     /// The guard type's name, for messages: `MutexGuard`, `RefMut`.
     pub type_name: String,
+    /// When the value is a workspace struct holding a guard in a field (`Transaction { rows:
+    /// MutexGuard<..> }`), that guard type's name.
+    pub holds: Option<String>,
     pub origin: GuardOrigin,
     /// Where the guard is created: the binding, or the temporary expression.
     pub span: Span,
@@ -568,10 +571,13 @@ impl Interpreter<'_, '_> {
     }
 
     fn new_guard(&mut self, kind: GuardKind, type_path: String, origin: GuardOrigin, span: Span) -> usize {
-        let type_name = type_path.rsplit("::").next().unwrap_or(&type_path).to_string();
+        let type_name = last_segment(&type_path).to_string();
+        let holds =
+            self.sem.guard_held_by(&type_path).map(|(_, field_guard)| last_segment(&field_guard).to_string());
         self.guards.push(HeldGuard {
             kind,
             type_name,
+            holds,
             origin,
             span,
             rebindings: Vec::new(),
@@ -779,7 +785,23 @@ impl Interpreter<'_, '_> {
         if ty.is_option_or_result() {
             return ty.args().first().and_then(|inner| self.guard_type(inner));
         }
-        None
+        // A workspace struct with a guard field holds that guard's lock while it lives.
+        self.sem.guard_held_by(path).map(|(kind, _)| (kind, path.to_string()))
+    }
+}
+
+fn last_segment(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+impl HeldGuard {
+    /// The value's type for messages: `` `MutexGuard` ``, or `` `Transaction` (holding a
+    /// `MutexGuard`) `` for a struct holding one.
+    pub fn describe(&self) -> String {
+        match &self.holds {
+            Some(guard) => format!("`{}` (holding a `{guard}`)", self.type_name),
+            None => format!("`{}`", self.type_name),
+        }
     }
 }
 

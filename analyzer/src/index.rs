@@ -87,6 +87,9 @@ pub struct CrateIndex {
     /// Names of the functions and methods with a `'static` parameter (see
     /// [`Function::static_params`]): a quick test before a call is resolved.
     static_param_names: HashSet<String>,
+    /// Names of the functions with a runtime's `*::main` attribute (see
+    /// [`Function::runtime_entry`]): a quick test before a call is resolved.
+    runtime_entry_names: HashSet<String>,
     /// Functions that hand a closure parameter to an offloading API (see `offload`).
     offload_wrappers: FastSet<String>,
     /// Names of methods defined in files that were not parsed (see `selection`).
@@ -211,6 +214,9 @@ impl CrateIndex {
         if !sig.static_params.is_empty() {
             self.static_param_names.insert(sig.name.clone());
         }
+        if sig.runtime_entry.is_some() {
+            self.runtime_entry_names.insert(sig.name.clone());
+        }
         let order = (sig.location.file, sig.location.function);
         if function.has_self || matches!(function.owner, FnOwner::Impl { .. } | FnOwner::Trait { .. }) {
             // Most names are there already: no key to allocate then.
@@ -231,6 +237,11 @@ impl CrateIndex {
         let sigs = self.functions.entry(function.path.clone()).or_default();
         let at = sigs.partition_point(|earlier| (earlier.location.file, earlier.location.function) < order);
         sigs.insert(at, sig);
+    }
+
+    /// A workspace struct's fields and their declared types.
+    pub fn struct_fields(&self, struct_path: &str) -> Option<&[(String, Ty)]> {
+        Some(&self.structs.get(self.canonical(struct_path).as_ref())?.value)
     }
 
     /// The declared type of a struct's field, with placeholders for the struct's type
@@ -342,6 +353,11 @@ impl CrateIndex {
 
     pub fn set_endless_loops(&mut self, loops: crate::tasks::EndlessLoops) {
         self.endless_loops = loops;
+    }
+
+    /// Whether some workspace function of this name has a runtime's `*::main` attribute.
+    pub fn has_runtime_entry_named(&self, name: &str) -> bool {
+        self.runtime_entry_names.contains(name)
     }
 
     /// Whether some workspace function or method of this name has a `'static` parameter.

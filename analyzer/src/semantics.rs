@@ -9,7 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::catalog::{BlockingApi, Catalog};
+use crate::catalog::{BlockingApi, Catalog, GuardKind};
 use crate::context::WalkOrder;
 use crate::fast_hash::FastMap;
 use crate::hir::*;
@@ -74,6 +74,9 @@ pub struct Semantics<'a> {
     local_types: RefCell<FastMap<(usize, LocalId), Ty>>,
     /// Each function body's walk (see [`crate::context::walk_function`]), by body.
     walks: RefCell<FastMap<usize, Rc<WalkOrder>>>,
+    /// The guard each type path asked about holds in a field (see [`Self::guard_held_by`]):
+    /// the guard rules ask for every typed value's type.
+    guard_holders: RefCell<FastMap<String, Option<(GuardKind, String)>>>,
 }
 
 /// A body, as the memos of a [`Semantics`] know it: by address. Bodies are not created or
@@ -103,7 +106,26 @@ impl<'a> Semantics<'a> {
             truncated: Cell::new(false),
             local_types: RefCell::default(),
             walks: RefCell::default(),
+            guard_holders: RefCell::default(),
         }
+    }
+
+    /// The guard a workspace struct holds in one of its fields (declared as the guard type
+    /// itself, not an `Option` of one): its kind and path. Such a struct holds the guard's
+    /// lock while it lives (`Transaction { rows: MutexGuard<'a, Rows> }`).
+    pub fn guard_held_by(&self, struct_path: &str) -> Option<(GuardKind, String)> {
+        if let Some(known) = self.guard_holders.borrow().get(struct_path) {
+            return known.clone();
+        }
+        let held = self.index.struct_fields(struct_path).and_then(|fields| {
+            fields.iter().find_map(|(_, field)| {
+                let field = self.without_aliases(field.clone());
+                let path = field.path_str()?;
+                self.catalog.guard_kind(path).map(|kind| (kind, path.to_string()))
+            })
+        });
+        self.guard_holders.borrow_mut().insert(struct_path.to_string(), held.clone());
+        held
     }
 
     pub fn call_target(&self, body: &Body, expr: ExprId) -> Option<CallTarget> {
@@ -299,7 +321,7 @@ impl<'a> Semantics<'a> {
         body: &Body,
         expr: ExprId,
     ) -> Option<(&'a crate::index::FnSig, &'a str)> {
-        if !matches!(body.kind(expr), ExprKind::Call { .. } | ExprKind::MethodCall { .. }) {
+        if !self.index.has_runtime_entry_named(body.callee_name(expr)?) {
             return None;
         }
         let sig = self.called_crate_function(body, expr)?;

@@ -22,7 +22,9 @@ Reports a guard of a synchronous lock that is alive at an `.await` in the same a
 `std::io::stdout().lock()` and `stderr().lock()`,
 DashMap's `Ref`, `RefMut` and entries (from `get`, `get_mut`, `entry`, `or_insert`..),
 which lock a shard of the map, and a tokio `watch::Ref` (`rx.borrow()`,
-`borrow_and_update()`, `tx.borrow()`), which holds the channel's read lock.
+`borrow_and_update()`, `tx.borrow()`), which holds the channel's read lock. A workspace
+struct with such a guard in a field (`struct Transaction<'a> { rows: MutexGuard<'a, Rows> }`,
+returned by `db.begin()`) holds the lock while it lives and is followed as the guard is.
 `select!` and `join!` count as await points.
 
 \"Alive\" follows Rust's drop rules, in both editions: a `let` binding (also `_g`) lives to the
@@ -101,7 +103,7 @@ fn report_watch_borrow(guard: &HeldGuard) -> Finding {
 
 /// A type from the configuration's `guard-types`.
 fn report_configured(guard: &HeldGuard) -> Finding {
-    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    let message = format!("a {} is held across an `.await`", guard.describe());
     guard_finding(guard, message, "value", "still alive at this await")
         .note(format!(
             "`{}` is listed in the configuration's `guard-types`: it must not live across `.await`",
@@ -111,7 +113,7 @@ fn report_configured(guard: &HeldGuard) -> Finding {
 }
 
 fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
-    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    let message = format!("a {} is held across an `.await`", guard.describe());
     let finding = guard_finding(guard, message, "guard", "the lock is still held at this await");
     let help = match guard.origin {
         GuardOrigin::ExtendedTemporary(_) => format!(
@@ -134,7 +136,7 @@ fn report(guard: &HeldGuard, async_mutex: &str) -> Finding {
 
 /// `stdout().lock()`: the process-wide lock every `print!` takes, and no async lock replaces it.
 fn report_stream_lock(guard: &HeldGuard) -> Finding {
-    let message = format!("a `{}` is held across an `.await`", guard.type_name);
+    let message = format!("a {} is held across an `.await`", guard.describe());
     guard_finding(guard, message, "lock", "the stream is still locked at this await")
         .note(
             "while the lock lives, every other task that prints to the stream (`println!`, `eprintln!`, \

@@ -58,7 +58,7 @@ impl Rule for RefcellAcrossAwait {
 }
 
 fn report(borrow: &HeldGuard, async_mutex: &str) -> Finding {
-    let message = format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name);
+    let message = format!("a {} borrow of a `RefCell` is held across an `.await`", borrow.describe());
     guard_finding(borrow, message, "borrow", "the cell is still borrowed at this await")
         .note("any other borrow of the cell while this future is suspended panics with a `BorrowError`")
         .help(format!(
