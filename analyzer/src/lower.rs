@@ -73,8 +73,7 @@ pub fn lower_skeleton(
         knowledge,
         out: FileHir { crate_name: tree.crate_name().to_string(), ..FileHir::default() },
         include_tests,
-        current_attrs_entry_point: false,
-        current_runtime_entry: None,
+        current_entry_attribute: None,
         blanked,
         deferred: Vec::new(),
     };
@@ -182,9 +181,9 @@ struct ItemLowerer<'a> {
     knowledge: &'a dyn PathKnowledge,
     out: FileHir,
     include_tests: bool,
-    /// Whether the function being lowered has a runtime entry-point attribute.
-    current_attrs_entry_point: bool,
-    current_runtime_entry: Option<String>,
+    /// The runtime entry-point attribute of the function being lowered (see
+    /// [`entry_attribute`]).
+    current_entry_attribute: Option<String>,
     /// Where the bodies blanked before parsing start, and the functions they belong to.
     blanked: &'a [Pos],
     deferred: Vec<DeferredBody>,
@@ -215,12 +214,10 @@ impl<'a> ItemLowerer<'a> {
                 let owner = if env.in_fn { FnOwner::Nested } else { FnOwner::Free };
                 let test = env.in_test || has_test_attr(&f.attrs);
                 let allowed = [env.allowed.clone(), allowed_lints(&f.attrs)].concat();
-                self.current_attrs_entry_point = is_entry_point(&f.attrs);
-                self.current_runtime_entry = runtime_entry(&f.attrs);
+                self.current_entry_attribute = entry_attribute(&f.attrs);
                 let free = InImpl { self_ty: None, params: &NO_TYPE_PARAMS };
                 self.function(env, &f.sig, Some(&f.block), owner, path, free, test, allowed);
-                self.current_attrs_entry_point = false;
-                self.current_runtime_entry = None;
+                self.current_entry_attribute = None;
             }
             syn::Item::Impl(imp) => self.impl_block(env, imp),
             syn::Item::Trait(t) => self.trait_def(env, t),
@@ -481,8 +478,9 @@ impl<'a> ItemLowerer<'a> {
             item_span: Span::from_pm2(start)
                 .to(block.map(syntax_span::block).unwrap_or_else(|| span_of(sig))),
             is_test,
-            is_entry_point: self.current_attrs_entry_point,
-            runtime_entry: self.current_runtime_entry.take(),
+            is_entry_point: self.current_entry_attribute.is_some(),
+            // `*::test` functions are run by the test harness, never called.
+            runtime_entry: self.current_entry_attribute.clone().filter(|a| a.ends_with("::main")),
             allowed_lints: allowed.clone(),
             static_params: static_closure_params(sig),
         });
@@ -574,21 +572,13 @@ fn allowed_lints(attrs: &[syn::Attribute]) -> Vec<String> {
 }
 
 /// `#[tokio::main]`, `#[tokio::test]`, `#[async_std::test]`, `#[actix_web::main]`, ...: a
-/// runtime's attribute that wraps the `async fn` in a sync one.
-fn is_entry_point(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        let segments: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
-        segments.len() >= 2 && matches!(segments.last().map(String::as_str), Some("main" | "test"))
-    })
-}
-
-/// The `*::main` attribute among `attrs` (`tokio::main`), as written: calling the function
-/// builds a runtime and blocks on its body.
-fn runtime_entry(attrs: &[syn::Attribute]) -> Option<String> {
+/// runtime's attribute that wraps the `async fn` in a sync one, as written (`tokio::main`).
+fn entry_attribute(attrs: &[syn::Attribute]) -> Option<String> {
     attrs.iter().find_map(|a| {
         let segments: Vec<String> = a.path().segments.iter().map(|s| s.ident.to_string()).collect();
-        (segments.len() >= 2 && segments.last().is_some_and(|last| last == "main"))
-            .then(|| segments.join("::"))
+        let is_entry =
+            segments.len() >= 2 && matches!(segments.last().map(String::as_str), Some("main" | "test"));
+        is_entry.then(|| segments.join("::"))
     })
 }
 

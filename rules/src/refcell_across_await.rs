@@ -19,7 +19,9 @@ Reports a `std::cell::Ref` or `RefMut` (from `RefCell::borrow`, `borrow_mut`, `t
 `try_borrow_mut`) that is alive at an `.await` in the same async body. Lifetimes follow the
 same drop rules as `lock_across_await`: bindings to the end of their block unless moved,
 temporaries to the end of their statement (of their block when a `let` borrows them:
-`let items = &*cell.borrow();`), scrutinee temporaries through the arms or body.",
+`let items = &*cell.borrow();`), scrutinee temporaries through the arms or body. A struct of
+the crate with such a borrow in a field (`Editor<'a> { text: RefMut<'a, Text> }`) is followed
+as the borrow is.",
         why_is_this_bad: "\
 `RefCell` checks borrows at run time. While the future is suspended, the borrow stays active;
 any other task on the same thread (a `LocalSet`, a single-threaded runtime, a UI event loop)
@@ -58,7 +60,15 @@ impl Rule for RefcellAcrossAwait {
 }
 
 fn report(borrow: &HeldGuard, async_mutex: &str) -> Finding {
-    let message = format!("a {} borrow of a `RefCell` is held across an `.await`", borrow.describe());
+    let message = match &borrow.holds {
+        Some(held) => {
+            format!(
+                "a `{}` holding a `{held}` borrow of a `RefCell` is held across an `.await`",
+                borrow.type_name
+            )
+        }
+        None => format!("a `{}` borrow of a `RefCell` is held across an `.await`", borrow.type_name),
+    };
     guard_finding(borrow, message, "borrow", "the cell is still borrowed at this await")
         .note("any other borrow of the cell while this future is suspended panics with a `BorrowError`")
         .help(format!(
