@@ -409,7 +409,8 @@ impl Catalog {
 
     fn add_blocking_entry(&mut self, entry: &tables::BlockingEntry) {
         for target in entry.targets {
-            let (display, index) = self.push_api(entry, target);
+            let (_, index) = self.push_api(entry, target);
+            let (target, _) = split_shown_name(target);
             if let Some(method) = target.strip_prefix("*.") {
                 self.blocking_any_receiver.insert(method.to_string(), index);
             } else if let Some((kind, rest)) =
@@ -440,19 +441,21 @@ impl Catalog {
                 }
                 self.blocking_keys.insert(key, index);
             }
-            let _ = display;
         }
     }
 
     fn push_api(&mut self, entry: &tables::BlockingEntry, target: &str) -> (String, usize) {
+        let (target, shown_as) = split_shown_name(target);
         let target = target.split('/').next().unwrap_or(target);
-        let display = target
-            .trim_start_matches("*.")
-            .trim_start_matches("trait ")
-            .trim_start_matches("ext ")
-            .trim_start_matches("for ")
-            .trim_start_matches("io ")
-            .replace('.', "::");
+        let display = shown_as.map(str::to_string).unwrap_or_else(|| {
+            target
+                .trim_start_matches("*.")
+                .trim_start_matches("trait ")
+                .trim_start_matches("ext ")
+                .trim_start_matches("for ")
+                .trim_start_matches("io ")
+                .replace('.', "::")
+        });
         let replacement = entry.replacement.replace("{name}", display.rsplit("::").next().unwrap_or(""));
         self.blocking.push(BlockingApi { display: display.clone(), hazard: entry.hazard, replacement });
         (display, self.blocking.len() - 1)
@@ -669,6 +672,14 @@ impl Catalog {
         }
     }
 
+    /// What a bounded channel's sender (`crossbeam_channel::BoundedSender`, the type the
+    /// catalog gives `bounded(..)`'s sender) derefs to: the general sender, with its arguments,
+    /// so that every method other than the blocking `send` is the general type's.
+    pub fn bounded_sender_general(&self, path: &str, args: &[Ty]) -> Option<Ty> {
+        let (_, general) = tables::BOUNDED_SENDERS.iter().find(|(bounded, _)| *bounded == path)?;
+        Some(Ty::Path { path: general.to_string(), args: args.to_vec() })
+    }
+
     /// Whether a type is a smart pointer, guard or extractor that auto-derefs to its first
     /// argument.
     pub fn derefs_to_first_arg(&self, path: &str) -> bool {
@@ -716,6 +727,15 @@ fn expand_numeric(method: &str) -> Vec<String> {
 }
 
 /// `std::fs::File::open` -> function; `std::fs::File.read` -> method `read` on `std::fs::File`.
+/// A catalog target and the name its findings show, when that differs from the target:
+/// `"crossbeam_channel::BoundedSender.send as crossbeam_channel::Sender::send"`.
+fn split_shown_name(target: &str) -> (&str, Option<&str>) {
+    match target.split_once(" as ") {
+        Some((target, shown)) => (target, Some(shown)),
+        None => (target, None),
+    }
+}
+
 fn parse_key(text: &str) -> Key {
     match text.rsplit_once('.') {
         Some((receiver, method)) => {

@@ -422,6 +422,7 @@ impl<'a> Semantics<'a> {
                     match self
                         .catalog
                         .pooled_connection(path, args)
+                        .or_else(|| self.catalog.bounded_sender_general(path, args))
                         .or_else(|| self.aliased_or_reexported(path, args))
                     {
                         Some(target) => target,

@@ -35,7 +35,8 @@ tokio's `blocking_*` methods, `reqwest::blocking`,
 `ureq`, `minreq`, `attohttpc`, `isahc`'s and `curl`'s sync requests, `rocksdb`, `sled::open`
 and `flush`, `git2` repositories and remotes, `tar` archives, the sync `postgres`, `rusqlite`, `diesel` (and its `r2d2` pool), `redis`, `mysql` and
 `mongodb::sync` clients (also through an `r2d2` pooled connection: `pool.get()?.execute(..)`),
-sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` receives and
+sync `lettre` SMTP and `tungstenite` websockets, `crossbeam_channel` and `flume` receives, their
+sends on a channel made by `bounded(..)` (a sender only declared, or an unbounded one's, is silent),
 `async-channel`'s `recv_blocking`/`send_blocking`,
 directory walks (`walkdir`, `glob`, `fs_extra`), `csv` and `image` file I/O, password hashing
 (`bcrypt`, `argon2`, `scrypt`, `pbkdf2`: slow on purpose, tens of milliseconds of CPU or

@@ -233,6 +233,14 @@ pub const BLOCKING: &[BlockingEntry] = &[
     },
     BlockingEntry {
         targets: &[
+            "crossbeam_channel::BoundedSender.send as crossbeam_channel::Sender::send",
+            "flume::BoundedSender.send as flume::Sender::send",
+        ],
+        hazard: Blocks,
+        replacement: "a bounded channel's `send` waits for room: use a `tokio::sync::mpsc` channel and `tx.send(..).await` (or flume's `send_async`)",
+    },
+    BlockingEntry {
+        targets: &[
             "flume::Receiver.recv", "flume::Receiver.recv_timeout", "flume::Receiver.recv_deadline",
             "flume::Receiver.iter", "for flume::Receiver",
         ],
@@ -623,7 +631,6 @@ pub const IO_TRAITS: &[&str] = &["std::io::Read", "std::io::Write", "std::io::Bu
 
 const BUFFERED_WRITES: &[&str] = &["write", "write_all", "write_fmt", "flush"];
 
-/// Smart pointers, guards and lazies that auto-deref to their first generic argument.
 /// The connection an r2d2 connection manager hands out, which `r2d2::PooledConnection<M>`
 /// derefs to (`$0` is the manager's first argument: diesel's `ConnectionManager<C>`).
 pub const POOLED_CONNECTIONS: &[(&str, &str)] = &[
@@ -635,6 +642,17 @@ pub const POOLED_CONNECTIONS: &[(&str, &str)] = &[
     ("r2d2::ConnectionManager", "$0"),
 ];
 
+/// Channel senders of a bounded channel, told apart from the same type of an unbounded one
+/// by the constructor that made them (`crossbeam_channel::bounded(8)`): their `send` waits
+/// for room, an unbounded one's never does. Each derefs to the general type, so every other
+/// method is that type's; a sender whose type is only declared (a field, a parameter) is the
+/// general type and its `send` is not reported.
+pub const BOUNDED_SENDERS: &[(&str, &str)] = &[
+    ("crossbeam_channel::BoundedSender", "crossbeam_channel::Sender"),
+    ("flume::BoundedSender", "flume::Sender"),
+];
+
+/// Smart pointers, guards and lazies that auto-deref to their first generic argument.
 pub const DEREF_WRAPPERS: &[&str] = &[
     "std::sync::Arc",
     "std::rc::Rc",
@@ -901,9 +919,11 @@ pub const RETURNS: &[(&str, &str)] = &[
     ("tokio::sync::broadcast::channel", "(tokio::sync::broadcast::Sender, tokio::sync::broadcast::Receiver)"),
     ("tokio::sync::watch::channel", "(tokio::sync::watch::Sender, tokio::sync::watch::Receiver)"),
     ("crossbeam_channel::unbounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
-    ("crossbeam_channel::bounded", "(crossbeam_channel::Sender, crossbeam_channel::Receiver)"),
+    ("crossbeam_channel::bounded", "(crossbeam_channel::BoundedSender, crossbeam_channel::Receiver)"),
+    ("crossbeam_channel::BoundedSender.clone", "$self"),
     ("flume::unbounded", "(flume::Sender, flume::Receiver)"),
-    ("flume::bounded", "(flume::Sender, flume::Receiver)"),
+    ("flume::bounded", "(flume::BoundedSender, flume::Receiver)"),
+    ("flume::BoundedSender.clone", "$self"),
     ("async_channel::unbounded", "(async_channel::Sender, async_channel::Receiver)"),
     ("async_channel::bounded", "(async_channel::Sender, async_channel::Receiver)"),
     ("futures::channel::mpsc::channel", "(futures::channel::mpsc::Sender, futures::channel::mpsc::Receiver)"),
@@ -2038,6 +2058,7 @@ pub const CANCEL_SAFE_SENDERS: &[&str] = &[
     "std::sync::mpsc::Sender",
     "std::sync::mpsc::SyncSender",
     "crossbeam_channel::Sender",
+    "crossbeam_channel::BoundedSender",
 ];
 
 /// Timers given an instant rather than a duration: created anew with the same deadline, they
