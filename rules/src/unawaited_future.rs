@@ -35,7 +35,9 @@ future (`let retry = || async { .. }; retry();`, an `async` closure), a call of 
 function returning a future (`(self.handler)(req)` with `handler: Box<dyn Fn(Req) -> BoxFuture<..>>`,
 `f(x)` with `F: Fn(u32) -> Fut, Fut: Future`), or a catalogued external async API
 (`tokio::time::sleep`, `Interval::tick`, `tokio::fs::*`, tokio sync primitives and processes,
-`reqwest`, `sqlx` queries (also `sqlx::query!(..)`), pools and transactions (`tx.commit()`), `futures::future::join_all`,
+`reqwest`, `sqlx` queries (also `sqlx::query!(..)`), pools and transactions (`tx.commit()`), `tokio-postgres`
+clients and transactions (also from a `deadpool-postgres` pool), the async `mongodb` driver's collection
+operations (`coll.insert_one(doc)`), `futures::future::join_all`,
 `async-channel` and `flume` async sends and receives, async-std's and smol's `fs`,
 timers and sockets, servers that run only when awaited (`axum::serve(..)`, warp's `run`,
 tonic's and hyper's `serve`), redis' async commands and `tokio-tungstenite` ...), the methods of I/O, sink and stream
